@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { RiskSchema } from '../risk/schema';
+
+/** One hunk of a unified diff, with a stable id (same content at the same place, same id). */
+export const HunkSchema = z.object({
+  id: z.string(),
+  /** 1-based start line and line count in the old and new text, as in a unified diff header. */
+  oldStart: z.number().int().min(0),
+  oldLines: z.number().int().min(0),
+  newStart: z.number().int().min(0),
+  newLines: z.number().int().min(0),
+  /** Lines as in a unified diff: each starts with ' ', '-' or '+'. No line terminators. */
+  lines: z.array(z.string()),
+  added: z.number().int().min(0),
+  removed: z.number().int().min(0),
+  risk: RiskSchema.optional(),
+});
+export type Hunk = z.infer<typeof HunkSchema>;
+
+/** How a patch_file's old_string was found (DESIGN.md matching chain). */
+export const MatchKindSchema = z.enum(['exact', 'trailing_whitespace', 'indentation', 'line_endings', 'whole_file']);
+export type MatchKind = z.infer<typeof MatchKindSchema>;

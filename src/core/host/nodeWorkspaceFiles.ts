@@ -1,0 +1,94 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import type { WorkspaceFiles } from '../ports';
+import { PathError, resolveInside } from '../workspacePath';
+
+const SKIP_DIRS = new Set(['.git', 'node_modules', '.refactor-guard', '.venv', 'venv', '__pycache__', 'dist', 'out', 'build', 'target', '.next']);
+
+/**
+ * WorkspaceFiles on node:fs, for the CLI and for tests. Symbolic links that lead out of the
+ * workspace are refused too, since writing through one would change a file the user never named.
+ */
+export class NodeWorkspaceFiles implements WorkspaceFiles {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+  }
+
+  private async inside(relative: string): Promise<string> {
+    const abs = resolveInside(this.root, relative);
+    const realRoot = await fs.realpath(this.root);
+    // Walk up to the nearest existing ancestor and check where it really is.
+    let probe = abs;
+    for (;;) {
+      try {
+        const real = await fs.realpath(probe);
+        const rest = path.relative(probe, abs);
+        const resolved = path.join(real, rest);
+        const back = path.relative(realRoot, resolved);
+        if (back.startsWith('..') || path.isAbsolute(back)) throw new PathError(`Path "${relative}" leads outside the workspace through a link.`);
+        return abs;
+      } catch (err) {
+        if (err instanceof PathError) throw err;
+        const parent = path.dirname(probe);
+        if (parent === probe) return abs;
+        probe = parent;
+      }
+    }
+  }
+
+  async read(relative: string): Promise<Uint8Array | undefined> {
+    const abs = await this.inside(relative);
+    try {
+      return new Uint8Array(await fs.readFile(abs));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  async writeAtomic(relative: string, bytes: Uint8Array): Promise<void> {
+    const abs = await this.inside(relative);
+    await fs.mkdir(path.dirname(abs), { recursive: true });
+    let mode: number | undefined;
+    try {
+      mode = (await fs.stat(abs)).mode;
+    } catch {
+      mode = undefined;
+    }
+    await writeFileAtomic(abs, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), mode === undefined ? {} : { mode });
+  }
+
+  async remove(relative: string): Promise<void> {
+    const abs = await this.inside(relative);
+    await fs.rm(abs, { force: true });
+  }
+
+  async stat(relative: string): Promise<{ size: number; mtimeMs: number } | undefined> {
+    const abs = await this.inside(relative);
+    try {
+      const s = await fs.stat(abs);
+      return { size: s.size, mtimeMs: s.mtimeMs };
+    } catch {
+      return undefined;
+    }
+  }
+
+  async list(dir: string): Promise<string[]> {
+    const start = dir === '' || dir === '.' ? this.root : await this.inside(dir);
+    const out: string[] = [];
+    const walk = async (abs: string): Promise<void> => {
+      for (const entry of await fs.readdir(abs, { withFileTypes: true })) {
+        if (entry.isDirectory()) {
+          if (!SKIP_DIRS.has(entry.name)) await walk(path.join(abs, entry.name));
+        } else if (entry.isFile()) {
+          out.push(path.relative(this.root, path.join(abs, entry.name)).split(path.sep).join('/'));
+        }
+      }
+    };
+    await walk(start);
+    return out.sort();
+  }
+}

@@ -1,0 +1,167 @@
+import { z } from 'zod';
+import { FindingSchema } from '../findings';
+import { HunkSchema, MatchKindSchema } from '../edits/hunk';
+import { RiskSchema } from '../risk/schema';
+
+/**
+ * The provenance store is an append-only chain of records. A run is written once as a `run`
+ * record when its proposal is ready (or it fails); every later decision (approve, reject, apply,
+ * rollback, stale) is a `decision` record that names the run. A patch's current status is derived
+ * by folding its run's decisions, so nothing ever rewrites an earlier record and `verify` can
+ * check every link.
+ */
+
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+const IsoTime = z.string().datetime({ offset: true });
+
+export const ModelCallSchema = z.object({
+  phase: z.enum(['plan', 'generate', 'repair']),
+  attempt: z.number().int().min(1),
+  provider: z.string(),
+  model: z.string(),
+  inputTokens: z.number().int().min(0),
+  outputTokens: z.number().int().min(0),
+  cacheReadTokens: z.number().int().min(0),
+  cacheWriteTokens: z.number().int().min(0),
+  durationMs: z.number().min(0),
+  stopReason: z.string(),
+  retries: z.number().int().min(0),
+  /** Set when the call failed: the one-line, secret-free message. */
+  error: z.string().optional(),
+});
+export type ModelCall = z.infer<typeof ModelCallSchema>;
+
+export const EditResultSchema = z.object({
+  tool: z.string(),
+  path: z.string().optional(),
+  ok: z.boolean(),
+  matchKind: MatchKindSchema.optional(),
+  /** Why it was refused, as told to the model. */
+  error: z.string().optional(),
+});
+export type EditResult = z.infer<typeof EditResultSchema>;
+
+export const GateRunSchema = z.object({
+  gate: z.string(),
+  durationMs: z.number().min(0),
+  skipped: z.string().optional(),
+  findings: z.array(FindingSchema),
+});
+export type GateRun = z.infer<typeof GateRunSchema>;
+
+/** One validation round: the first candidate (attempt 1) or a repair of it. */
+export const AttemptSchema = z.object({
+  index: z.number().int().min(1),
+  phase: z.enum(['generate', 'repair']),
+  /** Blocking findings fed to the model for this attempt (0 for the first). */
+  errorsIn: z.number().int().min(0),
+  /** Blocking findings left after it. */
+  errorsOut: z.number().int().min(0),
+  success: z.boolean(),
+  tokens: z.number().int().min(0),
+  edits: z.array(EditResultSchema),
+  gates: z.array(GateRunSchema),
+});
+export type Attempt = z.infer<typeof AttemptSchema>;
+
+export const PatchStatusSchema = z.enum(['pending', 'approved', 'rejected', 'applied', 'rolled_back', 'stale']);
+export type PatchStatus = z.infer<typeof PatchStatusSchema>;
+
+export const PatchSchema = z.object({
+  id: z.string(),
+  file: z.string(),
+  language: z.string().optional(),
+  /** sha256 of the file's bytes when proposed; null for a new file. */
+  beforeSha256: Sha256.nullable(),
+  /** sha256 of the bytes the patch writes; null when the patch deletes the file. */
+  afterSha256: Sha256.nullable(),
+  linesAdded: z.number().int().min(0),
+  linesRemoved: z.number().int().min(0),
+  matchKinds: z.array(MatchKindSchema),
+  valid: z.boolean(),
+  risk: RiskSchema,
+  diff: z.string(),
+  hunks: z.array(HunkSchema),
+  /** Findings left on this file in the kept candidate (pre-existing ones included). */
+  findings: z.array(FindingSchema),
+});
+export type Patch = z.infer<typeof PatchSchema>;
+
+export const RunStatusSchema = z.enum(['proposed', 'no_valid_patch', 'no_changes', 'provider_error', 'cancelled', 'failed']);
+export type RunStatus = z.infer<typeof RunStatusSchema>;
+
+export const TargetSchema = z.object({ path: z.string(), function: z.string().optional() });
+
+export const PhaseTimingSchema = z.object({ name: z.string(), startMs: z.number().min(0), durationMs: z.number().min(0) });
+
+export const RunRecordSchema = z.object({
+  kind: z.literal('run'),
+  schemaVersion: z.literal(1),
+  seq: z.number().int().min(1),
+  runId: z.string().min(1),
+  createdAt: IsoTime,
+  instruction: z.string(),
+  targets: z.array(TargetSchema),
+  preset: z.string(),
+  /** The settings in force, secrets excluded. */
+  settings: z.record(z.string(), z.unknown()),
+  provider: z.object({ id: z.string(), label: z.string(), model: z.string() }),
+  status: RunStatusSchema,
+  /** One line when the run failed: the provider error, the cancellation. */
+  error: z.object({ kind: z.string(), message: z.string() }).optional(),
+  plan: z.string().optional(),
+  context: z
+    .object({ tokens: z.number().int().min(0), pieces: z.array(z.object({ path: z.string(), kind: z.string(), tokens: z.number(), reason: z.string() })) })
+    .optional(),
+  modelCalls: z.array(ModelCallSchema),
+  attempts: z.array(AttemptSchema),
+  patches: z.array(PatchSchema),
+  timings: z.object({ startedAt: IsoTime, endedAt: IsoTime, durationMs: z.number().min(0), phases: z.array(PhaseTimingSchema) }),
+  prevHash: Sha256.nullable(),
+  hash: Sha256,
+});
+export type RunRecord = z.infer<typeof RunRecordSchema>;
+
+export const DecisionSchema = z.enum(['approve', 'reject', 'apply', 'rollback', 'stale']);
+export type Decision = z.infer<typeof DecisionSchema>;
+
+export const DecisionRecordSchema = z.object({
+  kind: z.literal('decision'),
+  schemaVersion: z.literal(1),
+  seq: z.number().int().min(1),
+  runId: z.string().min(1),
+  createdAt: IsoTime,
+  decision: DecisionSchema,
+  patchIds: z.array(z.string()),
+  /** Per-hunk decisions name the hunks; absent means the whole patch. */
+  hunkIds: z.array(z.string()).optional(),
+  /** Who decided: 'cli:<user>', 'vscode:<user>', 'auto-apply'. */
+  actor: z.string(),
+  /** For apply: the sha256 written per patch; for stale/refusals: why. */
+  detail: z.string().optional(),
+  prevHash: Sha256.nullable(),
+  hash: Sha256,
+});
+export type DecisionRecord = z.infer<typeof DecisionRecordSchema>;
+
+/** Left where retention pruned records: the chain goes on through it, so a gap is visible and signed. */
+export const PruneMarkerSchema = z.object({
+  kind: z.literal('prune'),
+  schemaVersion: z.literal(1),
+  seq: z.number().int().min(1),
+  createdAt: IsoTime,
+  /** The range of seqs removed and the hash of the last removed record. */
+  fromSeq: z.number().int().min(1),
+  toSeq: z.number().int().min(1),
+  lastPrunedHash: Sha256,
+  prevHash: Sha256.nullable(),
+  hash: Sha256,
+});
+export type PruneMarker = z.infer<typeof PruneMarkerSchema>;
+
+export const StoreRecordSchema = z.discriminatedUnion('kind', [RunRecordSchema, DecisionRecordSchema, PruneMarkerSchema]);
+export type StoreRecord = z.infer<typeof StoreRecordSchema>;
+
+/** What callers hand to the store: it fills in seq, prevHash and hash. */
+export type NewRunRecord = Omit<RunRecord, 'seq' | 'prevHash' | 'hash'>;
+export type NewDecisionRecord = Omit<DecisionRecord, 'seq' | 'prevHash' | 'hash'>;
