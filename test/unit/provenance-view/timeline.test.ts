@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { DecisionRecordSchema, RunRecordSchema } from '../../../src/core/provenance/schema';
+import { buildTimeline } from '../../../src/vscode/provenance/timeline';
+import { sampleDecisions, sampleRun, sealed } from './sampleRun';
+
+function run(options: Parameters<typeof sampleRun>[0] = {}) {
+  return RunRecordSchema.parse(sealed([sampleRun(options)])[0]);
+}
+const decisions = sealed(sampleDecisions(), 2).map((d) => DecisionRecordSchema.parse(d));
+
+describe('provenance view: timeline', () => {
+  it('puts the recorded phases on one scale and nests each attempt’s gates under its validation', () => {
+    const t = buildTimeline(run(), []);
+    assert.deepEqual(
+      t.map((e) => [e.depth, e.label]),
+      [
+        [0, 'context'],
+        [0, 'generate'],
+        [0, 'validate'],
+        [1, 'syntax'],
+        [1, 'typescript'],
+        [1, 'tests'],
+        [0, 'repair'],
+        [0, 'validate'],
+        [1, 'syntax'],
+        [1, 'typescript'],
+        [0, 'risk'],
+      ],
+    );
+    const generate = t[1]!;
+    assert.deepEqual(generate.bar, { offsetPct: 6, widthPct: 48 });
+    assert.equal(generate.durationLabel, '2.4 s');
+    // Gates are laid end to end from their phase's start: typescript starts after syntax's 12 ms.
+    assert.equal(t[3]!.bar!.offsetPct, 54);
+    assert.equal(t[4]!.bar!.offsetPct, 54.24);
+    assert.equal(t[3]!.outcome, 'fail');
+    assert.equal(t[5]!.outcome, 'skipped');
+    assert.equal(t[5]!.detail, 'skipped: no test command');
+    assert.equal(t[6]!.detail, '2 blocking in, 0 out');
+    assert.equal(t[6]!.outcome, 'ok');
+    assert.equal(t[7]!.outcome, 'ok');
+  });
+
+  it('keeps a zero-length gate visible and inside the scale', () => {
+    const t = buildTimeline(run(), []);
+    const tests = t.find((e) => e.label === 'tests')!;
+    assert.ok(tests.bar!.widthPct > 0);
+    for (const e of t.filter((x) => x.bar)) assert.ok(e.bar!.offsetPct + e.bar!.widthPct <= 100.001, e.key);
+  });
+
+  it('adds the review and each decision after the run, as offsets from its end', () => {
+    const t = buildTimeline(run(), decisions);
+    const tail = t.slice(-4);
+    assert.deepEqual(
+      tail.map((e) => [e.kind, e.label, e.durationLabel, e.bar]),
+      [
+        ['review', 'review', '1 min', undefined],
+        ['decision', 'approve', '+1 min', undefined],
+        ['decision', 'apply', '+1 min 5 s', undefined],
+        ['decision', 'reject', '+1 min 15 s', undefined],
+      ],
+    );
+    assert.equal(tail[0]!.detail, 'until approve by vscode:ana');
+  });
+
+  it('builds a timeline from model calls and gates when no phases were recorded', () => {
+    const t = buildTimeline(run({ withPhases: false }), []);
+    assert.deepEqual(
+      t.map((e) => e.label),
+      ['generate', 'syntax', 'typescript', 'tests', 'repair 1', 'syntax', 'typescript'],
+    );
+    assert.equal(t[0]!.bar!.offsetPct, 0);
+    assert.equal(t[0]!.bar!.widthPct, 48);
+    assert.equal(t[4]!.outcome, 'ok');
+  });
+});
