@@ -1,0 +1,67 @@
+import type { Finding } from '../findings';
+import type { GateSettings } from './gate';
+
+/**
+ * Small helpers every gate shares: the finding a crash turns into, reading a setting with a
+ * default, quoting a source line.
+ */
+
+/**
+ * The finding for a gate that crashed or ran out of time. It blocks (introduced, error): a gate
+ * that could not look is not a gate that passed.
+ */
+export function crashFinding(gate: string, file: string, message: string): Finding {
+  return {
+    tool: gate,
+    code: 'gate-failed',
+    category: 'other',
+    severity: 'error',
+    file,
+    line: 1,
+    column: 1,
+    message: oneLine(message),
+    introduced: true,
+  };
+}
+
+/** A numeric setting, or the default when it is missing or not a finite number. */
+export function numberSetting(settings: GateSettings, key: string, fallback: number): number {
+  const v = settings[key];
+  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
+}
+
+export function stringSetting(settings: GateSettings, key: string, fallback: string): string {
+  const v = settings[key];
+  return typeof v === 'string' && v !== '' ? v : fallback;
+}
+
+export function stringListSetting(settings: GateSettings, key: string, fallback: readonly string[]): string[] {
+  const v = settings[key];
+  return Array.isArray(v) && v.every((x) => typeof x === 'string') && v.length > 0 ? [...(v as string[])] : [...fallback];
+}
+
+export function booleanSetting(settings: GateSettings, key: string, fallback: boolean): boolean {
+  const v = settings[key];
+  return typeof v === 'boolean' ? v : fallback;
+}
+
+/** The trimmed text of a 1-based line, cut to a readable length, for `Finding.excerpt`. */
+export function excerptAt(text: string, line: number): string {
+  let start = 0;
+  for (let i = 1; i < line; i++) {
+    const next = text.indexOf('\n', start);
+    if (next < 0) return '';
+    start = next + 1;
+  }
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end < 0 ? undefined : end).trim().slice(0, 200);
+}
+
+/** Collapses whitespace runs so a message stays on one line. */
+export function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+export function errorMessage(err: unknown): string {
+  return oneLine(err instanceof Error ? err.message : String(err));
+}

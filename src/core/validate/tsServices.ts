@@ -1,0 +1,233 @@
+import * as path from 'node:path';
+import ts from 'typescript';
+
+/**
+ * Warm TypeScript LanguageServices, one per tsconfig (or per workspace when there is none), kept
+ * across attempts and runs: a cold check of a 20-file project costs most of a second, a warm one
+ * after a small edit tens of milliseconds (FACTS.md). Candidate texts are overlaid in memory; the
+ * disk is never written.
+ */
+
+interface Overlay {
+  /** undefined: the file does not exist in this state (a deleted file, or a new one "before"). */
+  text: string | undefined;
+  version: number;
+}
+
+/** Options when a workspace has neither tsconfig.json nor jsconfig.json. */
+export const DEFAULT_COMPILER_OPTIONS: ts.CompilerOptions = {
+  allowJs: true,
+  checkJs: false,
+  strict: false,
+  skipLibCheck: true,
+  noEmit: true,
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  jsx: ts.JsxEmit.Preserve,
+  esModuleInterop: true,
+  resolveJsonModule: true,
+};
+
+const documentRegistry = ts.createDocumentRegistry();
+
+export class TsProject {
+  readonly service: ts.LanguageService;
+  private options: ts.CompilerOptions;
+  private rootNames: string[];
+  private readonly overlays = new Map<string, Overlay>();
+  private overlayCounter = 0;
+  private configMtime: number | undefined;
+  private readonly moduleCache: ts.ModuleResolutionCache;
+  /** Set by the gate for the length of one check. */
+  limits: { signal?: AbortSignal; deadline: number } = { deadline: Infinity };
+
+  /**
+   * @param configPath absolute tsconfig/jsconfig path, or undefined for defaults
+   * @param root absolute workspace root (the default project's base, and the bound of what is checked)
+   */
+  constructor(
+    readonly configPath: string | undefined,
+    readonly root: string,
+    defaultRoots: () => string[] = () => [],
+  ) {
+    this.defaultRoots = defaultRoots;
+    const parsed = this.parseConfig();
+    this.options = parsed.options;
+    this.rootNames = parsed.fileNames;
+    this.moduleCache = ts.createModuleResolutionCache(this.currentDirectory(), (s) => s, this.options);
+    const host: ts.LanguageServiceHost = {
+      getCompilationSettings: () => this.options,
+      getScriptFileNames: () => this.scriptFileNames(),
+      getScriptVersion: (f) => this.scriptVersion(f),
+      getScriptSnapshot: (f) => {
+        const text = this.readFile(f);
+        return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+      },
+      getCurrentDirectory: () => this.currentDirectory(),
+      getDefaultLibFileName: (o) => ts.getDefaultLibFilePath(o),
+      fileExists: (f) => this.fileExists(f),
+      readFile: (f) => this.readFile(f),
+      readDirectory: ts.sys.readDirectory,
+      directoryExists: ts.sys.directoryExists,
+      getDirectories: ts.sys.getDirectories,
+      realpath: ts.sys.realpath,
+      useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
+      // The checker polls this between statements: the only way to stop an in-process check.
+      getCancellationToken: () => ({
+        isCancellationRequested: () => this.limits.signal?.aborted === true || performance.now() > this.limits.deadline,
+      }),
+    };
+    this.service = ts.createLanguageService(host, documentRegistry);
+  }
+
+  private readonly defaultRoots: () => string[];
+
+  private currentDirectory(): string {
+    return this.configPath ? path.dirname(this.configPath) : this.root;
+  }
+
+  private parseConfig(): { options: ts.CompilerOptions; fileNames: string[] } {
+    if (!this.configPath) return { options: { ...DEFAULT_COMPILER_OPTIONS }, fileNames: this.defaultRoots() };
+    this.configMtime = ts.sys.getModifiedTime?.(this.configPath)?.getTime();
+    const read = ts.readConfigFile(this.configPath, ts.sys.readFile);
+    if (read.error) {
+      throw new Error(`${path.basename(this.configPath)}: ${ts.flattenDiagnosticMessageText(read.error.messageText, ' ')}`);
+    }
+    const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(this.configPath), { noEmit: true }, this.configPath);
+    const isJsConfig = path.basename(this.configPath).toLowerCase() === 'jsconfig.json';
+    const options = isJsConfig ? { allowJs: true, skipLibCheck: true, ...parsed.options } : parsed.options;
+    return { options: { ...options, noEmit: true }, fileNames: parsed.fileNames.map(normal) };
+  }
+
+  /** Re-reads the config and its file list (new files on disk between runs); cheap next to a check. */
+  refresh(): void {
+    const mtime = this.configPath ? ts.sys.getModifiedTime?.(this.configPath)?.getTime() : undefined;
+    const parsed = this.parseConfig();
+    if (mtime !== undefined && this.configMtime !== undefined && mtime !== this.configMtime) this.moduleCache.clear();
+    this.options = parsed.options;
+    this.rootNames = parsed.fileNames;
+  }
+
+  get compilerOptions(): ts.CompilerOptions {
+    return this.options;
+  }
+
+  private scriptFileNames(): string[] {
+    const names = new Set(this.rootNames);
+    for (const [f, o] of this.overlays) {
+      if (o.text === undefined) names.delete(f);
+      else names.add(f);
+    }
+    return [...names];
+  }
+
+  private scriptVersion(f: string): string {
+    const o = this.overlays.get(normal(f));
+    if (o) return `overlay:${o.version}`;
+    return String(ts.sys.getModifiedTime?.(f)?.getTime() ?? 0);
+  }
+
+  fileExists(f: string): boolean {
+    const o = this.overlays.get(normal(f));
+    if (o) return o.text !== undefined;
+    return ts.sys.fileExists(f);
+  }
+
+  readFile(f: string): string | undefined {
+    const o = this.overlays.get(normal(f));
+    if (o) return o.text;
+    return ts.sys.readFile(f);
+  }
+
+  /** Puts texts in place of the disk's for the named absolute paths; undefined removes a file. */
+  setOverlays(texts: ReadonlyMap<string, string | undefined>): void {
+    for (const [f, text] of texts) {
+      const key = normal(f);
+      const old = this.overlays.get(key);
+      if (old && old.text === text) continue;
+      this.overlays.set(key, { text, version: ++this.overlayCounter });
+    }
+  }
+
+  /**
+   * Drops overlays so the disk shows through again. Versions are never reused (the counter only
+   * grows), so a later overlay is always seen as new by the LanguageService.
+   */
+  clearOverlays(): void {
+    this.overlays.clear();
+  }
+
+  /** Resolves an import specifier written in `containingFile`, with the project's options. */
+  resolveImport(specifier: string, containingFile: string): string | undefined {
+    const r = ts.resolveModuleName(specifier, containingFile, this.options, { fileExists: (f) => this.fileExists(f), readFile: (f) => this.readFile(f) }, this.moduleCache);
+    return r.resolvedModule ? normal(r.resolvedModule.resolvedFileName) : undefined;
+  }
+
+  /** Source files of the current program that are the workspace's own (no lib, no node_modules). */
+  ownSourceFiles(): ts.SourceFile[] {
+    const program = this.service.getProgram();
+    if (!program) return [];
+    return program.getSourceFiles().filter((sf) => isOwnFile(sf.fileName, this.root) && !program.isSourceFileDefaultLibrary(sf));
+  }
+
+  dispose(): void {
+    this.service.dispose();
+    this.overlays.clear();
+  }
+}
+
+/** True for files inside the workspace root and outside node_modules. */
+export function isOwnFile(fileName: string, root: string): boolean {
+  const rel = path.relative(root, fileName);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return false;
+  return !rel.split(/[\\/]/).includes('node_modules');
+}
+
+function normal(f: string): string {
+  return path.resolve(f).split(path.sep).join('/');
+}
+
+const registry = new Map<string, TsProject>();
+
+/**
+ * The warm project for a config path (absolute) or for a workspace without one. A new project is
+ * created on first use; the same one is returned for every later attempt and run.
+ */
+export function tsProjectFor(configPath: string | undefined, root: string, defaultRoots?: () => string[]): TsProject {
+  const key = configPath ? `config:${normal(configPath)}` : `default:${normal(root)}`;
+  let project = registry.get(key);
+  if (!project) {
+    project = new TsProject(configPath ? normal(configPath) : undefined, normal(root), defaultRoots);
+    registry.set(key, project);
+  } else {
+    project.refresh();
+  }
+  return project;
+}
+
+/** Disposes every cached LanguageService (extension deactivation, tests). */
+export function disposeTsProjects(): void {
+  for (const p of registry.values()) p.dispose();
+  registry.clear();
+}
+
+/** How many projects are warm; for tests and diagnostics. */
+export function tsProjectCount(): number {
+  return registry.size;
+}
+
+/** Finds tsconfig.json, then jsconfig.json, from `dir` upward, never above `root`. */
+export function findConfig(dir: string, root: string): string | undefined {
+  let current = path.resolve(dir);
+  const top = path.resolve(root);
+  for (;;) {
+    for (const name of ['tsconfig.json', 'jsconfig.json']) {
+      const candidate = path.join(current, name);
+      if (ts.sys.fileExists(candidate)) return candidate;
+    }
+    const rel = path.relative(top, current);
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+    current = path.dirname(current);
+  }
+}

@@ -1,0 +1,189 @@
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import ts from 'typescript';
+import { CancelledError, throwIfAborted } from '../ports';
+import { markIntroduced, type Finding } from '../findings';
+import type { CandidateFile, Gate, GateContext, GateResult } from './gate';
+import { classify } from './classify';
+import { crashFinding, excerptAt, numberSetting } from './gateSupport';
+import { findConfig, isOwnFile, tsProjectFor, type TsProject } from './tsServices';
+
+type RawFinding = Omit<Finding, 'introduced'>;
+
+const TS_EXTENSIONS = /\.(?:[cm]?[jt]sx?)$/i;
+const DEFAULT_TIMEOUT_MS = 60_000;
+/** A workspace without a tsconfig gets its TypeScript files as roots, up to this many. */
+const DEFAULT_PROJECT_FILE_CAP = 1000;
+
+/**
+ * The TypeScript/JavaScript type gate: an in-process LanguageService over the workspace's own
+ * tsconfig (or jsconfig, or defaults), candidates overlaid in memory. Diagnostics are computed
+ * before and after the patch, for the changed files and for the files that import them, and
+ * matched on code + message + line text so only what the patch introduced can block.
+ *
+ * Settings: `typescriptTimeoutMs` (default 60000).
+ */
+export class TypeScriptGate implements Gate {
+  readonly name = 'typescript';
+  /** Diagnostics of the "before" state, per project, keyed by the before texts and the disk state. */
+  private readonly beforeCache = new Map<string, BeforeState>();
+
+  async check(files: readonly CandidateFile[], ctx: GateContext): Promise<GateResult> {
+    const started = performance.now();
+    const mine = files.filter((f) => TS_EXTENSIONS.test(f.path));
+    if (mine.length === 0) return { gate: this.name, findings: [], durationMs: performance.now() - started, skipped: 'no TypeScript or JavaScript files' };
+    const root = path.resolve(ctx.files.root);
+    const timeoutMs = numberSetting(ctx.settings, 'typescriptTimeoutMs', DEFAULT_TIMEOUT_MS);
+    const deadline = performance.now() + timeoutMs;
+
+    const groups = new Map<string, CandidateFile[]>();
+    for (const f of mine) {
+      const config = findConfig(path.dirname(path.join(root, f.path)), root) ?? '';
+      groups.set(config, [...(groups.get(config) ?? []), f]);
+    }
+    let defaultRoots: string[] | undefined;
+    if (groups.has('') && ctx.files.list) {
+      const listed = await ctx.files.list('');
+      defaultRoots = listed.filter((p) => /\.(?:[cm]?tsx?)$/i.test(p)).slice(0, DEFAULT_PROJECT_FILE_CAP).map((p) => path.join(root, p));
+    }
+
+    const findings: Finding[] = [];
+    for (const [config, group] of groups) {
+      throwIfAborted(ctx.signal);
+      const project = tsProjectFor(config || undefined, root, () => defaultRoots ?? []);
+      project.limits = { signal: ctx.signal, deadline };
+      try {
+        findings.push(...this.checkGroup(project, group, root));
+      } catch (err) {
+        if (ctx.signal?.aborted) throw new CancelledError();
+        if (err instanceof ts.OperationCanceledException) {
+          findings.push(crashFinding(this.name, group[0]!.path, `TypeScript check timed out after ${timeoutMs} ms; the candidate was not type-checked.`));
+        } else {
+          findings.push(crashFinding(this.name, group[0]!.path, `TypeScript check failed: ${err instanceof Error ? err.message : String(err)}`));
+        }
+      } finally {
+        project.limits = { deadline: Infinity };
+        project.clearOverlays();
+      }
+    }
+    return { gate: this.name, findings, durationMs: performance.now() - started };
+  }
+
+  private checkGroup(project: TsProject, group: readonly CandidateFile[], root: string): Finding[] {
+    const abs = (p: string): string => path.join(root, p).split(path.sep).join('/');
+    const changed = new Set(group.map((f) => abs(f.path)));
+    const beforeTexts = new Map(group.map((f) => [abs(f.path), f.before] as const));
+    const afterTexts = new Map(group.map((f) => [abs(f.path), f.after] as const));
+
+    const key = this.beforeKey(project, beforeTexts);
+    let before = this.beforeCache.get(key);
+    if (!before) {
+      project.setOverlays(beforeTexts);
+      const importers = findImporters(project, changed, root);
+      before = { importers, diagnostics: new Map() };
+      for (const f of [...changed, ...importers]) if (project.fileExists(f)) before.diagnostics.set(f, diagnosticsOf(project, f, root));
+      this.remember(key, before);
+    }
+
+    project.setOverlays(afterTexts);
+    const afterImporters = findImporters(project, changed, root);
+    const targets = [...new Set([...changed, ...before.importers, ...afterImporters])];
+    const after = new Map<string, RawFinding[]>();
+    for (const f of targets) if (project.fileExists(f)) after.set(f, diagnosticsOf(project, f, root));
+
+    // An importer that appears only after the patch (a new file now resolves) needs its own "before".
+    const missing = targets.filter((f) => after.has(f) && !before!.diagnostics.has(f) && beforeTexts.get(f) !== undefined && !changed.has(f));
+    if (missing.length > 0) {
+      project.setOverlays(beforeTexts);
+      for (const f of missing) if (project.fileExists(f)) before.diagnostics.set(f, diagnosticsOf(project, f, root));
+    }
+
+    const findings: Finding[] = [];
+    for (const [f, afterList] of after) findings.push(...markIntroduced(before.diagnostics.get(f) ?? [], afterList));
+    return findings;
+  }
+
+  private beforeKey(project: TsProject, beforeTexts: ReadonlyMap<string, string | undefined>): string {
+    const h = createHash('sha256');
+    h.update(project.configPath ?? project.root);
+    for (const [f, text] of [...beforeTexts].sort(([a], [b]) => a.localeCompare(b))) h.update(`\0${f}\0${text ?? '\u0001absent'}`);
+    // The disk state of the rest of the project: a file edited between runs changes "before".
+    for (const sf of project.ownSourceFiles()) h.update(`\0${sf.fileName}:${ts.sys.getModifiedTime?.(sf.fileName)?.getTime() ?? 0}`);
+    return h.digest('hex');
+  }
+
+  private remember(key: string, state: BeforeState): void {
+    this.beforeCache.set(key, state);
+    while (this.beforeCache.size > 16) this.beforeCache.delete(this.beforeCache.keys().next().value!);
+  }
+
+  dispose(): void {
+    this.beforeCache.clear();
+  }
+}
+
+interface BeforeState {
+  importers: string[];
+  diagnostics: Map<string, RawFinding[]>;
+}
+
+/** The gate with its warm caches; the services themselves live in tsServices' registry. */
+export function createTypeScriptGate(): TypeScriptGate {
+  return new TypeScriptGate();
+}
+
+/** Syntactic and semantic diagnostics of one file, as findings not yet marked introduced. */
+function diagnosticsOf(project: TsProject, file: string, root: string): RawFinding[] {
+  const diagnostics = [...project.service.getSyntacticDiagnostics(file), ...project.service.getSemanticDiagnostics(file)];
+  const out: RawFinding[] = [];
+  for (const d of diagnostics) {
+    if (!d.file || d.start === undefined) continue;
+    if (!isOwnFile(d.file.fileName, root)) continue;
+    if (d.category !== ts.DiagnosticCategory.Error && d.category !== ts.DiagnosticCategory.Warning) continue;
+    const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+    const message = ts.flattenDiagnosticMessageText(d.messageText, ' ');
+    const code = `TS${d.code}`;
+    out.push({
+      tool: 'typescript',
+      code,
+      category: classify('typescript', code, message),
+      severity: d.category === ts.DiagnosticCategory.Error ? 'error' : 'warning',
+      file: path.relative(root, d.file.fileName).split(path.sep).join('/'),
+      line: line + 1,
+      column: character + 1,
+      message,
+      excerpt: excerptAt(d.file.text, line + 1),
+    });
+  }
+  return out;
+}
+
+/**
+ * The workspace's own files that import one of `changed`: a changed signature breaks callers the
+ * patch never touched. A text prefilter on the imported file's base name keeps this cheap.
+ */
+function findImporters(project: TsProject, changed: ReadonlySet<string>, root: string): string[] {
+  const stems = [...changed].map(importStem);
+  const found: string[] = [];
+  for (const sf of project.ownSourceFiles()) {
+    if (changed.has(sf.fileName) || sf.isDeclarationFile) continue;
+    if (!isOwnFile(sf.fileName, root)) continue;
+    if (!stems.some((s) => sf.text.includes(s))) continue;
+    const imports = ts.preProcessFile(sf.text, true, true).importedFiles;
+    for (const imp of imports) {
+      if (!stems.some((s) => imp.fileName.includes(s))) continue;
+      const resolved = project.resolveImport(imp.fileName, sf.fileName);
+      if (resolved && changed.has(resolved)) {
+        found.push(sf.fileName);
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+/** What an import of this file must contain: its base name, or its folder's for an index file. */
+function importStem(file: string): string {
+  const base = path.posix.basename(file).replace(/(\.d)?\.[cm]?[jt]sx?$/i, '');
+  return base === 'index' ? path.posix.basename(path.posix.dirname(file)) : base;
+}

@@ -1,0 +1,121 @@
+import { strict as assert } from 'node:assert';
+import { isBlocking } from '../../../src/core/findings';
+import { createTypeScriptGate } from '../../../src/core/validate/typescript';
+import { disposeTsProjects, tsProjectCount } from '../../../src/core/validate/tsServices';
+import { TempWorkspace } from './workspace';
+
+describe('validate/typescript gate', () => {
+  let ws: TempWorkspace;
+  beforeEach(() => {
+    ws = new TempWorkspace('ts-project');
+  });
+  afterEach(() => {
+    ws.dispose();
+  });
+  after(() => disposeTsProjects());
+
+  it('passes a benign patch', async () => {
+    const gate = createTypeScriptGate();
+    const res = await gate.check([ws.patch('src/math.ts', 'return a + b;', 'const sum = a + b;\n  return sum;')], ws.context());
+    assert.equal(res.gate, 'typescript');
+    assert.deepEqual(res.findings, []);
+    assert.ok(res.durationMs >= 0);
+  });
+
+  it('blocks an undefined name the patch introduces, classified undefined_name', async () => {
+    const gate = createTypeScriptGate();
+    const res = await gate.check([ws.patch('src/math.ts', 'return a + b;', 'return a + c;')], ws.context());
+    const blocking = res.findings.filter(isBlocking);
+    assert.equal(blocking.length, 1);
+    assert.equal(blocking[0]!.code, 'TS2304');
+    assert.equal(blocking[0]!.category, 'undefined_name');
+    assert.equal(blocking[0]!.file, 'src/math.ts');
+    assert.equal(blocking[0]!.line, 3);
+    assert.match(blocking[0]!.excerpt ?? '', /return a \+ c/);
+  });
+
+  it('does not block a pre-existing error, even when the patch moves it to another line', async () => {
+    // The error is on disk before the patch: a caller passing a string.
+    ws.write('src/unrelated.ts', 'export function greet(name: string): string {\n  return `hello ${name}`;\n}\nexport const bad: number = "nope";\n');
+    const gate = createTypeScriptGate();
+    const moved = ws.patch('src/unrelated.ts', 'export function greet', '// a new comment\n// and another\nexport function greet');
+    const res = await gate.check([moved], ws.context());
+    const ts2322 = res.findings.filter((f) => f.code === 'TS2322');
+    assert.equal(ts2322.length, 1, 'the pre-existing error is still reported');
+    assert.equal(ts2322[0]!.introduced, false);
+    assert.equal(ts2322[0]!.line, 6, 'at its new line');
+    assert.equal(res.findings.filter(isBlocking).length, 0);
+  });
+
+  it('catches a caller broken by a signature change, with the caller path', async () => {
+    const gate = createTypeScriptGate();
+    const res = await gate.check(
+      [ws.patch('src/math.ts', 'export function add(a: number, b: number): number {', 'export function add(a: number, b: number, c: number): number {')],
+      ws.context(),
+    );
+    const blocking = res.findings.filter(isBlocking);
+    assert.equal(blocking.length, 1);
+    assert.equal(blocking[0]!.file, 'src/caller.ts');
+    assert.equal(blocking[0]!.code, 'TS2554');
+    assert.equal(blocking[0]!.category, 'type_mismatch');
+    assert.match(blocking[0]!.excerpt ?? '', /sum = add\(sum, v\)/);
+  });
+
+  it('catches an importer broken by a removed export, classified missing_import', async () => {
+    const gate = createTypeScriptGate();
+    const res = await gate.check([ws.patch('src/math.ts', 'export function scale', 'function scale')], ws.context());
+    const blocking = res.findings.filter(isBlocking);
+    assert.ok(blocking.some((f) => f.file === 'src/caller.ts' && f.category === 'missing_import'), JSON.stringify(blocking));
+  });
+
+  it('keeps one warm service per tsconfig across attempts and sees each new overlay', async () => {
+    disposeTsProjects();
+    const gate = createTypeScriptGate();
+    const ok = await gate.check([ws.patch('src/math.ts', 'return a + b;', 'return b + a;')], ws.context());
+    assert.equal(ok.findings.filter(isBlocking).length, 0);
+    const bad = await gate.check([ws.patch('src/math.ts', 'return a + b;', 'return a + "x";')], ws.context());
+    assert.equal(bad.findings.filter(isBlocking)[0]?.code, 'TS2322');
+    const okAgain = await gate.check([ws.patch('src/math.ts', 'return a + b;', 'return b + a;')], ws.context());
+    assert.equal(okAgain.findings.filter(isBlocking).length, 0);
+    assert.equal(tsProjectCount(), 1);
+  });
+
+  it('checks a new file and a deleted file against their importers', async () => {
+    const gate = createTypeScriptGate();
+    const created = ws.candidate('src/extra.ts', 'import { add } from "./math";\nexport const three = add(1, "2");\n');
+    const res = await gate.check([created], ws.context());
+    assert.deepEqual(res.findings.filter(isBlocking).map((f) => [f.file, f.code]), [['src/extra.ts', 'TS2345']]);
+
+    const removed = ws.candidate('src/caller.ts', undefined);
+    const res2 = await gate.check([removed], ws.context());
+    assert.ok(res2.findings.some((f) => isBlocking(f) && f.file === 'src/report.ts' && f.code === 'TS2307'), JSON.stringify(res2.findings));
+  });
+
+  it('uses defaults without a tsconfig: JavaScript syntax errors block, types are not checked', async () => {
+    const plain = new TempWorkspace();
+    try {
+      plain.write('lib/a.js', 'function f(x) { return x * 2; }\nmodule.exports = { f };\n');
+      const gate = createTypeScriptGate();
+      const typeOnly = await gate.check([plain.patch('lib/a.js', 'return x * 2;', 'return x.nope.deeper;')], plain.context());
+      assert.equal(typeOnly.findings.filter(isBlocking).length, 0);
+      const broken = await gate.check([plain.patch('lib/a.js', 'return x * 2;', 'return x * ;')], plain.context());
+      assert.equal(broken.findings.filter(isBlocking)[0]?.category, 'syntax');
+    } finally {
+      plain.dispose();
+    }
+  });
+
+  it('turns a timeout into a blocking finding of category other', async () => {
+    const gate = createTypeScriptGate();
+    const res = await gate.check([ws.patch('src/math.ts', 'return a + b;', 'return b + a;')], ws.context({ typescriptTimeoutMs: 0 }));
+    assert.equal(res.findings.length, 1);
+    assert.equal(res.findings[0]!.category, 'other');
+    assert.ok(isBlocking(res.findings[0]!));
+    assert.match(res.findings[0]!.message, /timed out/);
+  });
+
+  it('skips when no TypeScript or JavaScript file changed', async () => {
+    const res = await createTypeScriptGate().check([ws.candidate('README.md', 'hi')], ws.context());
+    assert.match(res.skipped ?? '', /no TypeScript/);
+  });
+});

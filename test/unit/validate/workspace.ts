@@ -1,0 +1,63 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { NodeWorkspaceFiles } from '../../../src/core/host/nodeWorkspaceFiles';
+import type { CandidateFile, GateContext, GateSettings } from '../../../src/core/validate/gate';
+import { languageOf } from '../../../src/core/languages';
+import { silentLogger } from '../../../src/core/ports';
+
+export const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'workspaces');
+
+/** A temporary copy of a fixture workspace (or an empty folder), removed by `dispose`. */
+export class TempWorkspace {
+  readonly root: string;
+  readonly files: NodeWorkspaceFiles;
+
+  constructor(fixture?: string) {
+    this.root = mkdtempSync(join(tmpdir(), 'rg-validate-'));
+    if (fixture) cpSync(join(FIXTURES, fixture), this.root, { recursive: true });
+    this.files = new NodeWorkspaceFiles(this.root);
+  }
+
+  read(rel: string): string {
+    return readFileSync(join(this.root, rel), 'utf8');
+  }
+
+  write(rel: string, text: string): void {
+    mkdirSync(dirname(join(this.root, rel)), { recursive: true });
+    writeFileSync(join(this.root, rel), text);
+  }
+
+  /** A candidate that changes `rel` from its text on disk to `after`. */
+  candidate(rel: string, after: string | undefined, wholeFileWrite = false): CandidateFile {
+    let before: string | undefined;
+    try {
+      before = this.read(rel);
+    } catch {
+      before = undefined;
+    }
+    return { path: rel, language: languageOf(rel), before, after, wholeFileWrite };
+  }
+
+  /** A candidate made by replacing one exact string in the file on disk. */
+  patch(rel: string, oldString: string, newString: string): CandidateFile {
+    const before = this.read(rel);
+    if (!before.includes(oldString)) throw new Error(`fixture ${rel} lacks ${JSON.stringify(oldString)}`);
+    return { path: rel, language: languageOf(rel), before, after: before.replace(oldString, newString) };
+  }
+
+  context(settings: Partial<GateSettings> = {}, extra: Partial<GateContext> = {}): GateContext {
+    return {
+      files: this.files,
+      logger: silentLogger,
+      instruction: 'Refactor the code',
+      trusted: true,
+      settings: { testTimeoutMs: 30_000, safeMode: true, ...settings },
+      ...extra,
+    };
+  }
+
+  dispose(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
