@@ -106,8 +106,9 @@ export const TSC_RANGES: { from: number; to: number; category: FindingCategory; 
   { from: 17000, to: 17999, category: 'syntax', meaning: 'JSX syntax' },
 ];
 
-/** ruff rule codes. Syntax errors come from ruff without a code; see `classify`. */
+/** ruff rule codes. Parse errors are 'invalid-syntax' (the wasm API reports them without a code). */
 export const RUFF_CODES: Record<string, FindingCategory> = {
+  'invalid-syntax': 'syntax', // every parse error, and CPython's "semantic syntax errors"
   F821: 'undefined_name', // undefined name
   F822: 'undefined_name', // undefined name in __all__
   F823: 'undefined_name', // local variable referenced before assignment
@@ -118,12 +119,15 @@ export const RUFF_CODES: Record<string, FindingCategory> = {
   F841: 'other', // local variable assigned but never used
   F402: 'other', // import shadowed by loop variable
   F632: 'other', // `is` comparison with a literal
+  F404: 'syntax', // late `from __future__` import
+  F407: 'syntax', // unknown `__future__` feature
   F701: 'syntax', // break outside loop
   F702: 'syntax', // continue not properly in loop
   F704: 'syntax', // yield outside function
   F706: 'syntax', // return outside function
   F722: 'syntax', // syntax error in forward annotation
   E902: 'other', // I/O error
+  PLE0117: 'syntax', // nonlocal without a binding
 };
 
 /** ruff code prefixes, for codes the table above does not name. */
@@ -219,7 +223,6 @@ export function classificationMarkdown(): string {
     '',
     '| category | codes |',
     '|---|---|',
-    '| `syntax` | parse errors (reported without a code) |',
     ...group(RUFF_CODES, (k) => k),
     ...RUFF_PREFIXES.map((p) => `| \`${p.category}\` | ${p.prefix}xx not listed above (${p.meaning}) |`),
     '',

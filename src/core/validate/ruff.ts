@@ -1,0 +1,85 @@
+import { markIntroduced, type Finding } from '../findings';
+import { throwIfAborted } from '../ports';
+import type { CandidateFile, Gate, GateContext, GateResult } from './gate';
+import { classify } from './classify';
+import { crashFinding, errorMessage, excerptAt, stringListSetting } from './gateSupport';
+import { COMPILE_ERROR_RULES } from './parsers/pythonParser';
+import { ruffCheck, RUFF_SYNTAX_CODE } from './ruffWasm';
+
+type RawFinding = Omit<Finding, 'introduced'>;
+
+/** Pyflakes (F: undefined names, unused and shadowed imports) and E9 (syntax, I/O). */
+export const DEFAULT_RUFF_SELECT = ['F', 'E9'] as const;
+/**
+ * Codes reported as warnings: they raise risk but never block. An unused import or variable is
+ * untidy, not broken, and models often leave one while repairing something else.
+ */
+export const DEFAULT_RUFF_WARNINGS = ['F401', 'F841'] as const;
+
+/** Codes the syntax gate already reports through the same ruff parser. */
+const SYNTAX_GATE_CODES = new Set<string>([RUFF_SYNTAX_CODE, ...COMPILE_ERROR_RULES]);
+
+export interface RuffGateOptions {
+  /**
+   * Also report parse errors. Off by default because the syntax gate reports them from the same
+   * parser; the pipeline turns it on when the syntax gate is switched off.
+   */
+  reportSyntax?: boolean;
+}
+
+/**
+ * The Python lint gate: ruff (wasm, in-process) on each Python file before and after the patch.
+ * Settings: `ruffSelect` (rule selectors, default F and E9), `ruffWarnings` (codes that never block).
+ */
+export class RuffGate implements Gate {
+  readonly name = 'ruff';
+  private readonly reportSyntax: boolean;
+
+  constructor(options: RuffGateOptions = {}) {
+    this.reportSyntax = options.reportSyntax ?? false;
+  }
+
+  async check(files: readonly CandidateFile[], ctx: GateContext): Promise<GateResult> {
+    const started = performance.now();
+    const python = files.filter((f) => f.language === 'python' && f.after !== undefined);
+    if (python.length === 0) return { gate: this.name, findings: [], durationMs: performance.now() - started, skipped: 'no Python files' };
+    const select = stringListSetting(ctx.settings, 'ruffSelect', DEFAULT_RUFF_SELECT);
+    const warnings = new Set(stringListSetting(ctx.settings, 'ruffWarnings', DEFAULT_RUFF_WARNINGS));
+    const findings: Finding[] = [];
+    for (const file of python) {
+      throwIfAborted(ctx.signal);
+      try {
+        const after = await this.lint(file.path, file.after!, select, warnings);
+        const before = file.before === undefined ? [] : await this.lint(file.path, file.before, select, warnings);
+        findings.push(...markIntroduced(before, after));
+      } catch (err) {
+        findings.push(crashFinding(this.name, file.path, `ruff failed: ${errorMessage(err)}`));
+      }
+    }
+    return { gate: this.name, findings, durationMs: performance.now() - started };
+  }
+
+  private async lint(path: string, text: string, select: readonly string[], warnings: ReadonlySet<string>): Promise<RawFinding[]> {
+    const diagnostics = await ruffCheck(text, { select });
+    const out: RawFinding[] = [];
+    for (const d of diagnostics) {
+      if (!this.reportSyntax && SYNTAX_GATE_CODES.has(d.code)) continue;
+      out.push({
+        tool: 'ruff',
+        code: d.code,
+        category: classify('ruff', d.code, d.message),
+        severity: warnings.has(d.code) ? 'warning' : 'error',
+        file: path,
+        line: Math.max(1, d.row),
+        column: Math.max(1, d.column),
+        message: d.message,
+        excerpt: excerptAt(text, d.row),
+      });
+    }
+    return out;
+  }
+}
+
+export function createRuffGate(options: RuffGateOptions = {}): RuffGate {
+  return new RuffGate(options);
+}
