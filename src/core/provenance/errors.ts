@@ -1,0 +1,20 @@
+/**
+ * The store's one error type. Its message is one line meant for the user: it names the file or
+ * blob at fault and what is wrong with it, never a stack trace.
+ */
+export class StoreError extends Error {
+  constructor(
+    message: string,
+    /** Path of the file at fault, relative to the store folder, when there is one. */
+    readonly file?: string,
+  ) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+/** One line from any thrown value, for messages that wrap a lower-level failure. */
+export function oneLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split(/\r?\n/)[0]!.trim();
+}

@@ -1,0 +1,119 @@
+import { StoreError } from './errors';
+import { isPruned, liveRecords, prunedRanges, type ReadEntry } from './records';
+import { PruneMarkerSchema, type PruneMarker } from './schema';
+import { isOnDisk } from './status';
+import type { ProvenanceStore } from './store';
+import { buildViews } from './views';
+
+export interface PruneOptions {
+  /** How many of the newest runs to keep. */
+  keepRuns: number;
+  /**
+   * Unreferenced blobs younger than this are kept: the engine stores a run's blobs before it
+   * appends the run's record, so a run in flight owns blobs that no record names yet.
+   */
+  minBlobAgeMs?: number;
+  now?: Date;
+}
+
+export interface PruneResult {
+  prunedRunIds: string[];
+  /** Older runs kept because one of their patches is on disk and may still be rolled back. */
+  keptForRollback: string[];
+  removedRecords: number;
+  markers: PruneMarker[];
+  removedBlobs: number;
+  /** Set when blobs were left alone, and why. */
+  blobsSkipped?: string;
+}
+
+/**
+ * Removes the records of all but the newest `keepRuns` runs, with their decisions, and the blobs
+ * no remaining run names. A run with a patch still on disk (applied, not rolled back) is kept
+ * whatever its age, with its blobs, so its rollback keeps working.
+ *
+ * The chain stays verifiable: nothing is rewritten. For each contiguous block of removed seqs a
+ * `prune` marker is appended at the end of the chain naming the block and the hash of its last
+ * record, and only then are the block's files deleted. `verify` accepts exactly the declared
+ * gaps and checks that the record after each gap links to the marker's `lastPrunedHash`. If the
+ * process dies between the two steps, the leftover files are ignored by readers and removed by
+ * the next prune. Markers are never pruned: they are small, and they are the proof.
+ */
+export async function prune(store: ProvenanceStore, options: PruneOptions): Promise<PruneResult> {
+  const keep = options.keepRuns;
+  if (!Number.isInteger(keep) || keep < 0) throw new StoreError(`keepRuns must be a whole number of runs, not ${keep}.`);
+  const now = (options.now ?? new Date()).getTime();
+  const minAge = options.minBlobAgeMs ?? 60 * 60 * 1000;
+
+  return store.chain.withLock(async () => {
+    const snapshot = await store.chain.snapshot({ fresh: true });
+    const { records, problems } = liveRecords(snapshot);
+    const views = buildViews(records, problems);
+    const newestFirst = [...views].reverse();
+    const old = newestFirst.slice(keep);
+    const keptForRollback = old.filter((v) => v.patches.some(isOnDisk)).map((v) => v.run.runId);
+    const pruned = new Set(old.map((v) => v.run.runId).filter((id) => !keptForRollback.includes(id)));
+
+    const doomed = new Set<number>();
+    for (const r of records) if (r.kind !== 'prune' && pruned.has(r.runId)) doomed.add(r.seq);
+    const toRemove = blocks(snapshot.entries, doomed);
+    // Leftovers of an interrupted prune are already declared by their marker: finish removing them.
+    const ranges = prunedRanges(snapshot.entries);
+    const leftovers = snapshot.entries.filter((e) => isPruned(e.nameSeq, ranges)).map((e) => e.nameSeq);
+
+    const markers: PruneMarker[] = [];
+    for (const block of toRemove) {
+      const last = block[block.length - 1]!;
+      markers.push(
+        await store.chain.appendLocked(PruneMarkerSchema, {
+          kind: 'prune',
+          schemaVersion: 1,
+          createdAt: new Date(now).toISOString(),
+          fromSeq: block[0]!.nameSeq,
+          toSeq: last.nameSeq,
+          lastPrunedHash: (last as Extract<ReadEntry, { ok: true }>).record.hash,
+        }),
+      );
+    }
+    const removed = toRemove.flat().map((e) => e.nameSeq);
+    await store.chain.removeLocked([...removed, ...leftovers]);
+
+    const result: PruneResult = { prunedRunIds: [...pruned], keptForRollback, removedRecords: removed.length, markers, removedBlobs: 0 };
+    // A damaged record might be a run whose rollback needs a blob: delete no blob while one exists.
+    if (problems.length > 0) {
+      result.blobsSkipped = `${problems.length} damaged record(s) in the store; blobs are kept until verify is clean.`;
+      return result;
+    }
+    const needed = new Set<string>();
+    for (const v of views) {
+      if (pruned.has(v.run.runId)) continue;
+      for (const p of v.run.patches) {
+        if (p.beforeSha256) needed.add(p.beforeSha256);
+        if (p.afterSha256) needed.add(p.afterSha256);
+      }
+    }
+    for (const blob of await store.blobs.list()) {
+      if (needed.has(blob.sha) || now - blob.mtimeMs < minAge) continue;
+      await store.blobs.remove(blob.sha);
+      result.removedBlobs++;
+    }
+    return result;
+  });
+}
+
+/** Maximal runs of consecutive seqs, all present and all to be removed, in chain order. */
+function blocks(entries: readonly ReadEntry[], remove: ReadonlySet<number>): ReadEntry[][] {
+  const out: ReadEntry[][] = [];
+  let current: ReadEntry[] = [];
+  for (const e of entries) {
+    const prev = current[current.length - 1];
+    const wanted = e.ok && remove.has(e.nameSeq) && e.record.seq === e.nameSeq;
+    if (wanted && (!prev || prev.nameSeq === e.nameSeq - 1)) current.push(e);
+    else {
+      if (current.length > 0) out.push(current);
+      current = wanted ? [e] : [];
+    }
+  }
+  if (current.length > 0) out.push(current);
+  return out;
+}
