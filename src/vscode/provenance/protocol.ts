@@ -169,7 +169,10 @@ export interface PanelVM {
 
 /* ---------- messages ---------- */
 
-export type HostToPage = { type: 'render'; model: PanelVM } | { type: 'loading' };
+export type PageSection = 'stats' | 'run';
+
+/** `focus` opens a section and scrolls it into view after drawing ("Show Statistics"). */
+export type HostToPage = { type: 'render'; model: PanelVM; focus?: PageSection };
 
 /** Toolbar buttons map to palette commands; the host owns their ids. */
 export const PAGE_COMMANDS = ['listRuns', 'showStatistics', 'exportProvenance', 'verifyProvenance', 'refresh'] as const;
