@@ -11,9 +11,14 @@ export interface OpenAICompatibleOptions {
   baseURL: string;
   /** Local servers need none; a placeholder is sent, which they ignore. */
   apiKey?: string;
-  maxRetries: number;
-  timeoutMs: number;
-  /** Only for the label. */
+  /** Defaults to 2, as the SDK's. */
+  maxRetries?: number;
+  /** Defaults to 300 s, as settings 'anthropic.timeoutSeconds'. */
+  timeoutMs?: number;
+  /**
+   * The model to run (settings 'openai.model'). It wins over the request's model, which the engine
+   * takes from the preset and which names a Claude model no local server has.
+   */
   model?: string;
   logger?: Logger;
   logLevel?: 'debug' | 'info' | 'warn' | 'error' | 'off';
@@ -34,16 +39,20 @@ export class OpenAICompatibleProvider implements ModelProvider {
   readonly label: string;
   private readonly client: OpenAI;
   private readonly secrets: string[];
+  private readonly maxRetries: number;
+  private readonly timeoutMs: number;
 
   constructor(private readonly options: OpenAICompatibleOptions) {
     const key = options.apiKey?.trim() || PLACEHOLDER_KEY;
     this.secrets = key === PLACEHOLDER_KEY ? [] : [key];
     this.label = `${options.model ?? 'OpenAI-compatible'} at ${origin(options.baseURL)}`;
+    this.maxRetries = options.maxRetries ?? 2;
+    this.timeoutMs = options.timeoutMs ?? 300_000;
     this.client = new OpenAI({
       apiKey: key,
       baseURL: options.baseURL,
-      maxRetries: options.maxRetries,
-      timeout: options.timeoutMs,
+      maxRetries: this.maxRetries,
+      timeout: this.timeoutMs,
       logLevel: options.logLevel ?? (options.logger ? 'warn' : 'error'),
       ...(options.logger ? { logger: sdkLogger(options.logger, this.secrets, 'openai') } : {}),
     });
@@ -54,21 +63,22 @@ export class OpenAICompatibleProvider implements ModelProvider {
     const attempts = new AttemptCounter(request.onProgress);
     // A per-call copy whose fetch counts this call's attempts; the global fetch is left alone.
     const client = this.client.withOptions({ fetch: attempts.wrapFetch(this.options.fetch ?? globalThis.fetch) });
-    const params = toChatParams(request);
+    const model = this.options.model ?? request.model;
+    const params = toChatParams({ ...request, model });
     const started = Date.now();
     for (;;) {
       const outcome = await this.streamOnce(client, params, request, attempts);
       if (outcome.ok) return { ...outcome.reply, durationMs: Date.now() - started, retries: attempts.retries };
-      const retryable = outcome.midStream && !outcome.idle && !request.signal?.aborted && attempts.retries < this.options.maxRetries;
+      const retryable = outcome.midStream && !outcome.idle && !request.signal?.aborted && attempts.retries < this.maxRetries;
       if (retryable) {
         attempts.finished('stream cut');
         continue;
       }
       throw mapOpenAIError(outcome.error, {
         retries: attempts.retries,
-        model: request.model,
+        model,
         baseURL: this.options.baseURL,
-        timeoutMs: this.options.timeoutMs,
+        timeoutMs: this.timeoutMs,
         secrets: this.secrets,
         idleTimedOut: outcome.idle,
         signal: request.signal,
@@ -84,11 +94,11 @@ export class OpenAICompatibleProvider implements ModelProvider {
   ): Promise<{ ok: true; reply: Omit<ModelReply, 'durationMs' | 'retries'> } | { ok: false; error: unknown; midStream: boolean; idle: boolean }> {
     let connected = false;
     let abortStream: (() => void) | undefined;
-    const watchdog = new IdleWatchdog(this.options.timeoutMs, () => abortStream?.());
+    const watchdog = new IdleWatchdog(this.timeoutMs, () => abortStream?.());
     try {
       const stream = await client.chat.completions.create(params, {
         signal: request.signal,
-        maxRetries: Math.max(0, this.options.maxRetries - attempts.retries),
+        maxRetries: Math.max(0, this.maxRetries - attempts.retries),
       });
       connected = true;
       abortStream = () => stream.controller.abort();
@@ -96,7 +106,7 @@ export class OpenAICompatibleProvider implements ModelProvider {
       const calls = new ToolCallAssembler();
       let text = '';
       let finishReason: string | undefined;
-      let model = request.model;
+      let model = params.model;
       let usage: OpenAI.CompletionUsage | undefined;
       for await (const chunk of stream) {
         watchdog.touch();

@@ -61,11 +61,13 @@ describe('OpenAICompatibleProvider against a fake chat completions server', () =
     assert.match(provider.label, /qwen2\.5-coder:14b at http:\/\/127\.0\.0\.1:\d+/);
   });
 
-  it('sends the two tools as functions, streams, and asks for usage', async () => {
+  it('sends the configured model, the two tools as functions, streams, and asks for usage', async () => {
     const { provider } = await setup([toolReply]);
     const { events, onProgress } = progressLog();
-    await provider.complete({ ...request(), onProgress });
+    // The engine puts the preset's (Claude) model in every request; openai.model must win.
+    await provider.complete({ ...baseRequest({ model: 'claude-sonnet-5-5' }), onProgress });
     const body = server!.bodies[0];
+    assert.equal(body.model, MODEL);
     assert.deepEqual(
       body.tools.map((t: any) => [t.type, t.function.name, t.function.parameters.type]),
       [
@@ -147,8 +149,9 @@ describe('OpenAICompatibleProvider against a fake chat completions server', () =
   });
 
   it('names a model the server does not have', async () => {
-    const { provider } = await setup([{ kind: 'error', status: 404, message: 'model "qwen9:1b" not found, try pulling it first', code: 'model_not_found' }]);
-    const err = await rejectsWith(provider.complete({ ...request(), model: 'qwen9:1b' }), 'model_not_found');
+    server = await startFakeOpenAI([{ kind: 'error', status: 404, message: 'model "qwen9:1b" not found, try pulling it first', code: 'model_not_found' }]);
+    const provider = new OpenAICompatibleProvider({ baseURL: `${server.url}/v1`, model: 'qwen9:1b', maxRetries: 2, timeoutMs: 5000 });
+    const err = await rejectsWith(provider.complete(request()), 'model_not_found');
     assert.match(err.message, /ollama pull qwen9:1b/);
   });
 
