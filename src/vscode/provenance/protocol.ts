@@ -187,8 +187,10 @@ export type PageToHost =
 /** What the page keeps across hide and show (vscode.getState/setState). */
 export interface PageState {
   model?: PanelVM;
-  /** Keys of the <details> elements that are open. */
+  /** Keys of the <details> elements the reader opened. */
   open: string[];
+  /** Keys the reader closed, so a section open by default stays closed for them. */
+  closed: string[];
   scrollY: number;
 }
 
