@@ -89,7 +89,7 @@ interface Shape {
 }
 
 function classify(err: unknown, ctx: FailureContext, w: Wording, s: Shape): ProviderError {
-  const make = (kind: ProviderErrorKind, message: string, status?: number) => new ProviderError(kind, redact(message, ctx.secrets), status);
+  const make = (kind: ProviderErrorKind, message: string, status?: number) => new ProviderError(kind, redact(message, ctx.secrets), status, ctx.retries);
   const where = origin(ctx.baseURL);
   const after = ctx.retries > 0 ? ` after ${ctx.retries} ${ctx.retries === 1 ? 'retry' : 'retries'}` : '';
 

@@ -37,6 +37,7 @@ export interface ModelRequest {
 }
 
 export type ModelProgress =
+  /** A delta: the text that arrived since the previous text event (append them to show the reply). */
   | { kind: 'text'; text: string }
   | { kind: 'tool'; name: string }
   | { kind: 'retry'; attempt: number; reason: string };
@@ -96,6 +97,8 @@ export class ProviderError extends Error {
     readonly kind: ProviderErrorKind,
     message: string,
     readonly status?: number,
+    /** HTTP retries made before giving up, for the provenance record's model call. */
+    readonly retries?: number,
   ) {
     super(message);
     this.name = 'ProviderError';

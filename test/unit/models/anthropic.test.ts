@@ -154,6 +154,7 @@ describe('AnthropicProvider against a fake Messages API', () => {
     assert.equal(server!.requests.length, 3);
     assert.match(err.message, /after 2 retries/);
     assert.equal(err.status, 529);
+    assert.equal(err.retries, 2);
   });
 
   it('names an unknown model', async () => {
