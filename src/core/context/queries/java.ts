@@ -1,0 +1,20 @@
+import type { TagQuery } from './types';
+
+/** After upstream tree-sitter-java `tags.scm`. */
+export const JAVA: TagQuery = {
+  tags: `
+(class_declaration name: (identifier) @name) @definition.class
+(record_declaration name: (identifier) @name) @definition.class
+(interface_declaration name: (identifier) @name) @definition.interface
+(enum_declaration name: (identifier) @name) @definition.enum
+(annotation_type_declaration name: (identifier) @name) @definition.interface
+(method_declaration name: (identifier) @name) @definition.method
+(constructor_declaration name: (identifier) @name) @definition.method
+
+(method_invocation name: (identifier) @name) @reference.call
+(object_creation_expression type: (type_identifier) @name) @reference.class
+(type_identifier) @name @reference.type
+
+(import_declaration (scoped_identifier) @import.source) @import
+`,
+};

@@ -1,0 +1,242 @@
+/**
+ * Ranks definitions by how much they matter to a run: graph distance from the targets plus a
+ * PageRank personalised to the targets and to identifiers the instruction names (the approach
+ * Aider's repo map takes, here at the level of definitions rather than files, so a target
+ * function's callees outrank the rest of their files).
+ *
+ * Nodes are definitions (`path#index`) and files (`path`, standing for top-level code). A use of a
+ * name inside definition A that resolves to definition B is an edge A -> B; PageRank also walks
+ * edges backwards at half weight, because callers of a target matter too (they may break).
+ */
+import type { DefLoc, SymbolGraph } from './symbolGraph';
+
+export type NodeKey = string;
+
+export function defKey(loc: DefLoc): NodeKey {
+  return `${loc.path}#${loc.index}`;
+}
+
+interface EdgeSet {
+  keys: NodeKey[];
+  ids: Map<NodeKey, number>;
+  /** Adjacency with weights, forward (uses) and backward (used by). */
+  out: Map<number, number>[];
+  back: Map<number, number>[];
+}
+
+const DAMPING = 0.85;
+const ITERATIONS = 30;
+const MAX_DISTANCE = 4;
+
+const edgeCache = new WeakMap<SymbolGraph, { version: number; edges: EdgeSet }>();
+
+function edgesOf(graph: SymbolGraph): EdgeSet {
+  const hit = edgeCache.get(graph);
+  if (hit && hit.version === graph.version) return hit.edges;
+  const keys: NodeKey[] = [];
+  const ids = new Map<NodeKey, number>();
+  const out: Map<number, number>[] = [];
+  const back: Map<number, number>[] = [];
+  const id = (k: NodeKey): number => {
+    let n = ids.get(k);
+    if (n === undefined) {
+      n = keys.length;
+      keys.push(k);
+      ids.set(k, n);
+      out.push(new Map());
+      back.push(new Map());
+    }
+    return n;
+  };
+  const link = (a: number, b: number, w: number): void => {
+    if (a === b) return;
+    out[a]!.set(b, (out[a]!.get(b) ?? 0) + w);
+    back[b]!.set(a, (back[b]!.get(a) ?? 0) + w);
+  };
+  for (const e of graph.allEntries()) {
+    if (!e.tags) continue;
+    const file = id(e.path);
+    e.tags.defs.forEach((d, i) => {
+      const node = id(`${e.path}#${i}`);
+      // A file's definitions belong together; a member belongs to its class.
+      link(file, node, 0.1);
+      link(node, file, 0.1);
+      if (d.parent !== undefined) {
+        const parent = id(`${e.path}#${d.parent}`);
+        link(node, parent, 0.3);
+        link(parent, node, 0.1);
+      }
+    });
+    for (const ref of e.tags.refs) {
+      const r = graph.resolve(e.path, ref.name);
+      if (!r) continue;
+      const from = ref.within === undefined ? file : id(`${e.path}#${ref.within}`);
+      const w = r.how === 'ambiguous' ? 0.3 / r.locs.length : 1;
+      for (const loc of r.locs) link(from, id(defKey(loc)), w);
+    }
+  }
+  const edges = { keys, ids, out, back };
+  edgeCache.set(graph, { version: graph.version, edges });
+  return edges;
+}
+
+export interface RankInput {
+  graph: SymbolGraph;
+  /** Target definitions (a target function) or target files (all their code). */
+  seeds: NodeKey[];
+  instruction: string;
+}
+
+export interface Ranked {
+  key: NodeKey;
+  score: number;
+  /** Hops from the nearest target, either direction; undefined when unreachable within 4. */
+  distance: number | undefined;
+}
+
+export interface Ranking {
+  score(key: NodeKey): number;
+  distance(key: NodeKey): number | undefined;
+  /** Definitions only, best first. */
+  ranked: Ranked[];
+}
+
+export function rank(input: RankInput): Ranking {
+  const { keys, ids, out, back } = edgesOf(input.graph);
+  const n = keys.length;
+  const seeds = input.seeds.map((k) => ids.get(k)).filter((x): x is number => x !== undefined);
+
+  // Personalisation: most mass on the targets, some on what the instruction names.
+  const personal = new Float64Array(n);
+  const words = instructionWords(input.instruction);
+  const named: [number, number][] = [];
+  if (words.size > 0) {
+    for (let i = 0; i < n; i++) {
+      const k = keys[i]!;
+      const hash = k.lastIndexOf('#');
+      if (hash < 0) continue;
+      const def = input.graph.definition({ path: k.slice(0, hash), index: Number(k.slice(hash + 1)) });
+      const w = def ? nameMatch(def.name, words) : 0;
+      if (w > 0) named.push([i, w]);
+    }
+  }
+  const seedMass = named.length > 0 ? 0.7 : 1;
+  for (const s of seeds) personal[s]! += seedMass / seeds.length;
+  const namedTotal = named.reduce((a, [, w]) => a + w, 0);
+  for (const [i, w] of named) personal[i]! += ((seeds.length > 0 ? 0.3 : 1) * w) / namedTotal;
+
+  const pr = pagerank(n, out, back, personal);
+  const dist = distances(seeds, out, back);
+  let maxPr = 0;
+  for (let i = 0; i < n; i++) if (pr[i]! > maxPr) maxPr = pr[i]!;
+  const score = (i: number): number => {
+    const d = dist.get(i);
+    const p = maxPr > 0 ? pr[i]! / maxPr : 0;
+    return 0.6 * p + (d === undefined ? 0 : 0.4 / (1 + d));
+  };
+  const ranked: Ranked[] = [];
+  for (let i = 0; i < n; i++) if (keys[i]!.includes('#')) ranked.push({ key: keys[i]!, score: score(i), distance: dist.get(i) });
+  ranked.sort((a, b) => b.score - a.score);
+  return {
+    score: (k) => {
+      const i = ids.get(k);
+      return i === undefined ? 0 : score(i);
+    },
+    distance: (k) => {
+      const i = ids.get(k);
+      return i === undefined ? undefined : dist.get(i);
+    },
+    ranked,
+  };
+}
+
+function pagerank(n: number, out: Map<number, number>[], back: Map<number, number>[], personal: Float64Array): Float64Array {
+  if (n === 0) return new Float64Array(0);
+  let sumP = 0;
+  for (const v of personal) sumP += v;
+  const p = new Float64Array(n);
+  for (let i = 0; i < n; i++) p[i] = sumP > 0 ? personal[i]! / sumP : 1 / n;
+  // Total outgoing weight of each node over both directions (backward at half weight).
+  const total = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    for (const w of out[i]!.values()) total[i]! += w;
+    for (const w of back[i]!.values()) total[i]! += 0.5 * w;
+  }
+  let rankNow = Float64Array.from(p);
+  for (let it = 0; it < ITERATIONS; it++) {
+    const next = new Float64Array(n);
+    let dangling = 0;
+    for (let i = 0; i < n; i++) {
+      const r = rankNow[i]!;
+      if (total[i] === 0) {
+        dangling += r;
+        continue;
+      }
+      const share = (DAMPING * r) / total[i]!;
+      for (const [j, w] of out[i]!) next[j]! += share * w;
+      for (const [j, w] of back[i]!) next[j]! += share * 0.5 * w;
+    }
+    const restart = 1 - DAMPING + DAMPING * dangling;
+    for (let i = 0; i < n; i++) next[i]! += restart * p[i]!;
+    rankNow = next;
+  }
+  return rankNow;
+}
+
+function distances(seeds: number[], out: Map<number, number>[], back: Map<number, number>[]): Map<number, number> {
+  const dist = new Map<number, number>();
+  let frontier = seeds;
+  for (const s of seeds) dist.set(s, 0);
+  for (let d = 1; d <= MAX_DISTANCE && frontier.length > 0; d++) {
+    const next: number[] = [];
+    for (const i of frontier) {
+      for (const j of [...out[i]!.keys(), ...back[i]!.keys()]) {
+        if (!dist.has(j)) {
+          dist.set(j, d);
+          next.push(j);
+        }
+      }
+    }
+    frontier = next;
+  }
+  return dist;
+}
+
+const STOP = new Set(['the', 'and', 'for', 'with', 'that', 'this', 'from', 'into', 'add', 'use', 'make', 'all', 'new', 'get', 'set', 'its', 'are', 'not', 'but', 'should', 'when', 'then', 'each', 'instead', 'function', 'method', 'class', 'file', 'code']);
+
+/** Lower-cased words of the instruction, identifiers split at camelCase and snake_case as well as whole. */
+export function instructionWords(instruction: string): Set<string> {
+  const out = new Set<string>();
+  for (const token of instruction.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) {
+    const whole = token.toLowerCase();
+    if (whole.length >= 3 && !STOP.has(whole)) out.add(whole);
+    for (const part of splitIdentifier(token)) if (part.length >= 3 && !STOP.has(part)) out.add(part);
+  }
+  return out;
+}
+
+export function splitIdentifier(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[\s_\-$]+/)
+    .filter(Boolean)
+    .map((s) => s.toLowerCase());
+}
+
+/** 1 when the instruction names the identifier itself, a share when it names most of its parts. */
+export function nameMatch(name: string, words: ReadonlySet<string>): number {
+  if (words.has(name.toLowerCase())) return 1;
+  const parts = splitIdentifier(name).filter((p) => p.length >= 3);
+  if (parts.length === 0) return 0;
+  const hits = parts.filter((p) => words.has(p)).length;
+  return hits / parts.length >= 0.5 && hits > 0 ? 0.3 * (hits / parts.length) : 0;
+}
+
+/** Nodes whose code uses `key` (callers, importers, subclasses): the backward edges of the graph. */
+export function usersOf(graph: SymbolGraph, key: NodeKey): NodeKey[] {
+  const { ids, keys, back } = edgesOf(graph);
+  const i = ids.get(key);
+  if (i === undefined) return [];
+  return [...back[i]!.keys()].map((j) => keys[j]!);
+}
