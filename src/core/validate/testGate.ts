@@ -1,0 +1,167 @@
+import type { Finding } from '../findings';
+import { throwIfAborted, type ProcessResult } from '../ports';
+import type { CandidateFile, Gate, GateContext, GateResult } from './gate';
+import { errorMessage, numberSetting, oneLine } from './gateSupport';
+import { Sandbox, SandboxError, scanWorkspace, type SandboxOptions, type WorkspaceScan } from './sandbox';
+import { outputTail, parseTestOutput, type TestFailure, type TestReport } from './testReports';
+
+/** Memory per test run (the data segment of each process, and node's heap). */
+export const DEFAULT_TEST_MEMORY_MB = 2048;
+
+interface TestRun {
+  result: ProcessResult;
+  report: TestReport;
+  /** stdout then stderr, with the sandbox's path made relative. */
+  output: string;
+}
+
+/**
+ * The test gate: the project's own test command, run in a sandbox copy of the workspace, first on
+ * the untouched copy (the baseline, cached per workspace state) and then with the candidate
+ * written in. Only tests that passed before and fail after block; a suite that was already red
+ * does not hold a patch hostage.
+ *
+ * Settings: `testCommand`, `testTimeoutMs`, `testMemoryMb` (default 2048), `sandboxSizeCapMb`
+ * (default 512), `sandboxLinkedDirs` (folders linked rather than copied).
+ */
+export class TestGate implements Gate {
+  readonly name = 'tests';
+  private readonly baselines = new Map<string, TestRun>();
+
+  async check(files: readonly CandidateFile[], ctx: GateContext): Promise<GateResult> {
+    const started = performance.now();
+    const done = (findings: Finding[], skipped?: string): GateResult => ({
+      gate: this.name,
+      findings,
+      durationMs: performance.now() - started,
+      ...(skipped ? { skipped } : {}),
+    });
+    const command = typeof ctx.settings.testCommand === 'string' ? ctx.settings.testCommand.trim() : '';
+    if (!command) return done([], 'no test command');
+    if (!ctx.trusted) return done([], 'workspace is not trusted');
+    if (!ctx.processes) return done([], 'no process runner');
+
+    const sandboxOptions: SandboxOptions = {
+      sizeCapBytes: numberSetting(ctx.settings, 'sandboxSizeCapMb', 512) * 1024 * 1024,
+      ...(Array.isArray(ctx.settings.sandboxLinkedDirs) ? { linkedDirs: ctx.settings.sandboxLinkedDirs as string[] } : {}),
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    };
+    let scan: WorkspaceScan;
+    try {
+      scan = await scanWorkspace(ctx.files.root, sandboxOptions);
+    } catch (err) {
+      if (!(err instanceof SandboxError)) throw err;
+      return done([gateFinding('sandbox', err.message, 'warning', files)], 'workspace too large for the sandbox');
+    }
+
+    const key = `${scan.fingerprint}\0${command}`;
+    let baseline = this.baselines.get(key);
+    if (!baseline) {
+      baseline = await this.runIn(scan, undefined, command, ctx);
+      throwIfAborted(ctx.signal);
+      this.baselines.set(key, baseline);
+      while (this.baselines.size > 8) this.baselines.delete(this.baselines.keys().next().value!);
+    }
+    const timeoutS = Math.round(ctx.settings.testTimeoutMs / 1000);
+    if (baseline.result.timedOut) {
+      const message = `The tests did not finish within ${timeoutS} s even without the patch, so they cannot judge it.`;
+      return done([gateFinding('baseline-timeout', message, 'warning', files)], 'tests time out without the patch');
+    }
+
+    let after: TestRun;
+    try {
+      after = await this.runIn(scan, files, command, ctx);
+    } catch (err) {
+      if (!(err instanceof SandboxError)) throw err;
+      return done([gateFinding('sandbox', err.message, 'error', files)]);
+    }
+    throwIfAborted(ctx.signal);
+    return done(compareRuns(baseline, after, files, timeoutS));
+  }
+
+  /** Copies the workspace, writes the candidate (if any), runs the command, removes the copy. */
+  private async runIn(scan: WorkspaceScan, files: readonly CandidateFile[] | undefined, command: string, ctx: GateContext): Promise<TestRun> {
+    const sandbox = await Sandbox.create(scan, ctx.signal);
+    try {
+      if (files) await sandbox.writeCandidate(files);
+      const memoryMb = numberSetting(ctx.settings, 'testMemoryMb', DEFAULT_TEST_MEMORY_MB);
+      const nodeOptions = [process.env.NODE_OPTIONS ?? '', `--max-old-space-size=${memoryMb}`].join(' ').trim();
+      const result = await ctx.processes!.run(limitMemory(command, memoryMb), {
+        cwd: sandbox.root,
+        timeoutMs: ctx.settings.testTimeoutMs,
+        shell: true,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+        env: { CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0', PYTHONDONTWRITEBYTECODE: '1', NODE_OPTIONS: nodeOptions },
+      });
+      const output = relativise(`${result.stdout}\n${result.stderr}`, sandbox.root);
+      return { result, report: parseTestOutput(output), output };
+    } finally {
+      await sandbox.dispose().catch((err: unknown) => ctx.logger.warn(`Could not remove the test sandbox ${sandbox.root}: ${errorMessage(err)}`));
+    }
+  }
+
+  dispose(): void {
+    this.baselines.clear();
+  }
+}
+
+export function createTestGate(): TestGate {
+  return new TestGate();
+}
+
+/**
+ * Caps the data segment of every process the command starts (a runaway test must not take the
+ * machine with it). RLIMIT_DATA rather than the address space: V8 and wasm reserve far more
+ * address space than they use, and `ulimit -v` makes node fail to start.
+ */
+export function limitMemory(command: string, memoryMb: number): string {
+  if (process.platform === 'win32') return command;
+  return `ulimit -d ${Math.round(memoryMb * 1024)} 2>/dev/null; ${command}`;
+}
+
+/** Makes the sandbox's absolute paths relative, so names and paths compare across copies. */
+function relativise(output: string, root: string): string {
+  return output.split(`${root}/`).join('').split(root).join('.');
+}
+
+/** Findings for what the candidate broke: tests that passed in the baseline and fail now. */
+export function compareRuns(baseline: TestRun, after: TestRun, files: readonly CandidateFile[], timeoutS: number): Finding[] {
+  if (after.result.timedOut) {
+    const took = Math.max(1, Math.round(baseline.result.durationMs / 1000));
+    return [gateFinding('timeout', `The tests did not finish within ${timeoutS} s with the patch (about ${took} s without it); they were stopped. Last output: ${oneLine(outputTail(after.output, 5))}`, 'error', files)];
+  }
+  const findings: Finding[] = [];
+  for (const [name, failure] of after.report.failures) {
+    if (baseline.report.failures.has(name)) continue;
+    findings.push(testFinding(failure));
+  }
+  const wentRed = baseline.result.exitCode === 0 && after.result.exitCode !== 0;
+  if (findings.length === 0 && wentRed) {
+    const why = after.report.recognized ? 'no newly failing test could be read from its output' : 'its output is in no format the gate reads';
+    findings.push({
+      ...gateFinding('exit-code', `The test command exited with code ${after.result.exitCode ?? after.result.signal} with the patch and 0 without it; ${why}. Its last lines are quoted.`, 'error', files),
+      category: 'test_failure',
+      excerpt: outputTail(after.output),
+    });
+  }
+  return findings;
+}
+
+function testFinding(f: TestFailure): Finding {
+  return {
+    tool: 'tests',
+    code: f.framework,
+    category: 'test_failure',
+    severity: 'error',
+    file: f.file ? f.file.replace(/^\.\//, '') : '',
+    line: f.line && f.line > 0 ? f.line : 1,
+    column: 1,
+    message: `Test "${f.name}" fails after the patch (it passed before): ${f.message}`,
+    introduced: true,
+  };
+}
+
+/** A finding about the test run as a whole, placed on the first changed file. */
+function gateFinding(code: string, message: string, severity: Finding['severity'], files: readonly CandidateFile[]): Finding {
+  return { tool: 'tests', code, category: 'other', severity, file: files[0]?.path ?? '', line: 1, column: 1, message, introduced: true };
+}
