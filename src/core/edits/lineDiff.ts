@@ -4,8 +4,8 @@
  *   1. the common prefix and suffix are cut off (most patches touch a small middle);
  *   2. the middle is diffed with a bounded edit length;
  *   3. past the bound, lines that occur once on each side anchor the two sides (patience diff),
- *      and each gap between anchors is diffed with the same bound;
- *   4. a gap still past the bound becomes one replacement (all removed, then all added).
+ *      and each gap between anchors is diffed the same way, from step 1, a few levels deep;
+ *   4. a gap still past the bound with no anchors becomes one replacement (all removed, then all added).
  * Every step is deterministic, so the same texts always give the same hunks and hunk ids.
  */
 import { diffArrays } from 'diff';
@@ -13,7 +13,7 @@ import { diffArrays } from 'diff';
 export type Op = { kind: ' ' | '-' | '+'; token: string };
 
 /** Most edits Myers may spend on one region before we stop asking it for a minimal diff. */
-export const MAX_EDIT_LENGTH = 1000;
+export const MAX_EDIT_LENGTH = 200;
 
 export interface LineDiffResult {
   ops: Op[];
@@ -22,20 +22,47 @@ export interface LineDiffResult {
 }
 
 export function diffTokens(a: readonly string[], b: readonly string[], maxEditLength = MAX_EDIT_LENGTH): LineDiffResult {
-  const state = { approximate: false };
+  const state = { approximate: false, maxEditLength };
   const ops: Op[] = [];
+  region(a, b, 0, state, ops);
+  return { ops, approximate: state.approximate };
+}
+
+/** How deep patience splitting recurses into gaps before a gap becomes a replacement. */
+const MAX_DEPTH = 4;
+
+/** Diffs a region: common ends, then Myers within the bound, then patience anchors, then replacement. */
+function region(a: readonly string[], b: readonly string[], depth: number, state: { approximate: boolean; maxEditLength: number }, out: Op[]): void {
   let p = 0;
   while (p < a.length && p < b.length && a[p] === b[p]) p++;
   let s = 0;
   while (s < a.length - p && s < b.length - p && a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
-  for (let i = 0; i < p; i++) ops.push({ kind: ' ', token: a[i]! });
-  const midA = a.slice(p, a.length - s);
-  const midB = b.slice(p, b.length - s);
-  const direct = myers(midA, midB, maxEditLength);
-  if (direct) ops.push(...direct);
-  else ops.push(...anchored(midA, midB, maxEditLength, state));
-  for (let i = a.length - s; i < a.length; i++) ops.push({ kind: ' ', token: a[i]! });
-  return { ops, approximate: state.approximate };
+  for (let i = 0; i < p; i++) out.push({ kind: ' ', token: a[i]! });
+  const ma = a.slice(p, a.length - s);
+  const mb = b.slice(p, b.length - s);
+  const direct = myers(ma, mb, state.maxEditLength);
+  const anchors = direct || depth >= MAX_DEPTH ? [] : uniqueCommonAnchors(ma, mb);
+  if (direct) append(out, direct);
+  else if (anchors.length === 0) {
+    state.approximate = true;
+    append(out, replacement(ma, mb));
+  } else {
+    let ia = 0;
+    let ib = 0;
+    for (const [x, y] of anchors) {
+      region(ma.slice(ia, x), mb.slice(ib, y), depth + 1, state, out);
+      out.push({ kind: ' ', token: ma[x]! });
+      ia = x + 1;
+      ib = y + 1;
+    }
+    region(ma.slice(ia), mb.slice(ib), depth + 1, state, out);
+  }
+  for (let i = a.length - s; i < a.length; i++) out.push({ kind: ' ', token: a[i]! });
+}
+
+/** push(...items) overflows the call stack on very large arrays. */
+function append(to: Op[], items: readonly Op[]): void {
+  for (const op of items) to.push(op);
 }
 
 /** Myers through jsdiff, or undefined when the region needs more than `maxEditLength` edits. */
@@ -53,40 +80,6 @@ function myers(a: string[], b: string[], maxEditLength: number): Op[] | undefine
 
 function replacement(a: readonly string[], b: readonly string[]): Op[] {
   return [...a.map((token) => ({ kind: '-' as const, token })), ...b.map((token) => ({ kind: '+' as const, token }))];
-}
-
-/** Splits the region at lines unique on both sides, then diffs each gap with the bound. */
-function anchored(a: string[], b: string[], maxEditLength: number, state: { approximate: boolean }): Op[] {
-  const anchors = uniqueCommonAnchors(a, b);
-  const out: Op[] = [];
-  let ia = 0;
-  let ib = 0;
-  const gap = (ea: number, eb: number): void => {
-    const ga = a.slice(ia, ea);
-    const gb = b.slice(ib, eb);
-    let p = 0;
-    while (p < ga.length && p < gb.length && ga[p] === gb[p]) p++;
-    let s = 0;
-    while (s < ga.length - p && s < gb.length - p && ga[ga.length - 1 - s] === gb[gb.length - 1 - s]) s++;
-    for (let i = 0; i < p; i++) out.push({ kind: ' ', token: ga[i]! });
-    const ma = ga.slice(p, ga.length - s);
-    const mb = gb.slice(p, gb.length - s);
-    const d = myers(ma, mb, maxEditLength);
-    if (d) out.push(...d);
-    else {
-      state.approximate = true;
-      out.push(...replacement(ma, mb));
-    }
-    for (let i = ga.length - s; i < ga.length; i++) out.push({ kind: ' ', token: ga[i]! });
-  };
-  for (const [x, y] of anchors) {
-    gap(x, y);
-    out.push({ kind: ' ', token: a[x]! });
-    ia = x + 1;
-    ib = y + 1;
-  }
-  gap(a.length, b.length);
-  return out;
 }
 
 /**
