@@ -21,7 +21,15 @@ export interface RecordProblem {
 }
 
 export type ReadEntry =
-  | { ok: true; file: string; nameSeq: number; record: StoreRecord; raw: Record<string, unknown>; actualHash: string }
+  | {
+      ok: true;
+      file: string;
+      nameSeq: number;
+      record: StoreRecord;
+      raw: Record<string, unknown>;
+      /** The hash of the content as read; computed only for fresh reads (verify), as it costs more than parsing. */
+      actualHash?: string;
+    }
   | { ok: false; file: string; nameSeq: number; problem: RecordProblem };
 
 export interface ChainSnapshot {
@@ -98,7 +106,7 @@ export class ChainFiles {
     } catch (err) {
       return bad('unreadable', `${file} cannot be read: ${oneLine(err)}`);
     }
-    const entry = parseRecordText(file, nameSeq, text);
+    const entry = parseRecordText(file, nameSeq, text, fresh);
     this.cache.set(name, { size: st.size, mtimeMs: st.mtimeMs, entry });
     return entry;
   }
@@ -171,7 +179,7 @@ export class ChainFiles {
 }
 
 /** Parses one record file's text: JSON, then the schema; also recomputes its hash. */
-export function parseRecordText(file: string, nameSeq: number, text: string): ReadEntry {
+export function parseRecordText(file: string, nameSeq: number, text: string, withHash = true): ReadEntry {
   const bad = (kind: ProblemKind, message: string): ReadEntry => ({ ok: false, file, nameSeq, problem: { file, seq: nameSeq, kind, message } });
   let raw: unknown;
   try {
@@ -182,13 +190,15 @@ export function parseRecordText(file: string, nameSeq: number, text: string): Re
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return bad('schema_invalid', `${file} does not hold a JSON object.`);
   const parsed = StoreRecordSchema.safeParse(raw);
   if (!parsed.success) return bad('schema_invalid', `${file} does not match the record schema: ${describeIssues(parsed.error)}`);
-  let actualHash: string;
-  try {
-    actualHash = hashRecord(raw);
-  } catch (err) {
-    return bad('schema_invalid', `${file} cannot be hashed: ${oneLine(err)}`);
+  const entry: ReadEntry = { ok: true, file, nameSeq, record: parsed.data, raw: raw as Record<string, unknown> };
+  if (withHash) {
+    try {
+      entry.actualHash = hashRecord(raw);
+    } catch (err) {
+      return bad('schema_invalid', `${file} cannot be hashed: ${oneLine(err)}`);
+    }
   }
-  return { ok: true, file, nameSeq, record: parsed.data, raw: raw as Record<string, unknown>, actualHash };
+  return entry;
 }
 
 export function describeIssues(error: z.ZodError): string {

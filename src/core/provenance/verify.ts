@@ -1,3 +1,4 @@
+import { hashRecord } from './hash';
 import { isPruned, prunedRanges, recordFileName, type ChainSnapshot, type ReadEntry, type RecordProblem } from './records';
 import type { PruneMarker, StoreRecord } from './schema';
 
@@ -41,7 +42,7 @@ export function verifyChain(snapshot: ChainSnapshot): VerifyResult {
       continue;
     }
     const { record: r, file } = e;
-    if (e.actualHash !== r.hash) {
+    if ((e.actualHash ?? hashRecord(e.raw)) !== r.hash) {
       problems.push({ file, seq: r.seq, kind: 'edited', message: `${file} was edited: its content no longer matches its hash.` });
     }
     if (r.seq !== e.nameSeq) {
