@@ -1,0 +1,13 @@
+import type { Settings } from '../settings';
+import type { GateSettings } from '../validate/gate';
+
+/** The part of the settings the gates read, in the shape they take it. */
+export function gateSettingsFrom(settings: Settings): GateSettings {
+  return {
+    ...(settings.testCommand ? { testCommand: settings.testCommand } : {}),
+    testTimeoutMs: settings.testTimeoutSeconds * 1000,
+    safeMode: settings.safeMode,
+    'rules.maxShareChanged': settings['rules.maxShareChanged'],
+    'rules.complexityBudget': settings['rules.complexityBudget'],
+  };
+}

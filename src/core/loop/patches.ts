@@ -1,0 +1,55 @@
+import { diffFiles } from '../edits/diff';
+import type { Overlay } from '../edits/overlay';
+import type { Finding } from '../findings';
+import { sha256Hex } from '../provenance/hash';
+import type { Patch } from '../provenance/schema';
+import type { ProvenanceStore } from '../provenance/store';
+import { scoreHunk, scorePatch } from '../risk/score';
+
+/**
+ * Turns the kept candidate into patches: one per changed file, with its unified diff and hunks,
+ * risk per patch and per hunk, and the original and proposed bytes stored by sha256 so the
+ * proposal can be applied later and rolled back to the exact bytes it replaced.
+ */
+export async function buildPatches(overlay: Overlay, findings: readonly Finding[], valid: boolean, store: ProvenanceStore): Promise<Patch[]> {
+  const changed = overlay.changedFiles();
+  const entries = new Map(overlay.entries().map((e) => [e.path, e]));
+  const patches: Patch[] = [];
+  let n = 0;
+  for (const file of changed) {
+    const entry = entries.get(file.path)!;
+    const beforeBytes = entry.original.bytes;
+    const afterBytes = overlay.finalBytes(file.path);
+    const beforeSha256 = beforeBytes === undefined ? null : await store.blobs.put(beforeBytes);
+    const afterSha256 = afterBytes === undefined ? null : await store.blobs.put(afterBytes);
+    if (beforeSha256 !== null && beforeSha256 !== sha256Hex(beforeBytes!)) throw new Error(`The blob store returned a wrong hash for ${file.path}.`);
+    const diff = diffFiles(file.path, file.before, file.after);
+    const fileFindings = findings.filter((f) => f.file === file.path || (f.file === '' && f.tool === 'edit'));
+    const common = {
+      path: file.path,
+      language: file.language,
+      before: file.before,
+      after: file.after,
+      wholeFileWrite: entry.wholeFileWrite,
+      findings: fileFindings,
+      filesInRun: changed.length,
+    };
+    const hunks = diff.hunks.map((h) => ({ ...h, risk: scoreHunk({ ...common, hunk: h }) }));
+    patches.push({
+      id: `p${++n}`,
+      file: file.path,
+      ...(file.language ? { language: file.language } : {}),
+      beforeSha256,
+      afterSha256,
+      linesAdded: diff.added,
+      linesRemoved: diff.removed,
+      matchKinds: [...new Set(entry.matchKinds)],
+      valid,
+      risk: scorePatch({ ...common, added: diff.added, removed: diff.removed, hunks: diff.hunks }),
+      diff: diff.unified,
+      hunks,
+      findings: fileFindings,
+    });
+  }
+  return patches;
+}

@@ -1,0 +1,260 @@
+import { blockingCount, isBlocking, type Finding } from '../findings';
+import { decode } from '../edits/textFormat';
+import { editToolDefinitions } from '../edits/schemas';
+import { Overlay } from '../edits/overlay';
+import { applyToolCall } from '../edits/applyEdit';
+import type { ConversationMessage, ContentBlock, ModelReply, ModelRequest, Phase } from '../models/provider';
+import { ProviderError } from '../models/provider';
+import { CancelledError, silentLogger, systemClock, throwIfAborted } from '../ports';
+import type { Attempt, EditResult, GateRun, ModelCall, NewRunRecord, Patch, RunRecord, RunStatus } from '../provenance/schema';
+import { resolvePreset } from '../settings';
+import { normalizeWorkspacePath } from '../workspacePath';
+import { createGates, runGates } from '../validate/pipeline';
+import type { GateContext } from '../validate/gate';
+import { gateSettingsFrom } from './gateSettings';
+import { buildRunContext } from './runContext';
+import { buildPatches } from './patches';
+import { PhaseTimer } from './phaseTimer';
+import { PromptTemplates } from './prompts';
+import { formatCandidateForRepair, formatFindingsForRepair } from './repairPrompt';
+import { newRunId } from '../provenance/runId';
+import type { RunOptions } from './runOptions';
+
+/** A problem with what the caller asked for (a missing target, a bad path): no run is recorded. */
+export class RunInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunInputError';
+  }
+}
+
+/**
+ * One guarded run: context → [plan] → generate → overlay → gates → repair (at most the preset's
+ * rounds) → risk → a proposal stored in provenance. It never writes the user's files: edits live in
+ * an in-memory overlay and the proposal is kept in the store until someone applies it. Whatever
+ * happens (provider error, cancellation, a crash in a gate) the run is recorded with its outcome.
+ */
+export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
+  const clock = opts.clock ?? systemClock;
+  const logger = opts.logger ?? silentLogger;
+  const startedAt = clock.now();
+  const runId = newRunId(startedAt);
+  const timer = new PhaseTimer();
+  const preset = resolvePreset(opts.settings, opts.preset);
+  const maxAttempts = 1 + preset.repairRounds;
+  const progress = opts.onProgress ?? (() => {});
+
+  const targets = opts.targets.map((t) => {
+    try {
+      return { path: normalizeWorkspacePath(t.path), ...(t.function ? { function: t.function } : {}) };
+    } catch (err) {
+      throw new RunInputError(`Target ${(err as Error).message}`);
+    }
+  });
+  if (targets.length === 0) throw new RunInputError('No target files: name at least one with -t FILE.');
+  for (const t of targets) {
+    const bytes = await opts.files.read(t.path);
+    if (bytes === undefined) throw new RunInputError(`Target ${t.path} does not exist in ${opts.files.root}.`);
+    try {
+      decode(bytes);
+    } catch (err) {
+      throw new RunInputError(`Target ${t.path}: ${(err as Error).message}`);
+    }
+  }
+
+  const allowed = { targets: targets.map((t) => t.path), allowNewFiles: opts.allowNewFiles ?? false };
+  const prompts = new PromptTemplates(opts.promptsDir || opts.settings.promptsFolder || undefined);
+  const calls: ModelCall[] = [];
+  const attempts: Attempt[] = [];
+  let plan: string | undefined;
+  let contextInfo: NewRunRecord['context'];
+  let patches: Patch[] = [];
+  let status: RunStatus = 'failed';
+  let error: { kind: string; message: string } | undefined;
+
+  const call = async (phase: Phase, attempt: number, request: Omit<ModelRequest, 'phase' | 'model' | 'maxTokens' | 'signal'>): Promise<ModelReply> => {
+    const t0 = performance.now();
+    try {
+      const reply = await opts.provider.complete({ ...request, phase, model: preset.model, maxTokens: preset.maxTokens, ...(opts.signal ? { signal: opts.signal } : {}) });
+      calls.push({
+        phase,
+        attempt,
+        provider: opts.provider.id,
+        model: reply.model,
+        inputTokens: reply.usage.inputTokens,
+        outputTokens: reply.usage.outputTokens,
+        cacheReadTokens: reply.usage.cacheReadTokens,
+        cacheWriteTokens: reply.usage.cacheWriteTokens,
+        durationMs: Math.round(reply.durationMs),
+        stopReason: reply.stopReason,
+        retries: reply.retries,
+      });
+      return reply;
+    } catch (err) {
+      const message = err instanceof ProviderError ? err.message : 'The model call failed unexpectedly.';
+      calls.push({ phase, attempt, provider: opts.provider.id, model: preset.model, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, durationMs: Math.round(performance.now() - t0), stopReason: 'error', retries: 0, error: message });
+      throw err;
+    }
+  };
+
+  const gates = createGates(opts.settings, { trusted: opts.trusted });
+  const gateCtx: GateContext = {
+    files: opts.files,
+    ...(opts.processes ? { processes: opts.processes } : {}),
+    logger,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    instruction: opts.instruction,
+    trusted: opts.trusted,
+    settings: gateSettingsFrom(opts.settings),
+  };
+
+  try {
+    progress({ stage: 'context', message: 'Building context' });
+    const context = await timer.time('context', () => buildRunContext(opts, targets, preset.contextBudget));
+    contextInfo = { tokens: context.tokens, pieces: context.pieces };
+    throwIfAborted(opts.signal);
+
+    const system = prompts.render('system', { allowedFiles: allowed.targets.join(', ') });
+    const tools = editToolDefinitions();
+
+    if (preset.plan) {
+      progress({ stage: 'plan', message: 'Planning' });
+      const reply = await timer.time('plan', () =>
+        call('plan', 1, { system, tools: [], messages: [userText(prompts.render('plan', { instruction: opts.instruction, context: context.text }))] }),
+      );
+      plan = reply.text.trim() || undefined;
+    }
+
+    const overlay = new Overlay(opts.files);
+    const conversation: ConversationMessage[] = [
+      userText(prompts.render('generate', { instruction: opts.instruction, context: context.text, plan: plan ? `Plan agreed before editing:\n${plan}\n` : '' })),
+    ];
+    let best: { snapshot: ReturnType<Overlay['snapshot']>; findings: Finding[]; blocking: number; attempt: number } | undefined;
+    let findings: Finding[] = [];
+
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const phase: Phase = attempt === 1 ? 'generate' : 'repair';
+      progress({ stage: phase, message: attempt === 1 ? `Generating, attempt 1 of ${maxAttempts}` : `Repairing, attempt ${attempt} of ${maxAttempts}`, attempt, of: maxAttempts });
+      const errorsIn = attempt === 1 ? 0 : blockingCount(findings);
+      const reply = await timer.time(`${phase} ${attempt}`, () => call(phase, attempt, { system, tools, messages: conversation, ...(opts.onProgress ? { onProgress: (e) => { if (e.kind === 'tool') progress({ stage: phase, message: `Model is writing ${e.name}`, attempt, of: maxAttempts }); } } : {}) }));
+      conversation.push(reply.message);
+      throwIfAborted(opts.signal);
+
+      const edits: EditResult[] = [];
+      const editFindings: Finding[] = [];
+      const toolResults: ContentBlock[] = [];
+      for (const toolCall of reply.toolCalls) {
+        const outcome = await applyToolCall(overlay, toolCall, allowed);
+        if (outcome.ok) {
+          edits.push({ tool: toolCall.name, path: outcome.path, ok: true, ...(outcome.matchKind ? { matchKind: outcome.matchKind } : {}) });
+          toolResults.push({ type: 'tool_result', toolUseId: toolCall.id, content: `Applied to ${outcome.path} in memory (${outcome.matchKind ?? 'write'}); it will be checked.`, isError: false });
+        } else {
+          edits.push({ tool: toolCall.name, ...(outcome.path ? { path: outcome.path } : {}), ok: false, error: outcome.error });
+          editFindings.push({ tool: 'edit', code: toolCall.name, category: 'contract_violation', severity: 'error', file: outcome.path ?? '', line: 1, column: 1, message: outcome.error, introduced: true });
+          toolResults.push({ type: 'tool_result', toolUseId: toolCall.id, content: outcome.error, isError: true });
+        }
+      }
+      if (reply.toolCalls.length === 0) {
+        editFindings.push({ tool: 'edit', code: 'no_edit', category: 'contract_violation', severity: 'error', file: '', line: 1, column: 1, message: reply.stopReason === 'max_tokens' ? 'The reply was cut off at the token limit before any patch_file or write_file call.' : 'The reply made no patch_file or write_file call, so nothing changed.', introduced: true });
+      }
+
+      progress({ stage: 'validate', message: 'Validating', attempt, of: maxAttempts });
+      const candidate = await overlay.changedFiles();
+      const gateRuns: GateRun[] = candidate.length === 0 ? [] : await timer.time(`gates ${attempt}`, () => runGates(gates, candidate, gateCtx));
+      throwIfAborted(opts.signal);
+      findings = [...editFindings, ...gateRuns.flatMap((g) => g.findings)];
+      const blocking = blockingCount(findings);
+      const success = blocking === 0 && candidate.length > 0;
+      const syntaxCount = findings.filter((f) => isBlocking(f) && f.category === 'syntax').length;
+      progress({ stage: 'validate', message: success ? 'Validating: all gates passed' : `Validating: ${blocking} problem${blocking === 1 ? '' : 's'}${syntaxCount ? ` (${syntaxCount} syntax)` : ''}`, attempt, of: maxAttempts });
+      attempts.push({ index: attempt, phase, errorsIn, errorsOut: blocking, success, tokens: reply.usage.inputTokens + reply.usage.outputTokens, edits, gates: gateRuns });
+
+      if (candidate.length > 0 && (best === undefined || blocking <= best.blocking)) {
+        best = { snapshot: overlay.snapshot(), findings, blocking, attempt };
+      }
+      if (success) break;
+      if (attempt < maxAttempts) {
+        const texts = new Map<string, string>();
+        for (const f of candidate) if (f.after !== undefined) texts.set(f.path, f.after);
+        const repairText = prompts.render('repair', {
+          attempt: attempt + 1,
+          maxAttempts,
+          findings: formatFindingsForRepair(findings),
+          candidate: texts.size > 0 ? formatCandidateForRepair(texts, findings) : '(no file has changed yet)',
+          instruction: opts.instruction,
+        });
+        conversation.push({ role: 'user', content: [...toolResults, { type: 'text', text: repairText }] });
+      }
+    }
+
+    if (best === undefined) {
+      status = 'no_changes';
+    } else {
+      overlay.restore(best.snapshot);
+      const valid = best.blocking === 0;
+      progress({ stage: 'risk', message: 'Scoring risk' });
+      patches = await timer.time('risk', () => buildPatches(overlay, best!.findings, valid, opts.store));
+      status = patches.length === 0 ? 'no_changes' : valid ? 'proposed' : 'no_valid_patch';
+    }
+  } catch (err) {
+    if (err instanceof CancelledError || (err instanceof ProviderError && err.kind === 'cancelled') || opts.signal?.aborted) {
+      status = 'cancelled';
+      error = { kind: 'cancelled', message: 'The run was cancelled; nothing was written.' };
+    } else if (err instanceof ProviderError) {
+      status = 'provider_error';
+      error = { kind: err.kind, message: err.message };
+    } else {
+      status = 'failed';
+      error = { kind: 'internal', message: oneLine(err) };
+      logger.error(`Run ${runId} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
+    patches = [];
+  } finally {
+    for (const g of gates) g.dispose?.();
+  }
+
+  progress({ stage: 'record', message: 'Recording provenance' });
+  const endedAt = clock.now();
+  return opts.store.appendRun({
+    kind: 'run',
+    schemaVersion: 1,
+    runId,
+    createdAt: endedAt.toISOString(),
+    instruction: opts.instruction,
+    targets,
+    preset: preset.name,
+    settings: recordedSettings(opts, preset),
+    provider: { id: opts.provider.id, label: opts.provider.label, model: preset.model },
+    status,
+    ...(error ? { error } : {}),
+    ...(plan ? { plan } : {}),
+    ...(contextInfo ? { context: contextInfo } : {}),
+    modelCalls: calls,
+    attempts,
+    patches,
+    timings: { startedAt: startedAt.toISOString(), endedAt: endedAt.toISOString(), durationMs: timer.elapsed(), phases: timer.phases },
+  });
+}
+
+function userText(text: string): ConversationMessage {
+  return { role: 'user', content: [{ type: 'text', text }] };
+}
+
+/** The settings in force, as recorded: everything the run used, nothing secret (keys never live in Settings). */
+function recordedSettings(opts: RunOptions, preset: ReturnType<typeof resolvePreset>): Record<string, unknown> {
+  const s = opts.settings;
+  return {
+    preset,
+    provider: s.provider,
+    safeMode: s.safeMode,
+    testCommand: s.testCommand || undefined,
+    trusted: opts.trusted,
+    rules: { maxShareChanged: s['rules.maxShareChanged'], complexityBudget: s['rules.complexityBudget'] },
+    wholeFilesContext: s['context.wholeFiles'],
+  };
+}
+
+function oneLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return (text.split('\n')[0] ?? '').slice(0, 300) || 'Unknown error.';
+}
