@@ -1,0 +1,95 @@
+import { formatFinding } from '../../core/findings';
+import { applyPatches, rejectPatches, rollbackRun, type PatchOutcome } from '../../core/loop/applyPatch';
+import type { RunView } from '../../core/provenance/views';
+import { EXIT, usage } from '../errors';
+import type { CliIO } from '../io';
+import { patchDetail, patchTable, runJson, runSummary } from '../render';
+import { table } from '../table';
+import { openWorkspace } from '../workspace';
+import { actorName } from './actor';
+
+interface StoreFlags {
+  workspace?: string;
+  json?: boolean;
+}
+
+export async function statusCommand(flags: StoreFlags & { runId?: string; latest?: boolean; diff?: boolean }, io: CliIO): Promise<number> {
+  if (flags.runId && flags.latest) throw usage('Give --run-id ID or --latest, not both.');
+  const ws = openWorkspace(flags.workspace);
+  const store = await ws.openStore();
+  let view: RunView | undefined;
+  if (flags.runId) view = await store.getRun(flags.runId);
+  else view = await store.latestRun();
+  if (!view) throw usage(`No runs yet in ${ws.storeDir}.`);
+  if (flags.json) {
+    io.out(JSON.stringify({ ...runJson(view.run, view, ws.storeDir), decisions: view.decisions.map((d) => ({ decision: d.decision, patchIds: d.patchIds, hunkIds: d.hunkIds, actor: d.actor, at: d.createdAt, detail: d.detail })), storeProblems: view.storeProblems }, null, 2));
+    return EXIT.ok;
+  }
+  io.out(runSummary(view.run));
+  if (view.run.patches.length > 0) io.out('\n' + patchTable(view.run, view.patches));
+  for (const d of view.decisions) io.out(`  ${d.createdAt} ${d.decision} ${d.patchIds.join(', ')}${d.hunkIds ? ` (hunks ${d.hunkIds.join(', ')})` : ''} by ${d.actor}`);
+  if (flags.diff) for (const p of view.run.patches) io.out('\n' + patchDetail(p));
+  else for (const p of view.run.patches) for (const f of p.findings.filter((x) => x.introduced)) io.out(`  ${formatFinding(f)}`);
+  for (const problem of view.storeProblems) io.err(`warning: ${problem.message}`);
+  return EXIT.ok;
+}
+
+export async function listRunsCommand(flags: StoreFlags & { limit?: string }, io: CliIO): Promise<number> {
+  const limit = flags.limit === undefined ? 20 : Number(flags.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw usage('--limit must be a positive whole number.');
+  const ws = openWorkspace(flags.workspace);
+  const store = await ws.openStore();
+  const list = await store.listRuns({ limit });
+  if (flags.json) {
+    io.out(JSON.stringify({ runs: [...list], problems: list.problems }, null, 2));
+    return EXIT.ok;
+  }
+  if (list.length === 0) io.out(`No runs yet in ${ws.storeDir}.`);
+  else
+    io.out(
+      table(
+        ['run', 'when', 'status', 'patches', 'files', 'instruction'],
+        list.map((r) => [r.runId, r.createdAt.replace('T', ' ').slice(0, 19), r.status.replace(/_/g, ' '), patchCounts(r.patchCounts), r.files.join(', '), r.instruction.slice(0, 60)]),
+      ),
+    );
+  for (const problem of list.problems) io.err(`warning: ${problem.message}`);
+  return EXIT.ok;
+}
+
+function patchCounts(counts: Record<string, number>): string {
+  return Object.entries(counts).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s.replace('_', ' ')}`).join(', ') || '0';
+}
+
+type DecisionKind = 'apply' | 'reject' | 'rollback';
+
+export async function decisionCommand(kind: DecisionKind, runId: string, flags: StoreFlags & { patch?: string[] }, io: CliIO): Promise<number> {
+  const ws = openWorkspace(flags.workspace);
+  const store = await ws.openStore();
+  const ctx = { store, files: ws.files, actor: actorName('cli') };
+  if (runId === 'latest') {
+    const latest = await store.latestRun();
+    if (!latest) throw usage(`No runs yet in ${ws.storeDir}.`);
+    runId = latest.run.runId;
+  }
+  if (kind === 'rollback' && flags.patch && flags.patch.length > 0) throw usage('rollback restores a whole run; it takes no --patch.');
+  const outcomes: PatchOutcome[] =
+    kind === 'apply' ? await applyPatches(ctx, runId, flags.patch) : kind === 'reject' ? await rejectPatches(ctx, runId, flags.patch) : await rollbackRun(ctx, runId);
+  if (flags.json) io.out(JSON.stringify({ runId, decision: kind, outcomes }, null, 2));
+  else if (outcomes.length === 0) io.out(kind === 'rollback' ? 'Nothing to roll back: no patch of this run is applied.' : 'Nothing to do: no patch of this run is pending.');
+  else for (const o of outcomes) io.out(o.message);
+  const bad = outcomes.some((o) => o.outcome === 'stale' || o.outcome === 'refused');
+  return bad ? EXIT.failed : EXIT.ok;
+}
+
+export async function verifyCommand(flags: StoreFlags, io: CliIO): Promise<number> {
+  const ws = openWorkspace(flags.workspace);
+  const store = await ws.openStore();
+  const result = await store.verify();
+  if (flags.json) io.out(JSON.stringify(result, null, 2));
+  else if (result.ok) io.out(`Provenance verified: ${result.checked} record${result.checked === 1 ? '' : 's'}, chain intact.`);
+  else {
+    io.out(`Provenance chain broken (${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} in ${result.checked} records):`);
+    for (const p of result.problems) io.out(`  ${p.message}`);
+  }
+  return result.ok ? EXIT.ok : EXIT.failed;
+}

@@ -1,0 +1,151 @@
+import { Command, CommanderError, Option } from 'commander';
+import { ProviderError } from '../core/models/provider';
+import { PathError } from '../core/workspacePath';
+import { StoreError } from '../core/provenance/errors';
+import { ApplyError } from '../core/loop/applyPatch';
+import { CliError, EXIT } from './errors';
+import { processIO, type CliIO } from './io';
+import { refactorCommand } from './commands/refactor';
+import { validateCommand } from './commands/validate';
+import { decisionCommand, listRunsCommand, statusCommand, verifyCommand } from './commands/runs';
+import { statsCommand } from './commands/stats';
+import { contextCommand } from './commands/context';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
+  const program = new Command('refactor-guard')
+    .description('Guarded AI refactoring: every candidate passes syntax, types, lint, rules and tests before you see it.')
+    .version(process.env.REFACTOR_GUARD_VERSION ?? '0.1.0')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .showHelpAfterError('(run refactor-guard --help for usage)');
+  const ws = new Option('--workspace <dir>', 'workspace folder (default: the current directory)');
+  const json = new Option('--json', 'print one JSON document on stdout');
+  const run = <A extends unknown[]>(fn: (...args: A) => Promise<number>) => async (...args: A) => setExit(await fn(...args));
+
+  program
+    .command('refactor')
+    .description('propose a guarded refactor of the target files')
+    .argument('<instruction>', 'what to change, e.g. "Add caching to getUser"')
+    .requiredOption('-t, --target <file>', 'a target file, relative to the workspace (repeatable)', collect)
+    .option('-f, --function <name>', 'narrow the target to one function')
+    .addOption(new Option('--config <preset>', 'preset: model, token and repair budget').choices(['fast', 'balanced', 'quality']))
+    .addOption(new Option('--provider <id>', 'model provider').choices(['anthropic', 'openai', 'replay']))
+    .option('--transcript <file>', 'recorded transcript for --provider replay')
+    .option('--dry-run', 'propose only; apply later with `apply RUN`')
+    .option('--auto-apply', 'apply valid patches whose risk is at most --max-risk')
+    .option('--max-risk <x>', 'risk limit for --auto-apply, 0 to 1 (default: setting maxRisk)')
+    .option('--test-command <cmd>', "run the project's tests on each candidate in a sandbox copy")
+    .option('--allow-new-files', 'let the model create files besides the targets')
+    .addOption(ws)
+    .addOption(json)
+    .action(run((instruction: string, flags) => refactorCommand(instruction, flags, io)));
+
+  program
+    .command('validate')
+    .description('run the syntax, type and lint gates on files as they are')
+    .argument('<files...>')
+    .addOption(ws)
+    .addOption(json)
+    .action(run((files: string[], flags) => validateCommand(files, flags, io)));
+
+  program
+    .command('status')
+    .description("show a run's attempts, findings, patches and decisions")
+    .option('--run-id <id>', 'a run id or an unambiguous prefix')
+    .option('--latest', 'the latest run (the default)')
+    .option('--diff', 'print each patch with its diff and risk factors')
+    .addOption(ws)
+    .addOption(json)
+    .action(run((flags) => statusCommand(flags, io)));
+
+  program
+    .command('list-runs')
+    .description('list runs, newest first')
+    .option('--limit <n>', 'how many', '20')
+    .addOption(ws)
+    .addOption(json)
+    .action(run((flags) => listRunsCommand(flags, io)));
+
+  for (const kind of ['apply', 'reject'] as const) {
+    program
+      .command(kind)
+      .description(kind === 'apply' ? "apply a run's pending patches (refused for files changed since the proposal)" : "reject a run's pending patches")
+      .argument('<run>', 'run id, an unambiguous prefix, or "latest"')
+      .option('--patch <id>', 'only this patch (repeatable)', collect)
+      .addOption(ws)
+      .addOption(json)
+      .action(run((runId: string, flags) => decisionCommand(kind, runId, flags, io)));
+  }
+
+  program
+    .command('rollback')
+    .description("restore the exact bytes a run's applied patches replaced (refused for files changed since)")
+    .argument('<run>', 'run id, an unambiguous prefix, or "latest"')
+    .addOption(ws)
+    .addOption(json)
+    .action(run((runId: string, flags) => decisionCommand('rollback', runId, flags, io)));
+
+  program
+    .command('verify')
+    .description('check the provenance hash chain for edited, removed or reordered records')
+    .addOption(ws)
+    .addOption(json)
+    .action(run((flags) => verifyCommand(flags, io)));
+
+  program
+    .command('stats')
+    .description('statistics over all runs in this workspace')
+    .addOption(ws)
+    .addOption(json)
+    .action(run((flags) => statsCommand(flags, io)));
+
+  program
+    .command('context')
+    .description('show what the model would see for a target, and why each piece was chosen')
+    .requiredOption('-t, --target <file>', 'a target file (repeatable)', collect)
+    .option('-f, --function <name>', 'narrow the target to one function')
+    .option('--budget <tokens>', 'token budget (default: the preset\'s)')
+    .option('--instruction <text>', 'the instruction, whose words steer the ranking')
+    .option('--whole-files', 'send the whole target files only')
+    .addOption(ws)
+    .addOption(json)
+    .action(run((flags) => contextCommand(flags, io)));
+
+  return program;
+}
+
+/** Runs the CLI; resolves to the exit code. Errors become one line on stderr, never a stack trace. */
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = buildProgram(io, (c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are "errors" to commander; its own message was already printed.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    const { message, exitCode } = describe(err);
+    io.err(`refactor-guard: ${message}`);
+    if (process.env.REFACTOR_GUARD_DEBUG && err instanceof Error && err.stack) io.err(err.stack);
+    return exitCode;
+  }
+}
+
+function describe(err: unknown): { message: string; exitCode: number } {
+  if (err instanceof CliError) return { message: err.message, exitCode: err.exitCode };
+  if (err instanceof ProviderError) return { message: err.message, exitCode: EXIT.provider };
+  if (err instanceof PathError) return { message: err.message, exitCode: EXIT.usage };
+  if (err instanceof StoreError || err instanceof ApplyError) return { message: err.message, exitCode: EXIT.failed };
+  const text = err instanceof Error ? err.message : String(err);
+  return { message: `${(text.split('\n')[0] ?? '').slice(0, 300)} (set REFACTOR_GUARD_DEBUG=1 for details)`, exitCode: EXIT.failed };
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

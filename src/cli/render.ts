@@ -1,0 +1,94 @@
+import { formatFinding, isBlocking } from '../core/findings';
+import type { Patch, RunRecord } from '../core/provenance/schema';
+import type { PatchState } from '../core/provenance/status';
+import type { RunView } from '../core/provenance/views';
+import { table } from './table';
+
+export function riskLabel(score: number, level: string): string {
+  return `${score.toFixed(2)} ${level}`;
+}
+
+/** The patch table of a run: file, valid, risk, status. */
+export function patchTable(run: RunRecord, states?: readonly PatchState[]): string {
+  const rows = run.patches.map((p) => [
+    p.id,
+    p.file,
+    p.valid ? 'yes' : 'no',
+    riskLabel(p.risk.score, p.risk.level),
+    `+${p.linesAdded} -${p.linesRemoved}`,
+    statusOf(p, states),
+  ]);
+  return table(['patch', 'file', 'valid', 'risk', 'lines', 'status'], rows);
+}
+
+export function statusOf(p: Patch, states?: readonly PatchState[]): string {
+  const s = states?.find((x) => x.patchId === p.id);
+  if (!s) return 'pending';
+  return s.partlyApplied ? `${s.status} (partly applied)` : s.status.replace('_', ' ');
+}
+
+/** A run's story in a few lines: attempts, what each gate found, where the record went. */
+export function runSummary(run: RunRecord): string {
+  const lines: string[] = [];
+  lines.push(`Run ${run.runId}: ${run.status.replace(/_/g, ' ')}`);
+  lines.push(`  instruction: ${run.instruction}`);
+  lines.push(`  provider: ${run.provider.label}; preset ${run.preset}`);
+  if (run.plan) lines.push(`  plan:\n${run.plan.split('\n').map((l) => '    ' + l).join('\n')}`);
+  for (const a of run.attempts) {
+    const failedEdits = a.edits.filter((e) => !e.ok).length;
+    const kinds = a.edits.filter((e) => e.ok).map((e) => e.matchKind).filter(Boolean);
+    lines.push(
+      `  attempt ${a.index} (${a.phase}): ${a.edits.length} edit${a.edits.length === 1 ? '' : 's'}${kinds.length ? ` [${kinds.join(', ')}]` : ''}${failedEdits ? `, ${failedEdits} refused` : ''}; ` +
+        (a.success ? 'all gates passed' : `${a.errorsOut} blocking finding${a.errorsOut === 1 ? '' : 's'}`),
+    );
+    for (const e of a.edits.filter((x) => !x.ok)) lines.push(`      refused ${e.tool}: ${(e.error ?? '').split('\n')[0]}`);
+    for (const g of a.gates) {
+      const blocking = g.findings.filter(isBlocking);
+      const label = g.skipped ? `skipped (${g.skipped})` : blocking.length ? `${blocking.length} blocking` : 'passed';
+      lines.push(`      ${g.gate}: ${label} in ${g.durationMs.toFixed(0)} ms`);
+      for (const f of blocking.slice(0, 5)) lines.push(`        ${formatFinding(f)}`);
+    }
+  }
+  if (run.error) lines.push(`  error: ${run.error.message}`);
+  const tokens = run.modelCalls.reduce((n, c) => n + c.inputTokens + c.outputTokens, 0);
+  const repair = run.modelCalls.filter((c) => c.phase === 'repair').reduce((n, c) => n + c.inputTokens + c.outputTokens, 0);
+  lines.push(`  model calls: ${run.modelCalls.length}; tokens ${tokens} (repair ${repair}); ${(run.timings.durationMs / 1000).toFixed(1)} s`);
+  return lines.join('\n');
+}
+
+export function patchDetail(p: Patch): string {
+  const factors = p.risk.factors.filter((f) => f.contribution > 0).map((f) => `    - ${f.label}: ${f.detail} (+${f.contribution.toFixed(2)})`);
+  return [`${p.id} ${p.file}  risk ${riskLabel(p.risk.score, p.risk.level)}${p.valid ? '' : '  INVALID'}`, ...factors, p.diff].join('\n');
+}
+
+/** The `--json` shape of a run (DESIGN.md): runId, status, attempts, patches[] with id, file, valid, risk, status, diff. */
+export function runJson(run: RunRecord, view?: RunView, storeDir?: string): Record<string, unknown> {
+  return {
+    runId: run.runId,
+    status: run.status,
+    ...(run.error ? { error: run.error } : {}),
+    instruction: run.instruction,
+    preset: run.preset,
+    provider: run.provider,
+    attempts: run.attempts.length,
+    attemptDetails: run.attempts.map((a) => ({ index: a.index, phase: a.phase, success: a.success, errorsIn: a.errorsIn, errorsOut: a.errorsOut, edits: a.edits })),
+    ...(run.plan ? { plan: run.plan } : {}),
+    patches: run.patches.map((p) => ({
+      id: p.id,
+      file: p.file,
+      valid: p.valid,
+      risk: p.risk.score,
+      riskLevel: p.risk.level,
+      riskFactors: p.risk.factors,
+      status: statusOf(p, view?.patches),
+      linesAdded: p.linesAdded,
+      linesRemoved: p.linesRemoved,
+      matchKinds: p.matchKinds,
+      hunks: p.hunks.map((h) => ({ id: h.id, oldStart: h.oldStart, oldLines: h.oldLines, newStart: h.newStart, newLines: h.newLines, added: h.added, removed: h.removed, risk: h.risk?.score })),
+      findings: p.findings,
+      diff: p.diff,
+    })),
+    modelCalls: run.modelCalls,
+    ...(storeDir ? { provenance: storeDir } : {}),
+  };
+}

@@ -1,0 +1,113 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NodeWorkspaceFiles } from '../../../src/core/host/nodeWorkspaceFiles';
+import { applyPatches, rejectPatches, rollbackRun } from '../../../src/core/loop/applyPatch';
+import { runRefactor } from '../../../src/core/loop/runRefactor';
+import { ReplayProvider, type Transcript } from '../../../src/core/models/replay';
+import { ProvenanceStore } from '../../../src/core/provenance/store';
+import { readSettings } from '../../../src/core/settings';
+import { copyFixture } from '../../support/tempWorkspace';
+
+const DEMO = join(__dirname, '..', '..', 'fixtures', 'demo');
+
+async function proposed(prepare?: (dir: string) => void) {
+  const ws = copyFixture(join(DEMO, 'workspace'));
+  prepare?.(ws.dir);
+  const store = await ProvenanceStore.open(join(ws.dir, '.refactor-guard'));
+  const files = new NodeWorkspaceFiles(ws.dir);
+  const transcript = JSON.parse(readFileSync(join(DEMO, 'transcript.json'), 'utf8')) as Transcript;
+  const run = await runRefactor({
+    instruction: 'Add caching to the user service',
+    targets: [{ path: 'src/userService.ts' }],
+    settings: readSettings({ provider: 'replay' }),
+    preset: 'balanced',
+    provider: new ReplayProvider(transcript),
+    files,
+    store,
+    trusted: true,
+  });
+  assert.equal(run.status, 'proposed');
+  const target = join(ws.dir, 'src', 'userService.ts');
+  return { ws, store, files, run, target, ctx: { store, files, actor: 'test' } };
+}
+
+describe('apply, reject and rollback', function () {
+  this.timeout(60000);
+
+  it('applies the proposal, then rolls back to the exact original bytes (CRLF and BOM kept)', async () => {
+    let original = Buffer.alloc(0);
+    const { ws, store, run, target, ctx } = await proposed((dir) => {
+      const file = join(dir, 'src', 'userService.ts');
+      original = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(readFileSync(file, 'utf8').replace(/\n/g, '\r\n'))]);
+      writeFileSync(file, original);
+    });
+    try {
+      const applied = await applyPatches(ctx, run.runId);
+      assert.deepEqual(applied.map((o) => o.outcome), ['applied']);
+      assert.deepEqual(readFileSync(target), Buffer.from(await store.blobs.get(run.patches[0]!.afterSha256!)));
+      assert.equal((await store.getRun(run.runId)).patches[0]!.status, 'applied');
+      const rolled = await rollbackRun(ctx, run.runId);
+      assert.deepEqual(rolled.map((o) => o.outcome), ['rolled_back']);
+      assert.deepEqual(readFileSync(target), original);
+      assert.equal((await store.getRun(run.runId)).patches[0]!.status, 'rolled_back');
+      assert.equal((await store.verify()).ok, true);
+    } finally {
+      ws.cleanup();
+    }
+  });
+
+  it('refuses to apply over a file that changed since the proposal and marks the patch stale', async () => {
+    const { ws, store, run, target, ctx } = await proposed();
+    try {
+      writeFileSync(target, readFileSync(target, 'utf8') + '\n// edited by the user\n');
+      const edited = readFileSync(target);
+      const outcomes = await applyPatches(ctx, run.runId);
+      assert.deepEqual(outcomes.map((o) => o.outcome), ['stale']);
+      assert.deepEqual(readFileSync(target), edited, 'the user file is untouched');
+      assert.equal((await store.getRun(run.runId)).patches[0]!.status, 'stale');
+    } finally {
+      ws.cleanup();
+    }
+  });
+
+  it('refuses to roll back a file the user changed after the apply, keeping their work', async () => {
+    const { ws, run, target, ctx } = await proposed();
+    try {
+      await applyPatches(ctx, run.runId);
+      writeFileSync(target, readFileSync(target, 'utf8') + '\n// later work\n');
+      const later = readFileSync(target);
+      const outcomes = await rollbackRun(ctx, run.runId);
+      assert.deepEqual(outcomes.map((o) => o.outcome), ['refused']);
+      assert.deepEqual(readFileSync(target), later);
+    } finally {
+      ws.cleanup();
+    }
+  });
+
+  it('treats a target deleted since the proposal as stale and does not recreate it', async () => {
+    const { ws, run, target, ctx } = await proposed();
+    try {
+      rmSync(target);
+      const outcomes = await applyPatches(ctx, run.runId);
+      assert.deepEqual(outcomes.map((o) => o.outcome), ['stale']);
+      assert.throws(() => readFileSync(target));
+    } finally {
+      ws.cleanup();
+    }
+  });
+
+  it('rejects without writing, and a rejected patch cannot be applied', async () => {
+    const { ws, store, run, target, ctx } = await proposed();
+    try {
+      const before = readFileSync(target);
+      assert.deepEqual((await rejectPatches(ctx, run.runId, ['p1'])).map((o) => o.outcome), ['rejected']);
+      assert.deepEqual((await applyPatches(ctx, run.runId, ['p1'])).map((o) => o.outcome), ['skipped']);
+      assert.deepEqual(readFileSync(target), before);
+      await assert.rejects(applyPatches(ctx, run.runId, ['p9']), /no patch p9/);
+      assert.equal((await store.getRun(run.runId)).patches[0]!.status, 'rejected');
+    } finally {
+      ws.cleanup();
+    }
+  });
+});
