@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyToolCall, type AllowedFiles } from '../../../src/core/edits/applyEdit';
@@ -97,6 +97,20 @@ describe('edits/applyToolCall and the overlay', () => {
       const out = await applyToolCall(overlay, call('write_file', { path, content: 'x' }), { ...allowed, allowNewFiles: true });
       assert.ok(!out.ok, path);
       assert.match(out.error, /^write_file: Path .*(outside the workspace|is absolute)/, path);
+    }
+  });
+
+  it('refuses a target that leads out of the workspace through a symbolic link', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'rg-outside-'));
+    try {
+      writeFileSync(join(outside, 'secret.ts'), 'const s = 1;\n');
+      symlinkSync(join(outside, 'secret.ts'), join(root, 'link.ts'));
+      const out = await applyToolCall(overlay, call('patch_file', { path: 'link.ts', old_string: 's = 1', new_string: 's = 2' }), { targets: ['link.ts'], allowNewFiles: false });
+      assert.ok(!out.ok);
+      assert.match(out.error, /^patch_file: .*outside the workspace through a link/);
+      assert.equal(readFileSync(join(outside, 'secret.ts'), 'utf8'), 'const s = 1;\n');
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
     }
   });
 
