@@ -51,7 +51,7 @@ const ANTHROPIC: Wording = {
 
 const OPENAI_COMPATIBLE: Wording = {
   name: 'The OpenAI-compatible server',
-  keyHint: 'set the server’s API key with “Refactor Guard: Set API Key” (local servers such as Ollama need none)',
+  keyHint: 'set OPENAI_API_KEY to the key the server expects (local servers such as Ollama need none)',
   modelHint: (model) => `the model “${model}” is not available there; pull or load it (e.g. \`ollama pull ${model}\`) or change refactorGuard.openai.model`,
   networkHint: 'is the server (Ollama, LM Studio, vLLM, llama.cpp) running? Check refactorGuard.openai.baseUrl',
   timeoutSetting: 'refactorGuard.anthropic.timeoutSeconds',

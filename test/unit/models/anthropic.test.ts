@@ -125,6 +125,13 @@ describe('AnthropicProvider against a fake Messages API', () => {
     assert.deepEqual(reply.toolCalls[0]!.input, { path: 'src/a.ts', new_string: 'x' });
   });
 
+  it('reports a reply cut at the token limit as such, with its partial tool input', async () => {
+    const { provider } = await setup([{ kind: 'message', content: [{ type: 'tool_use', name: 'write_file', input: { path: 'src/b.ts' } }], stopReason: 'max_tokens' }]);
+    const reply = await provider.complete(baseRequest());
+    assert.equal(reply.stopReason, 'max_tokens');
+    assert.deepEqual(reply.toolCalls[0]!.input, { path: 'src/b.ts' });
+  });
+
   it('retries a 429 and counts the retry', async () => {
     const { provider } = await setup([{ kind: 'error', status: 429 }, toolReply]);
     const { events, onProgress } = progressLog();
