@@ -54,7 +54,7 @@ export function registerProvenanceSuite(): void {
       assert.ok(model.stats!.totalRuns >= 1);
       assert.deepEqual(
         run.timeline.filter((e) => e.depth === 0 && e.kind === 'phase').map((e) => e.label),
-        ['context', 'generate', 'validate', 'repair', 'validate', 'risk'],
+        ['context', 'generate 1', 'gates 1', 'repair 2', 'gates 2', 'risk'],
       );
       assert.deepEqual(run.modelCalls.map((c) => [c.phase, c.retries]), [['generate', 0], ['repair', 1]]);
       assert.deepEqual(

@@ -8,13 +8,15 @@ import type { TimelineEntryVM } from './protocol';
  * gates nested under it, then the review and the decisions, which happen after the run and so
  * are shown as offsets from its end rather than bars.
  *
- * Phase names come from the loop (timings.phases). Gates carry only durations, so they are laid
- * end to end from the start of the validation phase they belong to: the n-th phase named
- * "validate…"/"gate…" holds attempt n's gates. A run recorded without phases (a provider error
+ * Phase names come from the loop (timings.phases: `context`, `plan`, `generate 1`, `gates 1`,
+ * `repair 2`, `gates 2`, `risk`). Gates carry only durations, so they are laid end to end from
+ * the start of the `gates N` phase of their attempt. A run recorded without phases (a provider error
  * before any was timed) still gets a timeline, built from its model calls and gates in order.
  */
 
-const VALIDATION = /^(validat|gate)/i;
+/** The loop names phases `gates 2`, `repair 2` (the attempt's index); older or other hosts may not number them. */
+const VALIDATION = /^(?:validat\w*|gates?)(?:\s+(\d+))?$/i;
+const REPAIR = /^repair(?:\s+(\d+))?$/i;
 /** Narrow enough to stay visible at any width, wide enough to be seen. */
 const MIN_WIDTH_PCT = 0.5;
 
@@ -34,9 +36,15 @@ function bar(startMs: number, durationMs: number, span: number): { offsetPct: nu
 
 function fromPhases(run: RunRecord, phases: RunRecord['timings']['phases'], span: number): TimelineEntryVM[] {
   const entries: TimelineEntryVM[] = [];
-  let validation = 0;
-  let repair = 0;
-  const repairs = run.attempts.filter((a) => a.phase === 'repair');
+  const covered = new Set<number>();
+  const byIndex = new Map(run.attempts.map((a) => [a.index, a]));
+  // Phases without a number ("validate", "repair") take the attempts in order.
+  const nextUnnumbered = { gates: 0, repair: 0 };
+  const attemptFor = (kind: 'gates' | 'repair', number: string | undefined): Attempt | undefined => {
+    if (number !== undefined) return byIndex.get(Number(number));
+    const pool = kind === 'repair' ? run.attempts.filter((a) => a.phase === 'repair') : run.attempts;
+    return pool[nextUnnumbered[kind]++];
+  };
   phases.forEach((p, i) => {
     const entry: TimelineEntryVM = {
       key: `phase:${i}`,
@@ -48,24 +56,27 @@ function fromPhases(run: RunRecord, phases: RunRecord['timings']['phases'], span
       depth: 0,
     };
     entries.push(entry);
-    if (/^repair/i.test(p.name)) {
-      const attempt = repairs[repair++];
+    const repair = REPAIR.exec(p.name);
+    if (repair) {
+      const attempt = attemptFor('repair', repair[1]);
       if (attempt) {
         entry.detail = repairDetail(attempt);
         entry.outcome = attempt.success ? 'ok' : 'fail';
       }
     }
-    if (VALIDATION.test(p.name)) {
-      const attempt = run.attempts[validation++];
+    const gates = VALIDATION.exec(p.name);
+    if (gates) {
+      const attempt = attemptFor('gates', gates[1]);
       if (attempt) {
+        covered.add(attempt.index);
         entry.detail = `attempt ${attempt.index}`;
         entry.outcome = attempt.errorsOut === 0 ? 'ok' : 'fail';
         entries.push(...gateEntries(attempt, p.startMs, span));
       }
     }
   });
-  // Attempts whose validation the loop did not time as a phase still show their gates.
-  for (const attempt of run.attempts.slice(validation)) {
+  // Attempts whose gates the loop did not time as a phase still show them, without bars.
+  for (const attempt of run.attempts.filter((a) => !covered.has(a.index) && a.gates.length > 0)) {
     entries.push({
       key: `attempt:${attempt.index}`,
       kind: 'phase',

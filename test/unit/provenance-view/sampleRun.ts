@@ -125,11 +125,12 @@ export function sampleRun(options: SampleOptions = {}): NewRunRecord {
         options.withPhases === false
           ? []
           : [
+              // Named as src/core/loop/runRefactor.ts names them.
               { name: 'context', startMs: 0, durationMs: 300 },
-              { name: 'generate', startMs: 300, durationMs: 2400 },
-              { name: 'validate', startMs: 2700, durationMs: 652 },
-              { name: 'repair', startMs: 3352, durationMs: 1200 },
-              { name: 'validate', startMs: 4552, durationMs: 130 },
+              { name: 'generate 1', startMs: 300, durationMs: 2400 },
+              { name: 'gates 1', startMs: 2700, durationMs: 652 },
+              { name: 'repair 2', startMs: 3352, durationMs: 1200 },
+              { name: 'gates 2', startMs: 4552, durationMs: 130 },
               { name: 'risk', startMs: 4682, durationMs: 18 },
             ],
     },

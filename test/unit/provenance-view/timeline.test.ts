@@ -15,13 +15,13 @@ describe('provenance view: timeline', () => {
       t.map((e) => [e.depth, e.label]),
       [
         [0, 'context'],
-        [0, 'generate'],
-        [0, 'validate'],
+        [0, 'generate 1'],
+        [0, 'gates 1'],
         [1, 'syntax'],
         [1, 'typescript'],
         [1, 'tests'],
-        [0, 'repair'],
-        [0, 'validate'],
+        [0, 'repair 2'],
+        [0, 'gates 2'],
         [1, 'syntax'],
         [1, 'typescript'],
         [0, 'risk'],
@@ -39,6 +39,29 @@ describe('provenance view: timeline', () => {
     assert.equal(t[6]!.detail, '2 blocking in, 0 out');
     assert.equal(t[6]!.outcome, 'ok');
     assert.equal(t[7]!.outcome, 'ok');
+  });
+
+  it('finds each attempt’s gates by the number in the phase name, even when an attempt had none', () => {
+    const r = run();
+    // Attempt 1 produced no candidate, so the loop timed no `gates 1`: `gates 2` is attempt 2's.
+    r.timings.phases = r.timings.phases.filter((p) => p.name !== 'gates 1');
+    r.attempts[0]!.gates = [];
+    const t = buildTimeline(r, []);
+    const at = t.findIndex((e) => e.label === 'gates 2');
+    assert.equal(t[at]!.detail, 'attempt 2');
+    assert.equal(t[at]!.outcome, 'ok');
+    assert.deepEqual(t.slice(at + 1, at + 3).map((e) => [e.key, e.label]), [['gate:2:0', 'syntax'], ['gate:2:1', 'typescript']]);
+    assert.ok(!t.some((e) => e.label.startsWith('gates, attempt')));
+  });
+
+  it('lists the gates of an attempt that no phase timed, without bars', () => {
+    const r = run();
+    r.timings.phases = r.timings.phases.filter((p) => p.name !== 'gates 2');
+    const t = buildTimeline(r, []);
+    const at = t.findIndex((e) => e.label === 'gates, attempt 2');
+    assert.ok(at > 0);
+    assert.equal(t[at]!.durationLabel, '130 ms');
+    assert.equal(t[at + 1]!.bar, undefined);
   });
 
   it('keeps a zero-length gate visible and inside the scale', () => {
