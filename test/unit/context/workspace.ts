@@ -14,7 +14,7 @@ export interface TempWorkspace {
   dispose(): void;
 }
 
-export function tempWorkspace(fixture: 'ts-shop' | 'py-shop'): TempWorkspace {
+export function tempWorkspace(fixture: 'ts-shop' | 'py-shop' | 'polyglot'): TempWorkspace {
   const base = mkdtempSync(path.join(tmpdir(), 'rg-context-'));
   const root = path.join(base, 'ws');
   cpSync(path.join(FIXTURES, fixture), root, { recursive: true });
@@ -28,8 +28,15 @@ export function tempWorkspace(fixture: 'ts-shop' | 'py-shop'): TempWorkspace {
   if (fixture === 'ts-shop') {
     write('generated/schema.ts', 'export function generatedOnlyHelper(): number {\n  return 42;\n}\n');
     write('src/settings.local.ts', "export const localOnlySetting = 'ignored by *.local.ts';\n");
-  } else {
+  } else if (fixture === 'py-shop') {
     write('build/generated.py', 'def generated_only_helper():\n    return 42\n');
+  }
+  if (fixture === 'polyglot') {
+    // TSX would be type-checked with the repository's own tsconfig (no JSX there), so it is written here.
+    write(
+      'web/Price.tsx',
+      "import { formatPrice } from './lib';\n\nexport function Price(props: { cents: number }) {\n  return <span>{formatPrice(props.cents)}</span>;\n}\n\nexport function Cart() {\n  return <Price cents={100} />;\n}\n",
+    );
   }
   return {
     root,
