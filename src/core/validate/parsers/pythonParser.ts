@@ -8,10 +8,10 @@ import type { RawSyntaxError } from './syntaxError';
 /**
  * Besides parse errors, rules for what CPython's compiler rejects as a SyntaxError although the
  * grammar allows it: `break`/`continue` outside a loop, `return`/`yield`/`await` outside a
- * function, `nonlocal` without a binding. (PLE0118 is left out: its message names a line number,
+ * function, `nonlocal` without a binding, a late or unknown `from __future__` import. (PLE0118 is left out: its message names a line number,
  * which would make a merely moved error look new.)
  */
-export const COMPILE_ERROR_RULES = ['F701', 'F702', 'F704', 'F706', 'PLE0117'] as const;
+export const COMPILE_ERROR_RULES = ['F404', 'F407', 'F701', 'F702', 'F704', 'F706', 'PLE0117'] as const;
 
 export async function pythonSyntaxErrors(text: string): Promise<RawSyntaxError[]> {
   const diagnostics = await ruffCheck(text, { select: COMPILE_ERROR_RULES });

@@ -57,8 +57,10 @@ export function typescriptSyntaxErrors(language: TypeScriptLike, text: string, p
   const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, kind);
   // `parseDiagnostics` is internal but stable since TypeScript 1.x; it is what getSyntacticDiagnostics reads.
   let diagnostics: readonly TS.Diagnostic[] = (sf as unknown as { parseDiagnostics?: TS.Diagnostic[] }).parseDiagnostics ?? [];
+  // Like the compiler, check regular expressions only in a file that parses.
+  const regex = diagnostics.length === 0 ? regularExpressionErrors(ts, sf) : [];
   if (kind === ts.ScriptKind.JS || kind === ts.ScriptKind.JSX) diagnostics = javascriptDiagnostics(ts, sf);
-  return diagnostics.map((d) => {
+  const raw = diagnostics.map((d) => {
     const { line, character } = sf.getLineAndCharacterOfPosition(d.start ?? 0);
     return {
       tool: 'typescript',
@@ -66,8 +68,59 @@ export function typescriptSyntaxErrors(language: TypeScriptLike, text: string, p
       line: line + 1,
       column: character + 1,
       message: ts.flattenDiagnosticMessageText(d.messageText, ' '),
-    };
+    } satisfies RawSyntaxError;
   });
+  return [...raw, ...regex];
+}
+
+/**
+ * The body and flags of every regular expression literal, checked as the compiler's checker does
+ * (`checkGrammarRegularExpressionLiteral`): the parser accepts `/(a/` as a token, but no engine
+ * accepts it, and a deleted bracket inside a pattern is an easy edit to get wrong. The scanner's
+ * `reScanSlashToken(reportErrors)` parameter is internal; without it no error is reported, which
+ * fails open (nothing blocks), never closed.
+ */
+function regularExpressionErrors(ts: typeof TS, sf: TS.SourceFile): RawSyntaxError[] {
+  const literals: TS.Node[] = [];
+  const visit = (node: TS.Node): void => {
+    if (node.kind === ts.SyntaxKind.RegularExpressionLiteral) literals.push(node);
+    else ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  if (literals.length === 0) return [];
+  const out: RawSyntaxError[] = [];
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, sf.languageVariant);
+  let last = -1;
+  scanner.setOnError((message, _length, arg0) => {
+    const at = scanner.getTokenEnd();
+    if (message.category !== ts.DiagnosticCategory.Error || at === last) return;
+    last = at;
+    const { line, character } = sf.getLineAndCharacterOfPosition(at);
+    const text = arg0 === undefined ? message.message : message.message.replace('{0}', String(arg0));
+    out.push({ tool: 'typescript', code: `TS${message.code}`, line: line + 1, column: character + 1, message: text });
+  });
+  const rescan = scanner.reScanSlashToken as unknown as (reportErrors: boolean) => TS.SyntaxKind;
+  for (const node of literals) {
+    const before = out.length;
+    scanner.setText(sf.text, node.pos, node.end - node.pos);
+    scanner.scan();
+    rescan.call(scanner, true);
+    // The compiler is stricter than engines, which accept Annex B patterns such as `/\p{L}/`
+    // without the u flag: report only what the running engine rejects too.
+    if (out.length > before && engineAccepts(sf.text.slice(scanner.getTokenStart(), scanner.getTokenEnd()))) out.length = before;
+  }
+  scanner.setText('');
+  return out;
+}
+
+function engineAccepts(literal: string): boolean {
+  const end = literal.lastIndexOf('/');
+  try {
+    new RegExp(literal.slice(1, end), literal.slice(end + 1));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Parse diagnostics plus the JS-only ones, from a one-file program with no lib and no resolution. */
