@@ -83,12 +83,16 @@ export class ChainFiles {
     }
     named.sort((a, b) => a.seq - b.seq);
     const entries: ReadEntry[] = [];
-    for (const { name, seq } of named) entries.push(await this.read(name, seq, options.fresh === true));
+    for (const { name, seq } of named) {
+      const entry = await this.read(name, seq, options.fresh === true);
+      if (entry) entries.push(entry);
+    }
     for (const gone of [...this.cache.keys()].filter((k) => !names.includes(k))) this.cache.delete(gone);
     return { entries, strays };
   }
 
-  private async read(name: string, nameSeq: number, fresh: boolean): Promise<ReadEntry> {
+  /** Undefined when the file vanished since the folder was listed (a concurrent prune removed it). */
+  private async read(name: string, nameSeq: number, fresh: boolean): Promise<ReadEntry | undefined> {
     const file = `records/${name}`;
     const path = join(this.recordsDir, name);
     const bad = (kind: ProblemKind, message: string): ReadEntry => ({ ok: false, file, nameSeq, problem: { file, seq: nameSeq, kind, message } });
@@ -96,6 +100,7 @@ export class ChainFiles {
     try {
       st = await fs.stat(path);
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       return bad('unreadable', `${file} cannot be read: ${oneLine(err)}`);
     }
     const cached = this.cache.get(name);
@@ -146,6 +151,7 @@ export class ChainFiles {
     if (names.length === 0) return undefined;
     const last = names.map((n) => Number(RECORD_NAME.exec(n)![1])).reduce((a, b) => Math.max(a, b));
     const entry = await this.read(recordFileName(last), last, true);
+    if (!entry) throw new StoreError(`Cannot append to the provenance chain: its last record records/${recordFileName(last)} vanished while being read; try again.`);
     if (!entry.ok) throw new StoreError(`Cannot append to the provenance chain: its last record is damaged (${entry.problem.message}). Run verify.`, entry.file);
     if (entry.record.seq !== last) {
       throw new StoreError(`Cannot append to the provenance chain: its last record ${entry.file} holds seq ${entry.record.seq}. Run verify.`, entry.file);

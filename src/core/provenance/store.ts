@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { BlobStore } from './blobs';
-import { StoreError } from './errors';
+import { StoreError, oneLine } from './errors';
 import { ChainFiles, liveRecords } from './records';
 import { DecisionRecordSchema, RunRecordSchema, type DecisionRecord, type NewDecisionRecord, type NewRunRecord, type RunRecord } from './schema';
 import { computeStats, type Stats } from './stats';
@@ -31,7 +31,7 @@ export class ProvenanceStore {
     try {
       await store.chain.ensure();
     } catch (err) {
-      throw new StoreError(`Cannot open the provenance store at ${dir}: ${(err as Error).message.split('\n')[0]}`);
+      throw new StoreError(`Cannot open the provenance store at ${dir}: ${oneLine(err)}`);
     }
     return store;
   }
@@ -91,7 +91,8 @@ export class ProvenanceStore {
       const ids = matches.slice(0, 5).map((v) => v.run.runId).join(', ');
       throw new StoreError(`Run id '${wanted}' is ambiguous: it starts ${matches.length} runs (${ids}${matches.length > 5 ? ', ...' : ''}).`);
     }
-    const note = problems.length > 0 ? ` (${problems.length} damaged record${problems.length === 1 ? '' : 's'} skipped; run verify)` : '';
+    const note =
+      problems.length === 0 ? '' : ` (${problems.length} damaged record${problems.length === 1 ? '' : 's'} skipped, first ${problems[0]!.file}; run verify)`;
     throw new StoreError(`No run '${wanted}' in the provenance store${note}.`);
   }
 

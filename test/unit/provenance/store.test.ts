@@ -135,7 +135,7 @@ describe('provenance store', () => {
     assert.equal(list.problems.length, 1);
     assert.equal(list.problems[0]!.kind, 'schema_invalid');
     assert.match(list.problems[0]!.message, /^records\/00000001\.json does not match the record schema: status/);
-    await rejects(store.getRun(a.runId), /No run .* \(1 damaged record skipped; run verify\)/);
+    await rejects(store.getRun(a.runId), /No run .* \(1 damaged record skipped, first records\/00000001\.json; run verify\)/);
   });
 
   it('survives corrupt JSON in one record: a clear error naming the file, other runs still work', async () => {
