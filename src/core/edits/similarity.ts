@@ -9,30 +9,29 @@ export function lineSimilarity(a: string, b: string): number {
   return diceOfBigrams(bigrams(a.trim()), bigrams(b.trim()));
 }
 
-function bigrams(s: string): Map<string, number> {
-  const m = new Map<string, number>();
-  if (s.length === 1) m.set(s, 1);
-  for (let i = 0; i + 1 < s.length; i++) {
-    const g = s.slice(i, i + 2);
-    m.set(g, (m.get(g) ?? 0) + 1);
-  }
-  return m;
+/** Bigrams as sorted 32-bit codes: compared by a merge, far cheaper than maps on 50k lines. */
+function bigrams(s: string): Uint32Array {
+  if (s.length === 1) return Uint32Array.of(s.charCodeAt(0));
+  const out = new Uint32Array(Math.max(0, s.length - 1));
+  for (let i = 0; i + 1 < s.length; i++) out[i] = ((s.charCodeAt(i) << 16) | s.charCodeAt(i + 1)) >>> 0;
+  return out.sort();
 }
 
-function size(m: Map<string, number>): number {
-  let n = 0;
-  for (const v of m.values()) n += v;
-  return n;
-}
-
-function diceOfBigrams(a: Map<string, number>, b: Map<string, number>): number {
-  const na = size(a);
-  const nb = size(b);
-  if (na === 0 && nb === 0) return 1;
-  if (na === 0 || nb === 0) return 0;
+function diceOfBigrams(a: Uint32Array, b: Uint32Array): number {
+  if (a.length === 0 && b.length === 0) return 1;
+  if (a.length === 0 || b.length === 0) return 0;
   let common = 0;
-  for (const [g, n] of a) common += Math.min(n, b.get(g) ?? 0);
-  return (2 * common) / (na + nb);
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] === b[j]) {
+      common++;
+      i++;
+      j++;
+    } else if (a[i]! < b[j]!) i++;
+    else j++;
+  }
+  return (2 * common) / (a.length + b.length);
 }
 
 /** At most this many of the quoted lines are scored per window, which bounds the cost on big files. */
@@ -46,13 +45,13 @@ export function nearestWindow(fileLines: readonly string[], needle: readonly str
   const probes = needle.map((text, j) => ({ text, j })).filter((p) => p.text.trim() !== '');
   if (probes.length === 0 || fileLines.length === 0) return { start: 0, score: 0 };
   const step = probes.length / Math.min(probes.length, MAX_PROBES);
-  const chosen: { j: number; grams: Map<string, number> }[] = [];
+  const chosen: { j: number; grams: Uint32Array }[] = [];
   for (let x = 0; x < probes.length && chosen.length < MAX_PROBES; x += step) {
     const p = probes[Math.floor(x)]!;
     chosen.push({ j: p.j, grams: bigrams(p.text.trim()) });
   }
-  const fileGrams: (Map<string, number> | undefined)[] = new Array(fileLines.length);
-  const gramsAt = (i: number): Map<string, number> => (fileGrams[i] ??= bigrams(fileLines[i]!.trim()));
+  const fileGrams: (Uint32Array | undefined)[] = new Array(fileLines.length);
+  const gramsAt = (i: number): Uint32Array => (fileGrams[i] ??= bigrams(fileLines[i]!.trim()));
   const lastStart = Math.max(0, fileLines.length - needle.length);
   let best = { start: 0, score: -1 };
   for (let start = 0; start <= lastStart; start++) {
