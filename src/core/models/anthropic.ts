@@ -2,7 +2,8 @@ import Anthropic, { type Middleware } from '@anthropic-ai/sdk';
 import type { Logger } from '../ports';
 import { fromAnthropicMessage, toAnthropicParams } from './anthropicMapping';
 import { AttemptCounter, IdleWatchdog, sdkLogger } from './attempts';
-import { anthropicKeyMissing, isDroppedConnection, mapAnthropicError, StreamCutError } from './errors';
+import { anthropicKeyMissing, mapAnthropicError } from './anthropicErrors';
+import { isDroppedConnection, StreamCutError } from './errors';
 import { ProviderError, type ModelProvider, type ModelReply, type ModelRequest } from './provider';
 
 export interface AnthropicProviderOptions {

@@ -1,12 +1,12 @@
-import * as Anthropic from '@anthropic-ai/sdk';
-import * as OpenAI from 'openai';
 import { ProviderError, type ProviderErrorKind } from './provider';
 
 /**
  * Every failure of a model SDK becomes a ProviderError: one line that says what happened and what
  * to do, never a stack trace, never the key or a header. Both SDKs are generated from the same
  * template (APIError with status and body, APIUserAbortError, APIConnectionError and its timeout
- * subclass), so one classifier serves both and only the wording differs per provider.
+ * subclass), so one classifier serves both and only the wording differs per provider. The SDK
+ * specific part (which class is which) lives beside each provider, in anthropicErrors.ts and
+ * openaiErrors.ts, so loading one provider never loads the other's SDK.
  */
 
 /** What the classifier needs to know about the call that failed. */
@@ -33,7 +33,7 @@ export class StreamCutError extends Error {
   }
 }
 
-interface Wording {
+export interface Wording {
   name: string;
   keyHint: string;
   modelHint: (model: string) => string;
@@ -41,7 +41,7 @@ interface Wording {
   timeoutSetting: string;
 }
 
-const ANTHROPIC: Wording = {
+export const ANTHROPIC_WORDING: Wording = {
   name: 'Anthropic',
   keyHint: 'set ANTHROPIC_API_KEY or run “Refactor Guard: Set API Key”',
   modelHint: (model) => `the model “${model}” does not exist or this key cannot use it; choose another model in the preset settings (refactorGuard.presets)`,
@@ -49,7 +49,7 @@ const ANTHROPIC: Wording = {
   timeoutSetting: 'refactorGuard.anthropic.timeoutSeconds',
 };
 
-const OPENAI_COMPATIBLE: Wording = {
+export const OPENAI_COMPATIBLE_WORDING: Wording = {
   name: 'The OpenAI-compatible server',
   keyHint: 'set OPENAI_API_KEY to the key the server expects (local servers such as Ollama need none)',
   modelHint: (model) => `the model “${model}” is not available there; pull or load it (e.g. \`ollama pull ${model}\`) or change refactorGuard.openai.model`,
@@ -57,38 +57,16 @@ const OPENAI_COMPATIBLE: Wording = {
   timeoutSetting: 'refactorGuard.anthropic.timeoutSeconds',
 };
 
-export const KEY_MISSING_MESSAGE = 'No Anthropic API key: set ANTHROPIC_API_KEY or run “Refactor Guard: Set API Key”.';
-
-export function anthropicKeyMissing(): ProviderError {
-  return new ProviderError('key_missing', KEY_MISSING_MESSAGE);
-}
-
-export function mapAnthropicError(err: unknown, ctx: FailureContext): ProviderError {
-  if (err instanceof ProviderError) return err;
-  const isAbort = err instanceof Anthropic.APIUserAbortError;
-  const isTimeout = err instanceof Anthropic.APIConnectionTimeoutError;
-  const isConnection = err instanceof Anthropic.APIConnectionError;
-  const api = err instanceof Anthropic.APIError ? err : undefined;
-  return classify(err, ctx, ANTHROPIC, { isAbort, isTimeout, isConnection, api });
-}
-
-export function mapOpenAIError(err: unknown, ctx: FailureContext): ProviderError {
-  if (err instanceof ProviderError) return err;
-  const isAbort = err instanceof OpenAI.APIUserAbortError;
-  const isTimeout = err instanceof OpenAI.APIConnectionTimeoutError;
-  const isConnection = err instanceof OpenAI.APIConnectionError;
-  const api = err instanceof OpenAI.APIError ? err : undefined;
-  return classify(err, ctx, OPENAI_COMPATIBLE, { isAbort, isTimeout, isConnection, api });
-}
-
-interface Shape {
+/** What the SDK-specific mapper found out about the error. */
+export interface ErrorShape {
   isAbort: boolean;
   isTimeout: boolean;
   isConnection: boolean;
   api?: { status: number | undefined; error: unknown; message: string };
 }
 
-function classify(err: unknown, ctx: FailureContext, w: Wording, s: Shape): ProviderError {
+export function classifyFailure(err: unknown, ctx: FailureContext, w: Wording, s: ErrorShape): ProviderError {
+  if (err instanceof ProviderError) return err;
   const make = (kind: ProviderErrorKind, message: string, status?: number) => new ProviderError(kind, redact(message, ctx.secrets), status, ctx.retries);
   const where = origin(ctx.baseURL);
   const after = ctx.retries > 0 ? ` after ${ctx.retries} ${ctx.retries === 1 ? 'retry' : 'retries'}` : '';
@@ -100,8 +78,8 @@ function classify(err: unknown, ctx: FailureContext, w: Wording, s: Shape): Prov
   if (err instanceof StreamCutError || s.isConnection || isDroppedConnection(err)) {
     const cut = err instanceof StreamCutError || (!s.isConnection && !isRefused(err));
     return cut
-      ? make('network', `The connection to ${w.name === ANTHROPIC.name ? 'Anthropic' : where} broke off mid-reply${after}: try again; ${w.networkHint}.`)
-      : make('network', `Cannot reach ${w.name === ANTHROPIC.name ? 'Anthropic' : 'the server'} at ${where}${after}: ${w.networkHint}.`);
+      ? make('network', `The connection to ${w.name === ANTHROPIC_WORDING.name ? 'Anthropic' : where} broke off mid-reply${after}: try again; ${w.networkHint}.`)
+      : make('network', `Cannot reach ${w.name === ANTHROPIC_WORDING.name ? 'Anthropic' : 'the server'} at ${where}${after}: ${w.networkHint}.`);
   }
   const api = s.api;
   if (!api) return make('server', `${w.name} failed unexpectedly: ${oneLine(errorText(err))}`);

@@ -2,7 +2,8 @@ import OpenAI from 'openai';
 import type { Logger } from '../ports';
 import { AttemptCounter, IdleWatchdog, sdkLogger } from './attempts';
 import { replyText } from './conversation';
-import { isDroppedConnection, mapOpenAIError, origin, StreamCutError } from './errors';
+import { isDroppedConnection, origin, StreamCutError } from './errors';
+import { mapOpenAIError } from './openaiErrors';
 import { toChatParams, ToolCallAssembler } from './openaiMapping';
 import { ProviderError, type ContentBlock, type ModelProvider, type ModelReply, type ModelRequest } from './provider';
 
