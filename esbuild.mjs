@@ -2,7 +2,7 @@
 // beside the bundles: web-tree-sitter's runtime, every grammar, ruff's wasm. Run through tsx
 // (`node --import tsx esbuild.mjs`) so the grammar list comes from the code that loads them.
 import * as esbuild from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,22 @@ const files = grammarFiles();
 copyFileSync(files.runtime, join(dist, 'web-tree-sitter.wasm'));
 for (const file of new Set(Object.values(files.grammars))) copyFileSync(file, join(dist, 'grammars', basename(file)));
 copyFileSync(ruffWasmFile(), join(dist, 'ruff_wasm_bg.wasm'));
+// TypeScript, once bundled, looks for its lib.*.d.ts beside the executing file (dist/); without
+// them every program misses the standard library ("Cannot find name 'Map'").
+const tsLib = dirname(require.resolve('typescript'));
+for (const name of readdirSync(tsLib)) if (/^lib\..*\.d\.ts$/.test(name)) copyFileSync(join(tsLib, name), join(dist, name));
+
+/**
+ * The ESM build of web-tree-sitter breaks silently in a CJS bundle (import.meta becomes {}), so the
+ * bare import resolves to its .cjs build (the package's "require" condition). An alias would also
+ * rewrite subpaths such as web-tree-sitter/web-tree-sitter.wasm, hence a resolver for the bare name.
+ */
+const webTreeSitterCjs = {
+  name: 'web-tree-sitter-cjs',
+  setup(build) {
+    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') }));
+  },
+};
 
 /** @type {import('esbuild').BuildOptions} */
 const common = {
@@ -33,8 +49,10 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
-  // The ESM build of web-tree-sitter breaks silently in a CJS bundle (import.meta becomes {}).
-  alias: { 'web-tree-sitter': require.resolve('web-tree-sitter/web-tree-sitter.cjs') },
+  plugins: [webTreeSitterCjs],
+  // Those require.resolve calls only run from source (finding files to copy); the bundle finds
+  // its wasm beside itself.
+  logOverride: { 'require-resolve-not-external': 'silent' },
   external: ['vscode'],
   define: { 'process.env.REFACTOR_GUARD_VERSION': JSON.stringify(require('./package.json').version) },
 };
