@@ -1,0 +1,261 @@
+// Runs the integration suites (test/integration) inside a real VS Code on machines that cannot
+// download one: code-server 4.139.1 (VS Code 1.139.1, Node extension host) driven by Debian's
+// Chromium through playwright-core, as /work/shared/VSCODE-OFFLINE.md describes. Each run gets a
+// fresh server, profile, workspace copy and browser profile, all in one temporary folder, and the
+// server is stopped by its process group id at the end, whatever happened.
+//
+//   node scripts/vscode-test.mjs [--no-build] [--keep] [--grep PATTERN] [--shots DIR]
+//
+// Exit code: the suites' exit code (0 all passed), or 2 when the harness itself failed.
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, createWriteStream, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { format } from 'node:util';
+import { CHROMIUM, ensureTools } from './vscode-test/tools.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const keep = args.includes('--keep');
+// Screenshots outlive the run folder: a gitignored folder of the repository, or --shots DIR.
+const shotsAt = args.indexOf('--shots');
+const shotsOut = shotsAt >= 0 ? path.resolve(args[shotsAt + 1]) : path.join(root, '.tmp', 'vscode-test', 'screenshots');
+const grepAt = args.indexOf('--grep');
+const grep = grepAt >= 0 ? args[grepAt + 1] : undefined;
+const started = Date.now();
+const say = (m) => process.stderr.write(`vscode-test: ${m}\n`);
+
+function elapsed() {
+  return `${((Date.now() - started) / 1000).toFixed(1)} s`;
+}
+
+/** The project's own build (esbuild.mjs); the extension bundle must be dist/extension.js. */
+function buildExtension() {
+  say('building the extension with esbuild.mjs');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'esbuild.mjs'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0 || !existsSync(path.join(root, 'dist', 'extension.js'))) {
+    throw new Error('esbuild.mjs did not produce dist/extension.js');
+  }
+}
+
+/**
+ * The suites, bundled into one CommonJS entry in the run's own folder (dist/ belongs to the project
+ * build, which empties it). mocha stays outside the bundle, imported from the repository by path.
+ */
+async function buildTests(outDir) {
+  const require = createRequire(import.meta.url);
+  const esbuild = require(path.join(root, 'node_modules', 'esbuild'));
+  const outfile = path.join(outDir, 'integration', 'index.js');
+  const mochaEntry = pathToFileURL(require.resolve('mocha', { paths: [root] })).href;
+  await esbuild.build({
+    entryPoints: [path.join(root, 'test', 'integration', 'index.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'inline',
+    external: ['vscode'],
+    // Baked in: the extension host's environment is code-server's, not ours.
+    define: { 'process.env.RG_VSCODE_TEST_GREP': JSON.stringify(grep ?? '') },
+    plugins: [{ name: 'mocha-from-repo', setup: (b) => b.onResolve({ filter: /^mocha$/ }, () => ({ path: mochaEntry, external: true })) }],
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHealth(port, server, timeoutMs) {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (server.exitCode !== null) throw new Error(`code-server exited early with code ${server.exitCode}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (res.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`code-server did not answer /healthz within ${timeoutMs / 1000} s`);
+}
+
+/** Stops the process group we started (code-server, its VS Code server, the extension host). */
+async function stopGroup(child) {
+  if (!child || child.exitCode !== null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  try {
+    process.kill(-child.pid, 'SIGTERM');
+  } catch {
+    return;
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }, 5000);
+  await gone;
+  clearTimeout(timer);
+}
+
+/** A fixture workspace copy with settings that make Propose Refactor replay a recorded transcript. */
+function prepareWorkspace(tmp) {
+  const workspace = path.join(tmp, 'workspace');
+  cpSync(path.join(root, 'test', 'fixtures', 'vscode', 'workspace'), workspace, { recursive: true });
+  mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+  const settings = {
+    'refactorGuard.provider': 'replay',
+    'refactorGuard.replay.transcript': path.join(root, 'test', 'fixtures', 'vscode', 'transcripts', 'validate-inputs.json'),
+    'refactorGuard.preset': 'fast',
+    // The tests check that approved bytes land exactly; no save participant may touch them.
+    'files.insertFinalNewline': false,
+    'files.trimTrailingWhitespace': false,
+    'editor.formatOnSave': false,
+    // Per-hunk Approve/Reject are CodeLenses; VS Code hides those in diff editors by default.
+    'diffEditor.codeLens': true,
+  };
+  writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify(settings, null, 2) + '\n');
+  return workspace;
+}
+
+async function main() {
+  const tools = ensureTools();
+  say(`tools ready (${elapsed()})`);
+  if (!args.includes('--no-build')) buildExtension();
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'rg-vscode-test-'));
+  const testEntry = await buildTests(path.join(tmp, 'tests'));
+  say(`bundles ready (${elapsed()})`);
+
+  const dirs = Object.fromEntries(['home', 'user-data', 'extensions', 'browser', 'screenshots', 'xdg-config', 'xdg-data', 'xdg-cache'].map((d) => [d, path.join(tmp, d)]));
+  for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
+  const workspace = prepareWorkspace(tmp);
+  const configFile = path.join(tmp, 'code-server.yaml');
+  writeFileSync(configFile, 'auth: none\ncert: false\n');
+  const port = await freePort();
+  const serverLog = path.join(tmp, 'code-server.log');
+  const logStream = createWriteStream(serverLog);
+
+  const env = {
+    ...process.env,
+    PATH: `${tools.node24.binDir}${path.delimiter}${process.env.PATH}`,
+    HOME: dirs.home,
+    XDG_CONFIG_HOME: dirs['xdg-config'],
+    XDG_DATA_HOME: dirs['xdg-data'],
+    XDG_CACHE_HOME: dirs['xdg-cache'],
+  };
+  delete env.VSCODE_IPC_HOOK_CLI;
+  const server = spawn(
+    tools.node24.bin,
+    [
+      tools.codeServerEntry,
+      '--bind-addr', `127.0.0.1:${port}`,
+      '--auth', 'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--user-data-dir', dirs['user-data'],
+      '--extensions-dir', dirs.extensions,
+      '--config', configFile,
+      '--vscode-option', 'enable-smoke-test-driver',
+    ],
+    { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  server.stdout.pipe(logStream);
+  server.stderr.pipe(logStream);
+  say(`code-server pid ${server.pid} on port ${port}; logs in ${serverLog}`);
+
+  let browser;
+  let exitCode = 2;
+  try {
+    await waitForHealth(port, server, 60_000);
+    say(`code-server healthy (${elapsed()})`);
+    const { chromium } = createRequire(import.meta.url)(tools.playwrightDir);
+    browser = await chromium.launchPersistentContext(dirs.browser, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1600, height: 1000 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const page = browser.pages()[0] ?? (await browser.newPage());
+    let settle;
+    const exited = new Promise((r) => (settle = r));
+    await page.exposeFunction('codeAutomationExit', (code) => settle(Number(code)));
+    await page.exposeFunction('codeAutomationLog', (type, logArgs) => {
+      // Mocha's reporter logs printf-style ('%s) %s:'), so format the way console.log would.
+      const text = Array.isArray(logArgs) ? format(...logArgs) : String(logArgs);
+      if (type === 'error') process.stderr.write(`[ext host] ${text}\n`);
+      else process.stdout.write(`${text}\n`);
+    });
+    const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+    const payload = [
+      ['extensionDevelopmentPath', remote(root)],
+      ['extensionTestsPath', remote(testEntry)],
+    ];
+    const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    await page.goto(url);
+    say(`workbench loading (${elapsed()})`);
+
+    // The suites ask for screenshots by writing screenshots/<name>.request; we answer with <name>.png.
+    const shots = setInterval(async () => {
+      for (const f of readdirSync(dirs.screenshots).filter((n) => n.endsWith('.request'))) {
+        const name = f.slice(0, -'.request'.length);
+        rmSync(path.join(dirs.screenshots, f), { force: true });
+        const out = path.join(shotsOut, `${name}.png`);
+        mkdirSync(path.dirname(out), { recursive: true });
+        try {
+          await page.screenshot({ path: out });
+          say(`screenshot ${path.relative(root, out)}`);
+        } catch (err) {
+          say(`screenshot ${name} failed: ${err.message}`);
+        }
+        writeFileSync(path.join(dirs.screenshots, `${name}.done`), out);
+      }
+    }, 200);
+    const timeout = new Promise((r) => setTimeout(() => r('timeout'), 10 * 60_000));
+    const result = await Promise.race([exited, timeout]);
+    clearInterval(shots);
+    if (result === 'timeout') {
+      say('the suites did not finish within 10 minutes');
+      await page.screenshot({ path: path.join(shotsOut, 'timeout.png') }).catch(() => {});
+      exitCode = 2;
+    } else {
+      exitCode = result;
+    }
+  } catch (err) {
+    say(`harness failed: ${err.message}`);
+    exitCode = 2;
+  } finally {
+    await browser?.close().catch(() => {});
+    await stopGroup(server);
+    logStream.end();
+    if (exitCode !== 0) {
+      const tail = existsSync(serverLog) ? readFileSync(serverLog, 'utf8').split('\n').slice(-40).join('\n') : '';
+      say(`code-server log tail:\n${tail}`);
+    }
+    if (!keep) rmSync(tmp, { recursive: true, force: true });
+    else say(`kept ${tmp}`);
+  }
+  say(`${exitCode === 0 ? 'passed' : `failed (exit ${exitCode})`} in ${elapsed()}`);
+  process.exit(exitCode);
+}
+
+main().catch((err) => {
+  say(`harness failed: ${err.stack ?? err.message}`);
+  process.exit(2);
+});

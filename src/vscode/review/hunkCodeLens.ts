@@ -1,0 +1,80 @@
+import * as vscode from 'vscode';
+import { isBlocking } from '../../core/findings';
+import type { Session } from '../session';
+import { findPatch } from './decisions';
+import { hunkStatus, riskBadge, topFactor } from './labels';
+import { hunkLinesIn } from './patchBytes';
+import { PROPOSAL_SCHEME, parseProposalUri } from './proposalDocuments';
+
+/**
+ * CodeLenses on the proposed side of a diff, above each hunk's first changed line: its risk and
+ * top factor, then Approve and Reject while it is undecided. An invalid candidate gets one lens
+ * at the top that says why and opens its findings; it has no Approve.
+ */
+export class HunkCodeLens implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.emitter.event;
+  private readonly sub: vscode.Disposable;
+
+  constructor(private readonly session: Session) {
+    this.sub = session.onDidChange(() => this.emitter.fire());
+  }
+
+  static selector: vscode.DocumentSelector = { scheme: PROPOSAL_SCHEME };
+
+  async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    const ref = parseProposalUri(doc.uri);
+    if (!ref || ref.patchId === '-') return [];
+    let found;
+    try {
+      found = findPatch(await this.session.run(ref.runId), ref.patchId);
+    } catch {
+      return [];
+    }
+    const { patch, state } = found;
+    const lenses: vscode.CodeLens[] = [];
+    const top = new vscode.Range(0, 0, 0, 0);
+    if (!patch.valid) {
+      const blocking = patch.findings.filter(isBlocking);
+      lenses.push(
+        new vscode.CodeLens(top, {
+          title: `$(error) Did not pass the gates: ${blocking.length} blocking finding(s)${blocking[0] ? `, first: ${blocking[0].message.slice(0, 80)}` : ''}`,
+          command: 'refactorGuard.showFindings',
+          arguments: [ref.runId, ref.patchId],
+        }),
+      );
+    }
+    const shown = new Set(patch.hunks.filter((h) => !state.rejectedHunkIds.includes(h.id)).map((h) => h.id));
+    const lines = hunkLinesIn(patch, shown);
+    for (const hunk of patch.hunks) {
+      const start = lines.get(hunk.id);
+      if (start === undefined) continue;
+      // Point at the first changed line, past the hunk's leading context.
+      const lead = hunk.lines.findIndex((l) => !l.startsWith(' '));
+      const line = Math.min(start + Math.max(lead, 0), Math.max(doc.lineCount - 1, 0));
+      const range = new vscode.Range(line, 0, line, 0);
+      const status = hunkStatus(state, hunk);
+      const factor = topFactor(hunk.risk ?? patch.risk);
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: `Risk ${riskBadge(hunk.risk ?? patch.risk)}${factor ? `: ${factor}` : ''}`,
+          command: 'refactorGuard.showRiskFactors',
+          arguments: [ref.runId, ref.patchId, hunk.id],
+        }),
+      );
+      if (status === 'pending' && patch.valid) {
+        lenses.push(new vscode.CodeLens(range, { title: 'Approve', command: 'refactorGuard.approveHunk', arguments: [{ kind: 'hunk', runId: ref.runId, patchId: ref.patchId, hunkId: hunk.id }] }));
+      }
+      if (status === 'pending') {
+        lenses.push(new vscode.CodeLens(range, { title: 'Reject', command: 'refactorGuard.rejectHunk', arguments: [{ kind: 'hunk', runId: ref.runId, patchId: ref.patchId, hunkId: hunk.id }] }));
+      }
+      if (status !== 'pending') lenses.push(new vscode.CodeLens(range, { title: status.replace('_', ' '), command: '' }));
+    }
+    return lenses;
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.emitter.dispose();
+  }
+}

@@ -1,0 +1,75 @@
+import type { Hunk } from '../../core/edits/hunk';
+import type { PatchStatus, RunRecord } from '../../core/provenance/schema';
+import type { PatchState } from '../../core/provenance/status';
+import type { Risk } from '../../core/risk/schema';
+
+/** Words and tooltips for the tree, the diff titles and the CodeLenses, in one place. */
+
+export function riskBadge(risk: Risk | undefined): string {
+  return risk ? `${risk.score.toFixed(2)} ${risk.level}` : 'no risk score';
+}
+
+export function riskFactorsText(risk: Risk | undefined): string {
+  if (!risk || risk.factors.length === 0) return 'No risk factors.';
+  return [...risk.factors]
+    .sort((a, b) => b.contribution - a.contribution)
+    .map((f) => `- ${f.label} (+${f.contribution.toFixed(2)}): ${f.detail}`)
+    .join('\n');
+}
+
+export function topFactor(risk: Risk | undefined): string | undefined {
+  const f = risk?.factors.slice().sort((a, b) => b.contribution - a.contribution)[0];
+  return f ? f.label : undefined;
+}
+
+const STATUS_WORDS: Record<PatchStatus, string> = {
+  pending: 'pending',
+  approved: 'approved',
+  rejected: 'rejected',
+  applied: 'applied',
+  rolled_back: 'rolled back',
+  stale: 'stale',
+};
+
+export function statusWord(state: PatchState): string {
+  const word = STATUS_WORDS[state.status];
+  return state.partlyApplied ? `${word}, partly applied` : word;
+}
+
+export type HunkStatus = 'pending' | 'applied' | 'rejected' | 'stale' | 'rolled_back';
+
+export function hunkStatus(state: PatchState, hunk: Hunk): HunkStatus {
+  if (state.appliedHunkIds.includes(hunk.id)) return 'applied';
+  if (state.rejectedHunkIds.includes(hunk.id)) return 'rejected';
+  if (state.status === 'stale') return 'stale';
+  if (state.status === 'rolled_back') return 'rolled_back';
+  if (state.status === 'rejected') return 'rejected';
+  if (state.status === 'applied') return 'applied';
+  return 'pending';
+}
+
+export function hunkRange(h: Hunk): string {
+  const end = h.newStart + Math.max(h.newLines, 1) - 1;
+  return h.newLines <= 1 ? `Line ${h.newStart}` : `Lines ${h.newStart}-${end}`;
+}
+
+export function relativeTime(iso: string, now = Date.now()): string {
+  const s = Math.round((now - Date.parse(iso)) / 1000);
+  if (s < 60) return 'just now';
+  if (s < 3600) return `${Math.round(s / 60)} min ago`;
+  if (s < 86400) return `${Math.round(s / 3600)} h ago`;
+  return new Date(iso).toLocaleDateString();
+}
+
+const RUN_STATUS: Record<RunRecord['status'], string> = {
+  proposed: 'proposed',
+  no_valid_patch: 'no valid patch',
+  no_changes: 'no changes',
+  provider_error: 'provider error',
+  cancelled: 'cancelled',
+  failed: 'failed',
+};
+
+export function runStatusWord(run: RunRecord): string {
+  return RUN_STATUS[run.status];
+}

@@ -1,0 +1,143 @@
+import * as vscode from 'vscode';
+import { formatFinding } from '../../core/findings';
+import { guarded, log } from '../log';
+import type { Session } from '../session';
+import { readVsCodeSettings } from '../settings';
+import type { ApprovalTree, ReviewNode } from './approvalTree';
+import { approveAndApply, findPatch, reject, rollbackRun, type ApplyOutcome } from './decisions';
+import { riskFactorsText } from './labels';
+import { openPatchDiff, parseProposalUri } from './proposalDocuments';
+
+type PatchTarget = { runId: string; patchId: string; hunkId?: string };
+
+/**
+ * The review commands, shared by the tree's inline actions, the editor title, the CodeLenses and
+ * the palette. Each resolves its target from what it was given: a tree node, a proposal URI, or
+ * the active proposal editor.
+ */
+export function registerReviewCommands(context: vscode.ExtensionContext, session: Session, tree: ApprovalTree, treeView: vscode.TreeView<ReviewNode>): void {
+  const reg = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, guarded(id.replace('refactorGuard.', ''), fn)));
+
+  const resolve = (arg: unknown): PatchTarget | undefined => {
+    if (arg && typeof arg === 'object' && 'kind' in arg) {
+      const n = arg as ReviewNode;
+      if (n.kind === 'patch') return { runId: n.runId, patchId: n.patchId };
+      if (n.kind === 'hunk') return { runId: n.runId, patchId: n.patchId, hunkId: n.hunkId };
+    }
+    const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
+    const ref = uri ? parseProposalUri(uri) : undefined;
+    if (ref && ref.patchId !== '-') return { runId: ref.runId, patchId: ref.patchId };
+    const sel = treeView.selection[0];
+    return sel && sel !== arg ? resolve(sel) : undefined;
+  };
+
+  const report = async (outcome: ApplyOutcome, runId: string): Promise<void> => {
+    if (outcome.kind === 'applied') {
+      log().info(`Applied ${outcome.file}${outcome.hunkIds ? ` (hunks ${outcome.hunkIds.join(', ')})` : ''}: sha256 ${outcome.sha}`);
+      void vscode.window.setStatusBarMessage(`Refactor Guard: applied ${outcome.file}`, 4000);
+    } else if (outcome.kind === 'stale') {
+      log().warn(`Not applied, marked stale: ${outcome.reason}`);
+      // Not awaited: the command is done; the offer stays until the user answers or dismisses it.
+      void vscode.window.showWarningMessage(`Refactor Guard: not applied, ${outcome.reason}. The patch is marked stale.`, 'Re-run').then((choice) => {
+        if (choice === 'Re-run') void vscode.commands.executeCommand('refactorGuard.rerun', { kind: 'run', runId });
+      });
+    } else {
+      void vscode.window.showWarningMessage(`Refactor Guard: ${outcome.reason}`);
+    }
+  };
+
+  reg('refactorGuard.refreshRuns', () => tree.refresh());
+
+  reg('refactorGuard.openPatchDiff', async (arg?: unknown) => {
+    const t = resolve(arg);
+    if (!t) return vscode.window.showInformationMessage('Refactor Guard: select a patch in the Runs view first.');
+    let line: number | undefined;
+    if (t.hunkId) {
+      const { patch } = findPatch(await session.run(t.runId), t.patchId);
+      line = Math.max(0, (patch.hunks.find((h) => h.id === t.hunkId)?.newStart ?? 1) - 1);
+    }
+    await openPatchDiff(session, t.runId, t.patchId, line);
+  });
+
+  const approve = async (arg: unknown, hunkOnly: boolean) => {
+    const t = resolve(arg);
+    if (!t) return vscode.window.showInformationMessage('Refactor Guard: select a patch to approve.');
+    const outcome = await approveAndApply(session, t.runId, t.patchId, hunkOnly && t.hunkId ? [t.hunkId] : undefined);
+    await report(outcome, t.runId);
+  };
+  const rejectIt = async (arg: unknown, hunkOnly: boolean) => {
+    const t = resolve(arg);
+    if (!t) return vscode.window.showInformationMessage('Refactor Guard: select a patch to reject.');
+    await reject(session, t.runId, t.patchId, hunkOnly && t.hunkId ? [t.hunkId] : undefined);
+  };
+  reg('refactorGuard.approvePatch', (arg?: unknown) => approve(arg, false));
+  reg('refactorGuard.approveHunk', (arg?: unknown) => approve(arg, true));
+  reg('refactorGuard.rejectPatch', (arg?: unknown) => rejectIt(arg, false));
+  reg('refactorGuard.rejectHunk', (arg?: unknown) => rejectIt(arg, true));
+
+  const pickRun = async (arg: unknown, want: (runId: string) => boolean): Promise<string | undefined> => {
+    if (arg && typeof arg === 'object' && 'runId' in arg) return (arg as { runId: string }).runId;
+    const sel = treeView.selection[0];
+    if (sel && sel.kind !== 'message') return sel.runId;
+    await tree.getChildren();
+    return tree.runIds().find(want);
+  };
+
+  reg('refactorGuard.approveAllUnderMaxRisk', async (arg?: unknown) => {
+    const settings = readVsCodeSettings(session.folder.uri);
+    const runId = await pickRun(arg, (id) => !!tree.view(id)?.patches.some((s) => s.status === 'pending' || s.status === 'approved'));
+    if (!runId) return vscode.window.showInformationMessage('Refactor Guard: no run has patches waiting for review.');
+    const view = await session.run(runId);
+    const eligible = view.run.patches.filter((p, i) => p.valid && p.risk.score <= settings.maxRisk && ['pending', 'approved'].includes(view.patches[i]!.status));
+    if (eligible.length === 0) return vscode.window.showInformationMessage(`Refactor Guard: no valid pending patch has risk at most ${settings.maxRisk}.`);
+    const done: string[] = [];
+    for (const p of eligible) {
+      const outcome = await approveAndApply(session, runId, p.id, undefined);
+      if (outcome.kind === 'applied') done.push(p.file);
+      else await report(outcome, runId);
+    }
+    void vscode.window.showInformationMessage(`Refactor Guard: applied ${done.length} patch(es) with risk at most ${settings.maxRisk}${done.length ? `: ${done.join(', ')}` : ''}.`);
+  });
+
+  reg('refactorGuard.rollbackRun', async (arg?: unknown) => {
+    const runId = await pickRun(arg, (id) => !!tree.view(id)?.patches.some((s) => s.status === 'applied' || (s.status !== 'rolled_back' && s.appliedHunkIds.length > 0)));
+    if (!runId) return vscode.window.showInformationMessage('Refactor Guard: no run has applied patches to roll back.');
+    const r = await rollbackRun(session, runId);
+    for (const f of r.refused) log().warn(`Rollback refused: ${f.reason}`);
+    if (r.refused.length > 0) {
+      void vscode.window.showWarningMessage(`Refactor Guard: rolled back ${r.restored.length} file(s); refused ${r.refused.length}: ${r.refused.map((f) => f.reason).join(' ')}`);
+    } else if (r.restored.length > 0) {
+      void vscode.window.showInformationMessage(`Refactor Guard: rolled back ${r.restored.join(', ')} to the exact bytes before the run.`);
+    } else {
+      void vscode.window.showInformationMessage('Refactor Guard: nothing of this run is applied.');
+    }
+  });
+
+  reg('refactorGuard.showFindings', async (runId: string, patchId: string) => {
+    const { patch } = findPatch(await session.run(runId), patchId);
+    const items = patch.findings.map((f) => ({ label: `${f.introduced && f.severity === 'error' ? '$(error)' : '$(info)'} ${f.message}`, detail: formatFinding(f) }));
+    await vscode.window.showQuickPick(items.length ? items : [{ label: 'No findings recorded.', detail: '' }], { title: `Findings on ${patch.file}`, matchOnDetail: true });
+  });
+
+  reg('refactorGuard.showRiskFactors', async (runId: string, patchId: string, hunkId?: string) => {
+    const { patch } = findPatch(await session.run(runId), patchId);
+    const risk = patch.hunks.find((h) => h.id === hunkId)?.risk ?? patch.risk;
+    await vscode.window.showInformationMessage(`Risk ${risk.score.toFixed(2)} ${risk.level}`, { modal: true, detail: riskFactorsText(risk) });
+  });
+
+  // Editor-title Approve appears only where it would be accepted: a valid, undecided proposal.
+  const updateContext = async () => {
+    const ref = vscode.window.activeTextEditor ? parseProposalUri(vscode.window.activeTextEditor.document.uri) : undefined;
+    let approvable = false;
+    if (ref && ref.patchId !== '-') {
+      try {
+        const { patch, state } = findPatch(await session.run(ref.runId), ref.patchId);
+        approvable = patch.valid && (state.status === 'pending' || state.status === 'approved');
+      } catch {
+        approvable = false;
+      }
+    }
+    await vscode.commands.executeCommand('setContext', 'refactorGuard.activeProposalApprovable', approvable);
+  };
+  context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(() => void updateContext()), session.onDidChange(() => void updateContext()));
+}

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { existsSync, promises as fs, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { RefactorGuardApi } from '../../src/vscode/extension';
+import type { ReviewNode } from '../../src/vscode/review/approvalTree';
+import type { RunRecord } from '../../src/core/provenance/schema';
+
+export const EXTENSION_ID = 'refactor-guard.refactor-guard';
+
+export async function api(): Promise<RefactorGuardApi> {
+  const ext = vscode.extensions.getExtension<RefactorGuardApi>(EXTENSION_ID);
+  if (!ext) throw new Error(`Extension ${EXTENSION_ID} is not loaded.`);
+  return ext.isActive ? ext.exports : ext.activate();
+}
+
+export function root(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('The integration tests need the fixture workspace open.');
+  return folder.uri.fsPath;
+}
+
+export function uriOf(rel: string): vscode.Uri {
+  return vscode.Uri.file(path.join(root(), rel));
+}
+
+export async function readBytes(rel: string): Promise<Buffer> {
+  return fs.readFile(path.join(root(), rel));
+}
+
+export function sha(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The fixture transcripts live beside the fixture workspace in the repository. */
+export async function useTranscript(name: string): Promise<void> {
+  const current = vscode.workspace.getConfiguration('refactorGuard').get<string>('replay.transcript') ?? '';
+  const file = path.join(path.dirname(current), name);
+  await vscode.workspace.getConfiguration('refactorGuard').update('replay.transcript', file, vscode.ConfigurationTarget.Workspace);
+}
+
+export async function propose(instruction: string, file: string, transcript: string): Promise<RunRecord> {
+  await useTranscript(transcript);
+  const record = await vscode.commands.executeCommand<RunRecord>('refactorGuard.proposeRefactor', { instruction, targets: [{ path: file }], preset: 'fast' });
+  if (!record) throw new Error('Propose Refactor returned no run.');
+  return record;
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}.`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Tree nodes as the Runs view shows them, with their rendered items. */
+export async function treeChildren(node?: ReviewNode): Promise<{ node: ReviewNode; item: vscode.TreeItem }[]> {
+  const { tree } = await api();
+  const nodes = await tree.getChildren(node);
+  return nodes.map((n) => ({ node: n, item: tree.getTreeItem(n) }));
+}
+
+export async function restoreFixture(rel: string, bytes: Uint8Array): Promise<void> {
+  // Through the editor when open, so no dirty copy lingers with other text.
+  await fs.writeFile(path.join(root(), rel), bytes);
+  await waitFor(`${rel} to reload`, () => {
+    const d = vscode.workspace.textDocuments.find((x) => x.uri.fsPath === path.join(root(), rel));
+    return !d || (!d.isDirty && d.getText() === new TextDecoder().decode(bytes).replace(/^\uFEFF/, '')) ? true : undefined;
+  });
+}
+
+/**
+ * Asks the harness for a screenshot of the whole workbench and waits for it. The harness watches
+ * `<workspace>/../screenshots`; under test-electron nobody answers, so this gives up quietly.
+ */
+export async function screenshot(name: string): Promise<void> {
+  const dir = path.join(path.dirname(root()), 'screenshots');
+  if (!existsSync(dir)) return;
+  writeFileSync(path.join(dir, `${name}.request`), '');
+  await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');
+  await new Promise((r) => setTimeout(r, 800));
+  await waitFor(`screenshot ${name}`, () => (existsSync(path.join(dir, `${name}.done`)) ? true : undefined), 15_000).catch(() => undefined);
+}
+
+/** Reverts every unsaved file (a test's own edits), then closes all editors without a save prompt. */
+export async function closeAllEditors(): Promise<void> {
+  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file')) {
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}

@@ -1,0 +1,125 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { api, closeAllEditors, propose, readBytes, restoreFixture, root, screenshot, sha, treeChildren, uriOf, waitFor } from './helpers';
+
+export function registerReviewSuite(): void {
+  suite('Review: diff, per-hunk approval, stale, line endings', () => {
+    let math: Buffer;
+    let legacy: Buffer;
+
+    suiteSetup(async () => {
+      await api();
+      math = await readBytes('src/math.ts');
+      legacy = await readBytes('src/legacy.ts');
+    });
+
+    teardown(async () => {
+      await closeAllEditors();
+      await restoreFixture('src/math.ts', math);
+      await restoreFixture('src/legacy.ts', legacy);
+    });
+
+    test('opening a patch shows the current file against the proposal, with CodeLenses per hunk', async () => {
+      const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
+      const patch = record.patches[0]!;
+      await vscode.commands.executeCommand('workbench.view.extension.refactorGuard');
+      await vscode.commands.executeCommand('refactorGuard.openPatchDiff', { kind: 'patch', runId: record.runId, patchId: patch.id });
+      const tab = await waitFor('the diff tab', () => {
+        const t = vscode.window.tabGroups.activeTabGroup.activeTab;
+        return t?.input instanceof vscode.TabInputTextDiff ? t : undefined;
+      });
+      const input = tab.input as vscode.TabInputTextDiff;
+      assert.equal(input.original.fsPath, uriOf('src/math.ts').fsPath);
+      assert.equal(input.modified.scheme, 'refactor-guard-proposal');
+      assert.match(tab.label, /math\.ts: proposal \(risk \d\.\d\d (low|medium|high), pending\)/);
+      const proposed = await vscode.workspace.openTextDocument(input.modified);
+      assert.ok(proposed.getText().includes("add: NaN input") && proposed.getText().includes('scale: factor must be finite'));
+
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', input.modified);
+      const approve = lenses.filter((l) => l.command?.title === 'Approve');
+      assert.equal(approve.length, 2, 'one Approve per hunk');
+      assert.ok(lenses.some((l) => l.command?.title.startsWith('Risk ')));
+      // Each Approve sits on its hunk's first changed line of the proposed text.
+      const lines = approve.map((l) => proposed.lineAt(l.range.start.line).text);
+      assert.match(lines[0]!, /add: NaN input/);
+      assert.match(lines[1]!, /scale: factor must be finite/);
+      await screenshot('workbench-tree-diff');
+    });
+
+    test('approving one hunk applies only that hunk, undo takes it back, and the rest applies later', async () => {
+      const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
+      const patch = record.patches[0]!;
+      const [first, second] = patch.hunks;
+      await vscode.commands.executeCommand('refactorGuard.approveHunk', { kind: 'hunk', runId: record.runId, patchId: patch.id, hunkId: first!.id });
+      const disk = (await readBytes('src/math.ts')).toString('utf8');
+      assert.ok(disk.includes('add: NaN input'), 'the approved hunk is in the file');
+      assert.ok(!disk.includes('scale: factor must be finite'), 'the other hunk is not');
+
+      const { session } = await api();
+      let view = await session!.run(record.runId);
+      assert.deepEqual(view.patches[0]!.appliedHunkIds, [first!.id]);
+      assert.equal(view.patches[0]!.partlyApplied, true);
+      const applyDecision = view.decisions.find((d) => d.decision === 'apply');
+      assert.deepEqual(applyDecision?.hunkIds, [first!.id]);
+      assert.match(applyDecision!.actor, /^vscode:/);
+      const runNode = (await treeChildren()).find((r) => r.node.kind === 'run' && r.node.runId === record.runId)!;
+      const patchNode = (await treeChildren(runNode.node))[0]!;
+      assert.match(String(patchNode.item.description), /partly applied/);
+      const hunkItems = await treeChildren(patchNode.node);
+      assert.match(String(hunkItems[0]!.item.description), /applied$/);
+      assert.match(String(hunkItems[1]!.item.description), /pending$/);
+
+      // The edit went through the editor, so Undo there takes it back and Redo restores it.
+      const doc = await vscode.workspace.openTextDocument(uriOf('src/math.ts'));
+      await vscode.window.showTextDocument(doc);
+      await vscode.commands.executeCommand('undo');
+      await waitFor('undo', () => (!doc.getText().includes('add: NaN input') ? true : undefined));
+      assert.equal(doc.getText(), math.toString('utf8'));
+      await vscode.commands.executeCommand('redo');
+      await waitFor('redo', () => (doc.getText().includes('add: NaN input') ? true : undefined));
+      await doc.save();
+
+      await vscode.commands.executeCommand('refactorGuard.approveHunk', { kind: 'hunk', runId: record.runId, patchId: patch.id, hunkId: second!.id });
+      const full = await readBytes('src/math.ts');
+      assert.equal(sha(full), patch.afterSha256, 'both hunks give exactly the proposed bytes');
+      view = await session!.run(record.runId);
+      assert.equal(view.patches[0]!.status, 'applied');
+    });
+
+    test('a patch over a file changed since the proposal (unsaved edits count) is marked stale and the file is untouched', async () => {
+      const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
+      const patch = record.patches[0]!;
+      const doc = await vscode.workspace.openTextDocument(uriOf('src/math.ts'));
+      const editor = await vscode.window.showTextDocument(doc);
+      await editor.edit((e) => e.insert(new vscode.Position(0, 0), '// my unsaved note\n'));
+      assert.equal(doc.isDirty, true);
+
+      await vscode.commands.executeCommand('refactorGuard.approvePatch', { kind: 'patch', runId: record.runId, patchId: patch.id });
+      assert.equal(sha(await readBytes('src/math.ts')), sha(math), 'nothing written to disk');
+      assert.ok(doc.getText().startsWith('// my unsaved note\n') && !doc.getText().includes('add: NaN input'), 'the editor keeps only the user\'s change');
+      const view = await (await api()).session!.run(record.runId);
+      assert.equal(view.patches[0]!.status, 'stale');
+      const stale = view.decisions.find((d) => d.decision === 'stale');
+      assert.ok(stale?.detail?.includes('changed since the proposal'));
+      const runNode = (await treeChildren()).find((r) => r.node.kind === 'run' && r.node.runId === record.runId)!;
+      assert.match(String((await treeChildren(runNode.node))[0]!.item.description), /stale/);
+    });
+
+    test('applying keeps the byte order mark and CRLF line endings, and rollback restores the exact bytes', async () => {
+      const record = await propose('Use a template literal in greet', 'src/legacy.ts', 'legacy-greet.json');
+      assert.equal(record.status, 'proposed');
+      const patch = record.patches[0]!;
+      await vscode.commands.executeCommand('refactorGuard.approvePatch', { kind: 'patch', runId: record.runId, patchId: patch.id });
+      const after = await readBytes('src/legacy.ts');
+      assert.equal(sha(after), patch.afterSha256);
+      assert.deepEqual([...after.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'BOM kept');
+      const text = after.toString('utf8');
+      assert.ok(text.includes('`Hello, ${trimmed}`'));
+      assert.equal(text.split('\n').length - 1, text.split('\r\n').length - 1, 'every line ends in CRLF');
+
+      await vscode.commands.executeCommand('refactorGuard.rollbackRun', { kind: 'run', runId: record.runId });
+      assert.equal(sha(await readBytes('src/legacy.ts')), sha(legacy), 'exact original bytes');
+      assert.ok(root());
+    });
+  });
+}

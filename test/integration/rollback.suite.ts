@@ -1,0 +1,52 @@
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { api, closeAllEditors, propose, readBytes, restoreFixture, root, sha, waitFor } from './helpers';
+
+export function registerRollbackSuite(): void {
+  suite('Rollback', () => {
+    let math: Buffer;
+
+    suiteSetup(async () => {
+      await api();
+      math = await readBytes('src/math.ts');
+    });
+
+    teardown(async () => {
+      await closeAllEditors();
+      await restoreFixture('src/math.ts', math);
+    });
+
+    test('restores the exact bytes a patch replaced', async () => {
+      const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
+      const patch = record.patches[0]!;
+      await vscode.commands.executeCommand('refactorGuard.approvePatch', { kind: 'patch', runId: record.runId, patchId: patch.id });
+      assert.equal(sha(await readBytes('src/math.ts')), patch.afterSha256);
+      await vscode.commands.executeCommand('refactorGuard.rollbackRun', { kind: 'run', runId: record.runId });
+      assert.equal(sha(await readBytes('src/math.ts')), sha(math));
+      const view = await (await api()).session!.run(record.runId);
+      assert.equal(view.patches[0]!.status, 'rolled_back');
+      assert.ok(view.decisions.some((d) => d.decision === 'rollback'));
+    });
+
+    test('refuses, and leaves the file alone, when the user changed it after the patch was applied', async () => {
+      const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
+      const patch = record.patches[0]!;
+      await vscode.commands.executeCommand('refactorGuard.approvePatch', { kind: 'patch', runId: record.runId, patchId: patch.id });
+      const file = path.join(root(), 'src/math.ts');
+      const mine = Buffer.concat([await fs.readFile(file), Buffer.from('// the user kept working\n')]);
+      await fs.writeFile(file, mine);
+      // Let the open editor (if any) pick up the change from disk before rolling back.
+      await waitFor('the editor to see the change', () => {
+        const d = vscode.workspace.textDocuments.find((x) => x.uri.fsPath === file);
+        return !d || d.getText().endsWith('// the user kept working\n') ? true : undefined;
+      });
+      await vscode.commands.executeCommand('refactorGuard.rollbackRun', { kind: 'run', runId: record.runId });
+      assert.equal(sha(await readBytes('src/math.ts')), sha(mine), 'the user\'s file is untouched');
+      const view = await (await api()).session!.run(record.runId);
+      assert.equal(view.patches[0]!.status, 'applied');
+      assert.ok(!view.decisions.some((d) => d.decision === 'rollback'));
+    });
+  });
+}
