@@ -22,8 +22,7 @@ export function buildStatsVM(stats: Stats): StatsVM {
     firstAttemptPass: formatShare(stats.firstAttemptPass.count, stats.firstAttemptPass.of),
     repairSuccess: formatShare(stats.repairSuccess.count, stats.repairSuccess.of),
     repairTokens: stats.tokens.total === 0 ? '0' : `${formatTokens(stats.tokens.repair)} of ${formatTokens(stats.tokens.total)}`,
-    appliedRiskMean: risk.patches === 0 ? 'no applied patch' : formatScore(risk.mean),
-    appliedRiskWorst: risk.patches === 0 ? 'no applied patch' : formatScore(risk.worst),
+    appliedRisk: risk.patches === 0 ? 'no applied patch' : `mean ${formatScore(risk.mean)} · worst ${formatScore(risk.worst)} over ${risk.patches} patch${risk.patches === 1 ? '' : 'es'}`,
     findingsByCategory,
   };
 }
@@ -35,7 +34,7 @@ export function statsText(vm: StatsVM): string {
     `First attempt passed every gate: ${vm.firstAttemptPass}`,
     `Repair succeeded: ${vm.repairSuccess}`,
     `Tokens spent on repair: ${vm.repairTokens}`,
-    `Risk of applied patches: mean ${vm.appliedRiskMean}, worst ${vm.appliedRiskWorst}`,
+    `Risk of applied patches: ${vm.appliedRisk}`,
     `Introduced findings by category: ${vm.findingsByCategory.length ? vm.findingsByCategory.map((r) => `${r.label.toLowerCase()} ${r.count}`).join(', ') : 'none'}`,
   ];
   return lines.join('\n');

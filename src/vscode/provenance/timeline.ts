@@ -123,7 +123,14 @@ function synthesised(run: RunRecord, span: number): TimelineEntryVM[] {
 
 function gateEntries(attempt: Attempt, startMs: number | undefined, span: number): TimelineEntryVM[] {
   let at = startMs;
-  return attempt.gates.map((g, i) => {
+  const entries: TimelineEntryVM[] = [];
+  attempt.gates.forEach((g, i) => {
+    const previous = entries[entries.length - 1];
+    // Gates skipped for the same reason (everything after a failed syntax stage) read as one row.
+    if (g.skipped && previous?.outcome === 'skipped' && previous.detail === `skipped: ${g.skipped}`) {
+      previous.label += `, ${g.gate}`;
+      return;
+    }
     const blocking = g.findings.filter(isBlocking).length;
     const entry: TimelineEntryVM = {
       key: `gate:${attempt.index}:${i}`,
@@ -138,8 +145,9 @@ function gateEntries(attempt: Attempt, startMs: number | undefined, span: number
       entry.bar = bar(at, g.durationMs, span);
       at += g.durationMs;
     }
-    return entry;
+    entries.push(entry);
   });
+  return entries;
 }
 
 /** Review: from the proposal to the first human (or auto-apply) decision; then each decision. */

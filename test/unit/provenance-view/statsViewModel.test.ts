@@ -24,8 +24,7 @@ describe('provenance view: statistics', () => {
     assert.equal(vm.repairSuccess, '1 of 1 (100%)');
     assert.equal(vm.repairTokens, '5.4k of 16k');
     // Only p1 of r1 is applied (0.22); p2 was rejected.
-    assert.equal(vm.appliedRiskMean, '0.22');
-    assert.equal(vm.appliedRiskWorst, '0.22');
+    assert.equal(vm.appliedRisk, 'mean 0.22 · worst 0.22 over 1 patch');
     assert.deepEqual(
       vm.findingsByCategory.map((r) => [r.key, r.count]),
       [
@@ -40,7 +39,7 @@ describe('provenance view: statistics', () => {
     const vm = buildStatsVM(computeStats([]));
     assert.equal(vm.totalRuns, 0);
     assert.equal(vm.firstAttemptPass, 'none yet');
-    assert.equal(vm.appliedRiskWorst, 'no applied patch');
+    assert.equal(vm.appliedRisk, 'no applied patch');
     assert.deepEqual(vm.byStatus, []);
   });
 });

@@ -64,6 +64,26 @@ describe('provenance view: timeline', () => {
     assert.equal(t[at + 1]!.bar, undefined);
   });
 
+  it('folds gates skipped for the same reason into one row', () => {
+    const r = run();
+    const reason = 'not run: the syntax stage found blocking problems';
+    r.attempts[0]!.gates = [
+      r.attempts[0]!.gates[0]!,
+      { gate: 'typescript', durationMs: 0, skipped: reason, findings: [] },
+      { gate: 'ruff', durationMs: 0, skipped: reason, findings: [] },
+      { gate: 'tests', durationMs: 0, skipped: 'no test command', findings: [] },
+    ];
+    const gates = buildTimeline(r, []).filter((e) => e.key.startsWith('gate:1:'));
+    assert.deepEqual(
+      gates.map((e) => [e.label, e.detail]),
+      [
+        ['syntax', '1 finding, 1 blocking'],
+        ['typescript, ruff', `skipped: ${reason}`],
+        ['tests', 'skipped: no test command'],
+      ],
+    );
+  });
+
   it('keeps a zero-length gate visible and inside the scale', () => {
     const t = buildTimeline(run(), []);
     const tests = t.find((e) => e.label === 'tests')!;

@@ -19,7 +19,7 @@ export function statsSection(stats: StatsVM, ctx: Ctx): HTMLElement {
         h('dt', null, 'Repair tokens'),
         h('dd', { title: 'Tokens (in + out) spent on repair calls, of all tokens' }, stats.repairTokens),
         h('dt', null, 'Applied risk'),
-        h('dd', { title: 'Risk of patches now on disk' }, `mean ${stats.appliedRiskMean} · worst ${stats.appliedRiskWorst}`),
+        h('dd', { title: 'Risk of patches now on disk' }, stats.appliedRisk),
       ),
       counts('Runs by status', stats.byStatus),
       counts('Introduced findings by category', stats.findingsByCategory),
