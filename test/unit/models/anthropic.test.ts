@@ -119,6 +119,22 @@ describe('AnthropicProvider against a fake Messages API', () => {
     assert.equal(server!.log.filter((l) => l.includes('400')).length, 0);
   });
 
+  it('keeps the request valid when the model answered with nothing: empty turns dropped, neighbours merged', async () => {
+    const { provider } = await setup([{ kind: 'message', content: [{ type: 'text', text: 'ok' }] }]);
+    const messages: ConversationMessage[] = [
+      { role: 'user', content: [{ type: 'text', text: 'Rename foo.' }] },
+      { role: 'assistant', content: [] },
+      { role: 'user', content: [{ type: 'text', text: '  ' }, { type: 'text', text: 'Please use patch_file.' }] },
+    ];
+    await provider.complete(baseRequest({ messages }));
+    const sent = server!.bodies[0].messages;
+    assert.equal(sent.length, 1);
+    assert.deepEqual(
+      sent[0].content.map((b: any) => b.text),
+      ['Rename foo.', 'Please use patch_file.'],
+    );
+  });
+
   it('passes a malformed tool input through as received, for the engine to validate', async () => {
     const { provider } = await setup([{ kind: 'message', content: [{ type: 'tool_use', name: 'patch_file', input: { path: 'src/a.ts', new_string: 'x' } }] }]);
     const reply = await provider.complete(baseRequest());
