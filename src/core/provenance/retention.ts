@@ -117,3 +117,17 @@ function blocks(entries: readonly ReadEntry[], remove: ReadonlySet<number>): Rea
   if (current.length > 0) out.push(current);
   return out;
 }
+
+/**
+ * What a host calls after each run with the `retention.maxRuns` setting (0 keeps every run).
+ * It prunes only once the store holds a tenth more runs than the limit (at least one more), and
+ * then back down to the limit, so a busy store gets one marker per batch of runs, not per run.
+ * Returns undefined when it left the store alone.
+ */
+export async function applyRetention(store: ProvenanceStore, maxRuns: number, options: Omit<PruneOptions, 'keepRuns'> = {}): Promise<PruneResult | undefined> {
+  if (maxRuns === 0) return undefined;
+  const slack = Math.max(1, Math.ceil(maxRuns / 10));
+  const runs = (await store.listRuns()).length;
+  if (runs <= maxRuns + slack) return undefined;
+  return prune(store, { ...options, keepRuns: maxRuns });
+}

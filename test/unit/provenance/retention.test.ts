@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { prune } from '../../../src/core/provenance/retention';
+import { applyRetention, prune } from '../../../src/core/provenance/retention';
 import { PruneMarkerSchema, type RunRecord } from '../../../src/core/provenance/schema';
 import { ProvenanceStore } from '../../../src/core/provenance/store';
 import { makeDecision, makePatch, makeRun, tempDir } from './fixtures';
@@ -161,5 +161,17 @@ describe('provenance retention', () => {
   it('refuses a nonsensical keepRuns', async () => {
     await assert.rejects(prune(store, { keepRuns: -1 }), /keepRuns must be a whole number/);
     await assert.rejects(prune(store, { keepRuns: 1.5 }), /keepRuns must be a whole number/);
+  });
+
+  it('applyRetention prunes in batches once the store is a tenth over the limit, and 0 keeps all', async () => {
+    for (const label of ['a', 'b', 'c', 'd']) await runWithBlobs(label);
+    assert.equal(await applyRetention(store, 3, { minBlobAgeMs: 0 }), undefined, '4 runs: within the slack of 1');
+    await runWithBlobs('e');
+    assert.equal(await applyRetention(store, 0, { minBlobAgeMs: 0 }), undefined);
+    const result = await applyRetention(store, 3, { minBlobAgeMs: 0 });
+    assert.equal(result?.prunedRunIds.length, 2);
+    assert.equal(result?.markers.length, 1);
+    assert.deepEqual((await store.listRuns()).map((r) => r.instruction), ['e', 'd', 'c']);
+    assert.equal((await store.verify()).ok, true);
   });
 });
