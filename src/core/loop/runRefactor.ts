@@ -92,7 +92,7 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
       return reply;
     } catch (err) {
       const message = err instanceof ProviderError ? err.message : 'The model call failed unexpectedly.';
-      calls.push({ phase, attempt, provider: opts.provider.id, model: preset.model, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, durationMs: Math.round(performance.now() - t0), stopReason: 'error', retries: 0, error: message });
+      calls.push({ phase, attempt, provider: opts.provider.id, model: preset.model, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, durationMs: Math.round(performance.now() - t0), stopReason: 'error', retries: err instanceof ProviderError ? (err.retries ?? 0) : 0, error: message });
       throw err;
     }
   };
