@@ -29,6 +29,7 @@ export class ProvenanceCommands {
       return undefined;
     }
     await this.panel.showRun(view.run.runId, true);
+    this.deps.revealRun?.(view.run.runId);
     const text = runStatusText(view);
     void vscode.window.showInformationMessage(text);
     return text;
