@@ -16,12 +16,19 @@ export function defKey(loc: DefLoc): NodeKey {
   return `${loc.path}#${loc.index}`;
 }
 
+/** Weighted edges in compressed rows (typed arrays: PageRank walks them many times). */
+interface Csr {
+  offsets: Int32Array;
+  targets: Int32Array;
+  weights: Float64Array;
+}
+
 interface EdgeSet {
   keys: NodeKey[];
   ids: Map<NodeKey, number>;
-  /** Adjacency with weights, forward (uses) and backward (used by). */
-  out: Map<number, number>[];
-  back: Map<number, number>[];
+  /** Uses (A uses B: A -> B) and the same edges reversed (B is used by A). */
+  out: Csr;
+  back: Csr;
 }
 
 const DAMPING = 0.85;
@@ -35,49 +42,73 @@ function edgesOf(graph: SymbolGraph): EdgeSet {
   if (hit && hit.version === graph.version) return hit.edges;
   const keys: NodeKey[] = [];
   const ids = new Map<NodeKey, number>();
-  const out: Map<number, number>[] = [];
-  const back: Map<number, number>[] = [];
+  const from: number[] = [];
+  const to: number[] = [];
+  const weight: number[] = [];
   const id = (k: NodeKey): number => {
     let n = ids.get(k);
     if (n === undefined) {
       n = keys.length;
       keys.push(k);
       ids.set(k, n);
-      out.push(new Map());
-      back.push(new Map());
     }
     return n;
   };
   const link = (a: number, b: number, w: number): void => {
     if (a === b) return;
-    out[a]!.set(b, (out[a]!.get(b) ?? 0) + w);
-    back[b]!.set(a, (back[b]!.get(a) ?? 0) + w);
+    from.push(a);
+    to.push(b);
+    weight.push(w);
   };
   for (const e of graph.allEntries()) {
     if (!e.tags) continue;
     const file = id(e.path);
+    const defIds = e.tags.defs.map((_, i) => id(`${e.path}#${i}`));
     e.tags.defs.forEach((d, i) => {
-      const node = id(`${e.path}#${i}`);
       // A file's definitions belong together; a member belongs to its class.
-      link(file, node, 0.1);
-      link(node, file, 0.1);
+      link(file, defIds[i]!, 0.1);
+      link(defIds[i]!, file, 0.1);
       if (d.parent !== undefined) {
-        const parent = id(`${e.path}#${d.parent}`);
-        link(node, parent, 0.3);
-        link(parent, node, 0.1);
+        link(defIds[i]!, defIds[d.parent]!, 0.3);
+        link(defIds[d.parent]!, defIds[i]!, 0.1);
       }
     });
+    // One file uses the same name many times; resolve each name once.
+    const resolved = new Map<string, number[] | null>();
+    const weightOf = new Map<string, number>();
     for (const ref of e.tags.refs) {
-      const r = graph.resolve(e.path, ref.name);
-      if (!r) continue;
-      const from = ref.within === undefined ? file : id(`${e.path}#${ref.within}`);
-      const w = r.how === 'ambiguous' ? 0.3 / r.locs.length : 1;
-      for (const loc of r.locs) link(from, id(defKey(loc)), w);
+      let targets = resolved.get(ref.name);
+      if (targets === undefined) {
+        const r = graph.resolve(e.path, ref.name);
+        targets = r ? r.locs.map((l) => id(defKey(l))) : null;
+        resolved.set(ref.name, targets);
+        if (r) weightOf.set(ref.name, r.how === 'ambiguous' ? 0.3 / r.locs.length : 1);
+      }
+      if (!targets) continue;
+      const src = ref.within === undefined ? file : defIds[ref.within]!;
+      const w = weightOf.get(ref.name)!;
+      for (const t of targets) link(src, t, w);
     }
   }
-  const edges = { keys, ids, out, back };
+  const n = keys.length;
+  const edges = { keys, ids, out: csr(n, from, to, weight), back: csr(n, to, from, weight) };
   edgeCache.set(graph, { version: graph.version, edges });
   return edges;
+}
+
+function csr(n: number, from: number[], to: number[], weight: number[]): Csr {
+  const offsets = new Int32Array(n + 1);
+  for (const f of from) offsets[f + 1]!++;
+  for (let i = 0; i < n; i++) offsets[i + 1]! += offsets[i]!;
+  const fill = offsets.slice(0, n);
+  const targets = new Int32Array(from.length);
+  const weights = new Float64Array(from.length);
+  for (let k = 0; k < from.length; k++) {
+    const at = fill[from[k]!]!++;
+    targets[at] = to[k]!;
+    weights[at] = weight[k]!;
+  }
+  return { offsets, targets, weights };
 }
 
 export interface RankInput {
@@ -150,7 +181,7 @@ export function rank(input: RankInput): Ranking {
   };
 }
 
-function pagerank(n: number, out: Map<number, number>[], back: Map<number, number>[], personal: Float64Array): Float64Array {
+function pagerank(n: number, out: Csr, back: Csr, personal: Float64Array): Float64Array {
   if (n === 0) return new Float64Array(0);
   let sumP = 0;
   for (const v of personal) sumP += v;
@@ -159,8 +190,8 @@ function pagerank(n: number, out: Map<number, number>[], back: Map<number, numbe
   // Total outgoing weight of each node over both directions (backward at half weight).
   const total = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    for (const w of out[i]!.values()) total[i]! += w;
-    for (const w of back[i]!.values()) total[i]! += 0.5 * w;
+    for (let k = out.offsets[i]!; k < out.offsets[i + 1]!; k++) total[i]! += out.weights[k]!;
+    for (let k = back.offsets[i]!; k < back.offsets[i + 1]!; k++) total[i]! += 0.5 * back.weights[k]!;
   }
   let rankNow = Float64Array.from(p);
   for (let it = 0; it < ITERATIONS; it++) {
@@ -173,8 +204,8 @@ function pagerank(n: number, out: Map<number, number>[], back: Map<number, numbe
         continue;
       }
       const share = (DAMPING * r) / total[i]!;
-      for (const [j, w] of out[i]!) next[j]! += share * w;
-      for (const [j, w] of back[i]!) next[j]! += share * 0.5 * w;
+      for (let k = out.offsets[i]!; k < out.offsets[i + 1]!; k++) next[out.targets[k]!]! += share * out.weights[k]!;
+      for (let k = back.offsets[i]!; k < back.offsets[i + 1]!; k++) next[back.targets[k]!]! += share * 0.5 * back.weights[k]!;
     }
     const restart = 1 - DAMPING + DAMPING * dangling;
     for (let i = 0; i < n; i++) next[i]! += restart * p[i]!;
@@ -183,17 +214,20 @@ function pagerank(n: number, out: Map<number, number>[], back: Map<number, numbe
   return rankNow;
 }
 
-function distances(seeds: number[], out: Map<number, number>[], back: Map<number, number>[]): Map<number, number> {
+function distances(seeds: number[], out: Csr, back: Csr): Map<number, number> {
   const dist = new Map<number, number>();
   let frontier = seeds;
   for (const s of seeds) dist.set(s, 0);
   for (let d = 1; d <= MAX_DISTANCE && frontier.length > 0; d++) {
     const next: number[] = [];
     for (const i of frontier) {
-      for (const j of [...out[i]!.keys(), ...back[i]!.keys()]) {
-        if (!dist.has(j)) {
-          dist.set(j, d);
-          next.push(j);
+      for (const g of [out, back]) {
+        for (let k = g.offsets[i]!; k < g.offsets[i + 1]!; k++) {
+          const j = g.targets[k]!;
+          if (!dist.has(j)) {
+            dist.set(j, d);
+            next.push(j);
+          }
         }
       }
     }
@@ -215,7 +249,18 @@ export function instructionWords(instruction: string): Set<string> {
   return out;
 }
 
+const splitCache = new Map<string, string[]>();
+
 export function splitIdentifier(name: string): string[] {
+  let parts = splitCache.get(name);
+  if (!parts) {
+    if (splitCache.size > 50_000) splitCache.clear();
+    splitCache.set(name, (parts = splitUncached(name)));
+  }
+  return parts;
+}
+
+function splitUncached(name: string): string[] {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
@@ -238,5 +283,7 @@ export function usersOf(graph: SymbolGraph, key: NodeKey): NodeKey[] {
   const { ids, keys, back } = edgesOf(graph);
   const i = ids.get(key);
   if (i === undefined) return [];
-  return [...back[i]!.keys()].map((j) => keys[j]!);
+  const users = new Set<number>();
+  for (let k = back.offsets[i]!; k < back.offsets[i + 1]!; k++) users.add(back.targets[k]!);
+  return [...users].map((j) => keys[j]!);
 }

@@ -20,6 +20,8 @@ export const DEFAULT_MAX_FILE_BYTES = 512 * 1024;
 const MAX_AMBIGUOUS = 8;
 /** Milliseconds of work between yields to the event loop. */
 const SLICE_MS = 12;
+/** Quiet time after a watcher's last update before the cache is written. */
+const SAVE_DELAY_MS = 2000;
 
 export interface GraphOptions {
   files: WorkspaceFiles;
@@ -49,7 +51,8 @@ export interface DefLoc {
 export type Resolution = 'local' | 'import' | 'unique' | 'ambiguous';
 
 interface Derived {
-  byName: Map<string, DefLoc[]>;
+  /** name -> file -> the definitions of that name in that file. */
+  byName: Map<string, Map<string, DefLoc[]>>;
   imports: Map<string, Set<string>>;
   importers: Map<string, Set<string>>;
 }
@@ -70,6 +73,7 @@ export class SymbolGraph {
   private pending: Promise<void> | undefined;
   private cacheLoaded = false;
   private dirtySinceSave = false;
+  private saveTimer: NodeJS.Timeout | undefined;
   /** Counters for tests and benchmarks. */
   readonly stats = { parses: 0, refreshes: 0, cacheEntriesLoaded: 0 };
   /** Increments on every change, so rankers can reuse work between queries. */
@@ -129,7 +133,7 @@ export class SymbolGraph {
     }
     opts.onProgress?.({ done: scan.paths.length, total: scan.paths.length, parsed });
     this.stats.refreshes++;
-    await this.saveCache();
+    await this.flush();
   }
 
   /** For a file watcher: re-indexes one file if it changed, or drops it when deleted or ignored. */
@@ -145,7 +149,28 @@ export class SymbolGraph {
       return;
     }
     await this.index(p, signal);
-    if (this.dirtySinceSave && !this.pending) await this.saveCache();
+    this.scheduleSave();
+  }
+
+  /** Writes the disk cache now if anything changed since the last write. */
+  async flush(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    await this.saveCache();
+  }
+
+  /**
+   * A watcher reports files one by one, often in bursts; the cache is written once the burst is
+   * over. The timer does not keep a process alive: a cache that misses the last edits only costs
+   * re-parsing those files next time.
+   */
+  private scheduleSave(): void {
+    if (!this.cacheDir || !this.dirtySinceSave || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      void this.saveCache();
+    }, SAVE_DELAY_MS);
+    this.saveTimer.unref();
   }
 
   /** Makes sure these files are indexed now, ahead of a build still running (a query's targets). */
@@ -277,37 +302,48 @@ export class SymbolGraph {
   }
 
   definitionsNamed(name: string): readonly DefLoc[] {
-    return this.derive().byName.get(name) ?? [];
+    const byFile = this.derive().byName.get(name);
+    return byFile ? [...byFile.values()].flat() : [];
   }
 
   /** The definitions a use of `name` in `from` most likely means, and how sure that is. */
   resolve(from: string, name: string): { locs: readonly DefLoc[]; how: Resolution } | undefined {
-    const all = this.derive().byName.get(name);
-    if (!all || all.length === 0) return undefined;
-    const local = all.filter((l) => l.path === from);
-    if (local.length > 0) return { locs: local, how: 'local' };
+    const byFile = this.derive().byName.get(name);
+    if (!byFile) return undefined;
+    const local = byFile.get(from);
+    if (local) return { locs: local, how: 'local' };
     const imports = this.importsOf(from);
-    const imported = all.filter((l) => imports.has(l.path));
-    if (imported.length > 0) return { locs: imported, how: 'import' };
-    const files = new Set(all.map((l) => l.path));
-    if (files.size === 1) return { locs: all, how: 'unique' };
-    if (files.size <= MAX_AMBIGUOUS) return { locs: all, how: 'ambiguous' };
+    let imported: DefLoc[] | undefined;
+    // Walk the smaller side: a common name may be defined in hundreds of files, a file imports few.
+    if (imports.size < byFile.size) {
+      for (const p of imports) {
+        const locs = byFile.get(p);
+        if (locs) imported = imported ? imported.concat(locs) : locs;
+      }
+    } else {
+      for (const [p, locs] of byFile) if (imports.has(p)) imported = imported ? imported.concat(locs) : locs;
+    }
+    if (imported) return { locs: imported, how: 'import' };
+    if (byFile.size === 1) return { locs: byFile.values().next().value!, how: 'unique' };
+    if (byFile.size <= MAX_AMBIGUOUS) return { locs: [...byFile.values()].flat(), how: 'ambiguous' };
     return undefined;
   }
 
   private derive(): Derived {
     if (this.derived) return this.derived;
     const index = new FileIndex(new Set([...this.listed, ...this.entries.keys()]), this.goModule);
-    const byName = new Map<string, DefLoc[]>();
+    const byName = new Map<string, Map<string, DefLoc[]>>();
     const imports = new Map<string, Set<string>>();
     const importers = new Map<string, Set<string>>();
     for (const e of this.entries.values()) {
       if (!e.tags) continue;
       e.tags.defs.forEach((d, i) => {
         if (d.kind === 'impl') return;
-        const list = byName.get(d.name);
+        let byFile = byName.get(d.name);
+        if (!byFile) byName.set(d.name, (byFile = new Map()));
+        const list = byFile.get(e.path);
         if (list) list.push({ path: e.path, index: i });
-        else byName.set(d.name, [{ path: e.path, index: i }]);
+        else byFile.set(e.path, [{ path: e.path, index: i }]);
       });
       const targets = new Set<string>();
       for (const imp of e.tags.imports) for (const t of resolveImport(e.language, e.path, imp.source, imp.names, index)) targets.add(t);

@@ -128,6 +128,19 @@ describe('context: symbol graph', () => {
     assert.deepEqual(names(third, 'src/api.ts'), ['ping']);
   });
 
+  it('a watcher update reaches the disk cache once flushed', async () => {
+    ws = tempWorkspace('py-shop');
+    const g = new SymbolGraph({ files: ws.files, cacheDir: ws.cacheDir });
+    await g.ensureBuilt();
+    ws.write('shop/audit.py', 'def audit():\n    pass\n');
+    await g.updateFile('shop/audit.py');
+    await g.flush();
+    const next = new SymbolGraph({ files: ws.files, cacheDir: ws.cacheDir });
+    await next.ensureBuilt();
+    assert.equal(next.stats.parses, 0);
+    assert.deepEqual(names(next, 'shop/audit.py'), ['audit']);
+  });
+
   it('ignores a corrupt cache file and rebuilds', async () => {
     ws = tempWorkspace('ts-shop');
     ws.write('../cache/symbol-graph.json', '{ not json');
