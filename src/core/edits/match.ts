@@ -225,9 +225,9 @@ function quote(fileLines: Line[], from: number, to: number): string {
 }
 
 function ambiguityMessage(text: string, fileLines: Line[], hits: Replacement[], path: string): string {
-  const lines = hits.map((h) => lineNumberAt(text, h.start));
-  const listed = lines.slice(0, MAX_LISTED);
-  const more = lines.length > listed.length ? ` and ${lines.length - listed.length} more` : '';
+  // Line numbers only for the places listed: a one-character old_string can match thousands.
+  const listed = hits.slice(0, MAX_LISTED).map((h) => lineNumberAt(text, h.start));
+  const more = hits.length > listed.length ? ` and ${hits.length - listed.length} more` : '';
   const quotes = listed.map((n) => quote(fileLines, n, n)).join('\n');
   return (
     `patch_file: old_string matches ${hits.length} places in ${path} (at lines ${listed.join(', ')}${more}); ` +

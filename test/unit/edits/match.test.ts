@@ -71,6 +71,13 @@ describe('edits/match', () => {
     assert.match(r.message, /2 places .*lines 1, 4/);
   });
 
+  it('lists the first five places and counts the rest when old_string is everywhere', () => {
+    const file = Array.from({ length: 3000 }, (_, i) => `x${i};`).join('\n');
+    const r = replaceOnce(file, ';', ',', 'many.ts');
+    assert.ok(!r.ok && r.reason === 'ambiguous');
+    assert.match(r.message, /matches 3000 places in many\.ts \(at lines 1, 2, 3, 4, 5 and 2995 more\)/);
+  });
+
   it('quotes the nearest real lines with 1-based numbers when nothing matches', () => {
     const r = replaceOnce(FILE, 'function b() {\n  const y = 3;\n  return y;\n}', 'x', 'a.ts');
     assert.ok(!r.ok && r.reason === 'missing');
