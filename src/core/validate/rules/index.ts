@@ -1,6 +1,17 @@
 import type { Gate } from '../gate';
+import { createComplexityRule } from './complexity';
+import { createDiffSizeRule } from './diffSize';
+import { createLazyElisionRule } from './lazyElision';
+import { createMissingTestsRule } from './missingTests';
+import { createPublicApiRule } from './publicApi';
+import { createTruncationRule } from './truncation';
 
-/** The guard rules, one gate each, in the order their findings read best. */
+/**
+ * The guard rules, one gate each (`rule:<id>`), cheapest and most decisive first: a truncated or
+ * elided file makes every later finding noise.
+ */
 export function createRuleGates(): Gate[] {
-  return [];
+  return [createTruncationRule(), createLazyElisionRule(), createDiffSizeRule(), createComplexityRule(), createPublicApiRule(), createMissingTestsRule()];
 }
+
+export const RULE_IDS = ['truncation', 'lazy-elision', 'diff-size', 'complexity', 'public-api', 'missing-tests'] as const;
