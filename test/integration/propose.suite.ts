@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { api, closeAllEditors, propose, readBytes, restoreFixture, sha, treeChildren } from './helpers';
+import type { RunRecord } from '../../src/core/provenance/schema';
+import { api, closeAllEditors, propose, readBytes, restoreFixture, sha, treeChildren, uriOf, useTranscript } from './helpers';
 
 export function registerProposeSuite(): void {
   suite('Propose Refactor', () => {
@@ -40,6 +41,57 @@ export function registerProposeSuite(): void {
       assert.equal(hunks.length, 2);
       assert.match(String(hunks[0]!.item.label), /^Lines? \d+/);
       assert.match(String(hunks[0]!.item.description), /^\+1 -0 · /);
+    });
+
+    test('from the palette with the cursor in a function: the recent instruction is offered and the function is the target', async () => {
+      await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
+      await useTranscript('validate-inputs.json');
+      const doc = await vscode.workspace.openTextDocument(uriOf('src/math.ts'));
+      const editor = await vscode.window.showTextDocument(doc);
+      const line = doc.getText().split('\n').findIndex((l) => l.includes('values.map'));
+      editor.selection = new vscode.Selection(line, 4, line, 4);
+      // No arguments: the command asks for the instruction; the recent one is the first item.
+      const pending = vscode.commands.executeCommand<RunRecord>('refactorGuard.proposeRefactor');
+      await new Promise((r) => setTimeout(r, 1500));
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      const record = await pending;
+      assert.ok(record, 'the run went ahead with the picked instruction');
+      assert.equal(record.instruction, 'Validate inputs in add and scale');
+      assert.deepEqual(record.targets, [{ path: 'src/math.ts', function: 'scale' }]);
+    });
+
+    test('auto-apply writes valid patches under the risk limit, recorded as auto-apply', async () => {
+      const config = vscode.workspace.getConfiguration('refactorGuard');
+      await config.update('autoApply', true, vscode.ConfigurationTarget.Workspace);
+      await config.update('maxRisk', 0.9, vscode.ConfigurationTarget.Workspace);
+      try {
+        const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
+        const patch = record.patches[0]!;
+        assert.ok(patch.risk.score <= 0.9);
+        assert.equal(sha(await readBytes('src/math.ts')), patch.afterSha256);
+        const view = await (await api()).session!.run(record.runId);
+        assert.equal(view.patches[0]!.status, 'applied');
+        assert.ok(view.decisions.every((d) => d.actor === 'auto-apply'));
+      } finally {
+        await config.update('autoApply', undefined, vscode.ConfigurationTarget.Workspace);
+        await config.update('maxRisk', undefined, vscode.ConfigurationTarget.Workspace);
+      }
+    });
+
+    test('auto-apply leaves a patch above the risk limit pending', async () => {
+      const config = vscode.workspace.getConfiguration('refactorGuard');
+      await config.update('autoApply', true, vscode.ConfigurationTarget.Workspace);
+      await config.update('maxRisk', 0, vscode.ConfigurationTarget.Workspace);
+      try {
+        const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
+        assert.ok(record.patches[0]!.risk.score > 0, 'the fixture patch has some risk');
+        assert.equal(sha(await readBytes('src/math.ts')), sha(original));
+        const view = await (await api()).session!.run(record.runId);
+        assert.equal(view.patches[0]!.status, 'pending');
+      } finally {
+        await config.update('autoApply', undefined, vscode.ConfigurationTarget.Workspace);
+        await config.update('maxRisk', undefined, vscode.ConfigurationTarget.Workspace);
+      }
     });
 
     test('an invalid candidate can be opened to see why, but not approved', async () => {

@@ -30,6 +30,19 @@ export function registerRollbackSuite(): void {
       assert.ok(view.decisions.some((d) => d.decision === 'rollback'));
     });
 
+    test('Approve All Under Max Risk applies the run\'s eligible patches, and Rollback Run from the view title takes them back', async () => {
+      const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
+      const patch = record.patches[0]!;
+      const { treeView } = await api();
+      await vscode.commands.executeCommand('workbench.view.extension.refactorGuard');
+      await treeView.reveal({ kind: 'run', runId: record.runId }, { select: true });
+      // View-title actions get no argument: they work on the selected run.
+      await vscode.commands.executeCommand('refactorGuard.approveAllUnderMaxRisk');
+      assert.equal(sha(await readBytes('src/math.ts')), patch.afterSha256);
+      await vscode.commands.executeCommand('refactorGuard.rollbackRun');
+      assert.equal(sha(await readBytes('src/math.ts')), sha(math));
+    });
+
     test('refuses, and leaves the file alone, when the user changed it after the patch was applied', async () => {
       const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
       const patch = record.patches[0]!;

@@ -1,7 +1,12 @@
+import { functionAt as engineFunctionAt, type FunctionRange } from '../../core/context/functions';
+import { languageOf } from '../../core/languages';
+
 /**
- * Bridge to the engine's "which function holds this line" (src/core/context), which is being
- * written; until it lands this returns undefined and Propose Refactor targets the selection's lines.
+ * The function enclosing a 1-based line, through the engine's tree-sitter definitions (the same
+ * ones the run narrows a `function` target with, so the name given here is found there).
+ * Kept in its own module so tree-sitter loads only when Propose Refactor first asks.
  */
-export async function functionAt(_languageId: string, _text: string, _line: number, _fileName: string): Promise<string | undefined> {
-  return undefined;
+export async function functionAt(fileName: string, text: string, line: number): Promise<FunctionRange | undefined> {
+  const language = languageOf(fileName);
+  return language ? engineFunctionAt(language, text, line) : undefined;
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { FunctionRange } from '../../core/context/functions';
 import type { VscodeWorkspaceFiles } from '../host/vscodeWorkspaceFiles';
 
 export interface ProposeTargets {
@@ -30,34 +31,27 @@ export async function resolveTargets(files: VscodeWorkspaceFiles, uri?: vscode.U
   if (!editor) throw new Error('Open a file, or select files in the explorer, to propose a refactor.');
   const rel = files.relativeOf(editor.document.uri);
   if (!rel) throw new Error(`${editor.document.uri.fsPath} is not inside the workspace folder ${files.root}.`);
-  const fn = await functionAtCursor(editor);
-  if (fn) return { targets: [{ path: rel, function: fn }] };
   const sel = editor.selection;
+  const first = sel.start.line + 1;
+  const last = sel.isEmpty ? first : sel.end.character === 0 && sel.end.line > sel.start.line ? sel.end.line : sel.end.line + 1;
+  const fn = await functionAtLine(editor, first);
+  // The function is the target when it holds the whole selection (or the cursor).
+  if (fn && fn.startLine <= first && last <= fn.endLine) return { targets: [{ path: rel, function: fn.name }] };
   if (!sel.isEmpty) {
-    const last = sel.end.character === 0 && sel.end.line > sel.start.line ? sel.end.line : sel.end.line + 1;
-    return { targets: [{ path: rel }], focus: `Focus on lines ${sel.start.line + 1}-${last} of ${rel}; change the rest only where that requires it.` };
+    return { targets: [{ path: rel }], focus: `Focus on lines ${first}-${last} of ${rel}; change the rest only where that requires it.` };
   }
   return { targets: [{ path: rel }] };
 }
 
 /**
- * The function under the cursor, from the engine's tree-sitter tags when that helper is present in
- * this build; otherwise undefined and the whole file (or the selection) is the target.
+ * The function holding a line, from the engine's tree-sitter definitions; undefined for languages
+ * it does not index, or when tree-sitter fails (then the selection or the file is the target).
  */
-async function functionAtCursor(editor: vscode.TextEditor): Promise<string | undefined> {
-  const finder = await loadFunctionAt();
-  if (!finder) return undefined;
+async function functionAtLine(editor: vscode.TextEditor, line: number): Promise<FunctionRange | undefined> {
   try {
-    return await finder(editor.document.languageId, editor.document.getText(), editor.selection.active.line + 1, editor.document.fileName);
+    const { functionAt } = await import('./functionAt.js');
+    return await functionAt(editor.document.fileName, editor.document.getText(), line);
   } catch {
     return undefined;
   }
-}
-
-type FunctionAt = (languageId: string, text: string, line: number, fileName: string) => Promise<string | undefined>;
-
-let functionAtLoader: Promise<FunctionAt | undefined> | undefined;
-function loadFunctionAt(): Promise<FunctionAt | undefined> {
-  functionAtLoader ??= import('./functionAt.js').then((m) => m.functionAt).catch(() => undefined);
-  return functionAtLoader;
 }
