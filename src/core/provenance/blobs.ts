@@ -28,7 +28,13 @@ export class BlobStore {
     const path = this.pathOf(sha);
     // A present blob with the right content is left alone; a damaged one is healed by rewriting.
     const existing = await readOrUndefined(path);
-    if (existing !== undefined && sha256Hex(existing) === sha) return sha;
+    if (existing !== undefined && sha256Hex(existing) === sha) {
+      // Refresh its age: retention spares young unreferenced blobs, and this one may belong to a
+      // run that has not written its record yet, even if an older run that named it is pruned.
+      const now = new Date();
+      await fs.utimes(path, now, now).catch(() => undefined);
+      return sha;
+    }
     await fs.mkdir(join(this.dir, sha.slice(0, 2)), { recursive: true });
     await writeFileAtomic(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     return sha;

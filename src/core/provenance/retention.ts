@@ -1,6 +1,6 @@
 import { StoreError } from './errors';
 import { isPruned, liveRecords, prunedRanges, type ReadEntry } from './records';
-import { PruneMarkerSchema, type PruneMarker } from './schema';
+import { PruneMarkerSchema, type PruneMarker, type RunRecord } from './schema';
 import { isOnDisk } from './status';
 import type { ProvenanceStore } from './store';
 import { buildViews } from './views';
@@ -78,16 +78,19 @@ export async function prune(store: ProvenanceStore, options: PruneOptions): Prom
     const removed = toRemove.flat().map((e) => e.nameSeq);
     await store.chain.removeLocked([...removed, ...leftovers]);
 
-    const result: PruneResult = { prunedRunIds: [...pruned], keptForRollback, removedRecords: removed.length, markers, removedBlobs: 0 };
+    const gone = new Set(removed);
+    const remaining = records.filter((r) => !gone.has(r.seq));
+    const prunedRunIds = records.filter((r): r is RunRecord => r.kind === 'run' && gone.has(r.seq)).map((r) => r.runId);
+    const result: PruneResult = { prunedRunIds, keptForRollback, removedRecords: removed.length, markers, removedBlobs: 0 };
     // A damaged record might be a run whose rollback needs a blob: delete no blob while one exists.
     if (problems.length > 0) {
-      result.blobsSkipped = `${problems.length} damaged record(s) in the store; blobs are kept until verify is clean.`;
+      result.blobsSkipped = `${problems.length} damaged record(s) in the store; no blob was removed; run verify.`;
       return result;
     }
     const needed = new Set<string>();
-    for (const v of views) {
-      if (pruned.has(v.run.runId)) continue;
-      for (const p of v.run.patches) {
+    for (const r of remaining) {
+      if (r.kind !== 'run') continue;
+      for (const p of r.patches) {
         if (p.beforeSha256) needed.add(p.beforeSha256);
         if (p.afterSha256) needed.add(p.afterSha256);
       }
@@ -101,13 +104,14 @@ export async function prune(store: ProvenanceStore, options: PruneOptions): Prom
   });
 }
 
-/** Maximal runs of consecutive seqs, all present and all to be removed, in chain order. */
+/** Maximal runs of consecutive seqs, all present, intact and to be removed, in chain order. */
 function blocks(entries: readonly ReadEntry[], remove: ReadonlySet<number>): ReadEntry[][] {
   const out: ReadEntry[][] = [];
   let current: ReadEntry[] = [];
   for (const e of entries) {
     const prev = current[current.length - 1];
-    const wanted = e.ok && remove.has(e.nameSeq) && e.record.seq === e.nameSeq;
+    // A record that fails its own hash is evidence of tampering: pruning must not erase it.
+    const wanted = e.ok && remove.has(e.nameSeq) && e.record.seq === e.nameSeq && e.actualHash === e.record.hash;
     if (wanted && (!prev || prev.nameSeq === e.nameSeq - 1)) current.push(e);
     else {
       if (current.length > 0) out.push(current);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyRetention, prune } from '../../../src/core/provenance/retention';
 import { PruneMarkerSchema, type RunRecord } from '../../../src/core/provenance/schema';
@@ -148,7 +148,7 @@ describe('provenance retention', () => {
     await runWithBlobs('c');
     writeFileSync(file(2), '{ broken');
     const damaged = await prune(store, { keepRuns: 1, minBlobAgeMs: 0 });
-    assert.match(damaged.blobsSkipped!, /1 damaged record/);
+    assert.match(damaged.blobsSkipped!, /1 damaged record.*no blob was removed/);
     assert.deepEqual(damaged.prunedRunIds, [a.run.runId]);
     assert.equal(await store.blobs.has(a.before), true);
 
@@ -156,6 +156,19 @@ describe('provenance retention', () => {
     const fresh = await store.blobs.put(new TextEncoder().encode('a run in flight wrote this'));
     await prune(store, { keepRuns: 1 });
     assert.equal(await store.blobs.has(fresh), true, 'an unreferenced blob younger than the grace period stays');
+  });
+
+  it('spares a blob an old pruned run named when a run in flight stores the same bytes again', async () => {
+    const old = await runWithBlobs('shared');
+    await runWithBlobs('newer');
+    const blobPath = store.blobs.pathOf(old.before);
+    const anHourAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    utimesSync(blobPath, anHourAgo, anHourAgo);
+    // A new run puts the same original bytes before it writes its record...
+    await store.blobs.put(new TextEncoder().encode('shared before\n'));
+    // ...and a prune in another window runs meanwhile.
+    await prune(store, { keepRuns: 1 });
+    assert.equal(await store.blobs.has(old.before), true);
   });
 
   it('refuses a nonsensical keepRuns', async () => {
@@ -173,5 +186,18 @@ describe('provenance retention', () => {
     assert.equal(result?.markers.length, 1);
     assert.deepEqual((await store.listRuns()).map((r) => r.instruction), ['e', 'd', 'c']);
     assert.equal((await store.verify()).ok, true);
+  });
+
+  it('never prunes away a record that was edited: the evidence stays and verify still reports it', async () => {
+    for (const label of ['a', 'b', 'c']) await runWithBlobs(label);
+    writeFileSync(file(1), readFileSync(file(1), 'utf8').replace('"a"', '"A"'));
+    const result = await prune(store, { keepRuns: 1, minBlobAgeMs: 0 });
+    assert.deepEqual(result.markers.map((m) => [m.fromSeq, m.toSeq]), [[2, 2]]);
+    assert.equal(result.prunedRunIds.length, 1, 'only run b is really gone');
+    assert.equal(existsSync(file(1)), true);
+    assert.deepEqual((await store.listRuns()).map((r) => r.instruction), ['c', 'A']);
+    const kept = (await store.getRun((await store.listRuns())[1]!.runId)).run.patches[0]!;
+    assert.equal(await store.blobs.has(kept.beforeSha256!), true, 'a run still in the store keeps its blobs');
+    assert.deepEqual((await store.verify()).problems.map((p) => [p.file, p.kind]), [['records/00000001.json', 'edited']]);
   });
 });
