@@ -39,7 +39,7 @@ export function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri): str
 <title>Provenance</title>
 </head>
 <body>
-<main id="root" aria-live="polite"><p class="notice">Loading provenance…</p></main>
+<main id="root"><p class="notice" role="status">Loading provenance…</p></main>
 <script nonce="${nonce}" src="${uri(PAGE_ASSETS.script)}"></script>
 </body>
 </html>`;

@@ -124,13 +124,18 @@ function synthesised(run: RunRecord, span: number): TimelineEntryVM[] {
 function gateEntries(attempt: Attempt, startMs: number | undefined, span: number): TimelineEntryVM[] {
   let at = startMs;
   const entries: TimelineEntryVM[] = [];
+  /** The gates folded into the last row, while it is a run of skips for one reason. */
+  let skippedRun: { reason: string; gates: string[] } | undefined;
   attempt.gates.forEach((g, i) => {
     const previous = entries[entries.length - 1];
     // Gates skipped for the same reason (everything after a failed syntax stage) read as one row.
-    if (g.skipped && previous?.outcome === 'skipped' && previous.detail === `skipped: ${g.skipped}`) {
-      previous.label += `, ${g.gate}`;
+    if (g.skipped && previous && skippedRun?.reason === g.skipped) {
+      skippedRun.gates.push(g.gate);
+      previous.label = `${skippedRun.gates.length} gates skipped`;
+      previous.detail = `${skippedRun.gates.join(', ')}: ${g.skipped}`;
       return;
     }
+    skippedRun = g.skipped ? { reason: g.skipped, gates: [g.gate] } : undefined;
     const blocking = g.findings.filter(isBlocking).length;
     const entry: TimelineEntryVM = {
       key: `gate:${attempt.index}:${i}`,

@@ -78,7 +78,7 @@ describe('provenance view: timeline', () => {
       gates.map((e) => [e.label, e.detail]),
       [
         ['syntax', '1 finding, 1 blocking'],
-        ['typescript, ruff', `skipped: ${reason}`],
+        ['2 gates skipped', `typescript, ruff: ${reason}`],
         ['tests', 'skipped: no test command'],
       ],
     );
