@@ -73,3 +73,25 @@ export async function changedPublicSymbols(language: LanguageId, before: string,
   // A class whose method changed is not itself reported as changed twice over.
   return changed.filter((n) => !changed.some((m) => m !== n && m.startsWith(n + '.')));
 }
+
+export interface PublicSymbolImpact {
+  /** Public symbols the patch changes or removes. */
+  changed: string[];
+  radius: BlastRadiusEntry[];
+  /**
+   * For risk's `publicSymbols` input: the changed public symbols plus the other files that use
+   * them, so a change to an exported helper used in 5 files weighs more than one used nowhere.
+   */
+  count: number;
+}
+
+/**
+ * What the risk score needs from the graph for one patched file. The graph describes the
+ * workspace before the patch, which is what matters: who uses the symbols as they were.
+ */
+export async function publicSymbolImpact(graph: SymbolGraph, path: string, language: LanguageId, before: string, after: string): Promise<PublicSymbolImpact> {
+  const changed = await changedPublicSymbols(language, before, after);
+  const radius = blastRadius(graph, path, changed);
+  const files = new Set(radius.flatMap((r) => r.referencingFiles));
+  return { changed, radius, count: changed.length + files.size };
+}

@@ -112,7 +112,14 @@ export async function planCandidates(input: PlanInput): Promise<Candidate[]> {
     const entry = graph.entry(p);
     const text = entry?.tags ? await input.text(p) : undefined;
     if (!entry?.tags || !text) continue;
-    const o = outline(entry.tags, text, { exportedOnly: true, maxLines: 40 });
+    // Only what the targets import from it by name, when they name what they import.
+    let only: Set<string> | undefined = new Set<string>();
+    for (const t of targets) {
+      const names = graph.importsOf(t.path).has(p) ? graph.namesImported(t.path, p) : new Set<string>();
+      if (names === undefined) only = undefined;
+      else if (only) for (const n of names) only.add(n);
+    }
+    const o = outline(entry.tags, text, { exportedOnly: true, maxLines: 40, ...(only && only.size > 0 ? { only } : {}) });
     if (o.code.trim() === '') continue;
     out.push({ path: p, language: entry.language, kind: 'outline', reason: 'imported by target', startLine: o.startLine, endLine: o.endLine, code: o.code, claimsLines: false });
   }

@@ -35,6 +35,12 @@ function depthOf(defs: readonly Definition[], i: number): number {
   return depth;
 }
 
+function topLevelName(defs: readonly Definition[], i: number): string {
+  let top = i;
+  while (defs[top]!.parent !== undefined) top = defs[top]!.parent!;
+  return defs[top]!.name;
+}
+
 function insideFunction(defs: readonly Definition[], i: number): boolean {
   for (let p = defs[i]!.parent; p !== undefined; p = defs[p]!.parent) if (defs[p]!.kind === 'function' || defs[p]!.kind === 'method') return true;
   return false;
@@ -43,6 +49,8 @@ function insideFunction(defs: readonly Definition[], i: number): boolean {
 export interface OutlineOptions {
   /** Only what other files may use. */
   exportedOnly?: boolean;
+  /** Only these top-level names (and their members): what a file imports from the outlined one. */
+  only?: ReadonlySet<string>;
   /** Start with the file's import block verbatim (exact text a patch can anchor on). */
   withImports?: boolean;
   maxLines?: number;
@@ -69,6 +77,7 @@ export function outline(tags: FileTags, text: string, opts: OutlineOptions = {})
   tags.defs.forEach((d, i) => {
     if (insideFunction(tags.defs, i)) return;
     if (opts.exportedOnly && !d.exported && d.kind !== 'impl') return;
+    if (opts.only && !opts.only.has(topLevelName(tags.defs, i))) return;
     const head = d.signature.replace(/\s*\n\s*/g, ' ').replace(/\s+/g, ' ').slice(0, 200);
     out.push(`${String(d.sigLine).padStart(width)}: ${'  '.repeat(depthOf(tags.defs, i))}${head}`);
     startLine = Math.min(startLine, d.sigLine);

@@ -55,6 +55,8 @@ interface Derived {
   byName: Map<string, Map<string, DefLoc[]>>;
   imports: Map<string, Set<string>>;
   importers: Map<string, Set<string>>;
+  /** file -> imported file -> the names it imports from there, or null for the whole module. */
+  importedNames: Map<string, Map<string, Set<string> | null>>;
 }
 
 export class SymbolGraph {
@@ -88,7 +90,14 @@ export class SymbolGraph {
 
   /** Builds once (from the disk cache when there is one); later calls return the same build. */
   ensureBuilt(opts: RefreshOptions = {}): Promise<void> {
-    this.firstBuild ??= this.refresh(opts);
+    if (!this.firstBuild) {
+      const build = this.refresh(opts);
+      // A cancelled or failed first build is tried again by the next caller, not remembered.
+      build.catch(() => {
+        if (this.firstBuild === build) this.firstBuild = undefined;
+      });
+      this.firstBuild = build;
+    }
     return this.firstBuild;
   }
 
@@ -297,6 +306,14 @@ export class SymbolGraph {
     return this.derive().imports.get(path) ?? EMPTY;
   }
 
+  /**
+   * The names `from` imports from `to` (`import { a, b } from './to'`), or undefined when it takes
+   * the whole module (`import * as m`, `import pkg.mod`) or does not import it by statement.
+   */
+  namesImported(from: string, to: string): ReadonlySet<string> | undefined {
+    return this.derive().importedNames.get(from)?.get(to) ?? undefined;
+  }
+
   importersOf(path: string): ReadonlySet<string> {
     return this.derive().importers.get(path) ?? EMPTY;
   }
@@ -335,6 +352,7 @@ export class SymbolGraph {
     const byName = new Map<string, Map<string, DefLoc[]>>();
     const imports = new Map<string, Set<string>>();
     const importers = new Map<string, Set<string>>();
+    const importedNames = new Map<string, Map<string, Set<string> | null>>();
     for (const e of this.entries.values()) {
       if (!e.tags) continue;
       e.tags.defs.forEach((d, i) => {
@@ -346,7 +364,16 @@ export class SymbolGraph {
         else byFile.set(e.path, [{ path: e.path, index: i }]);
       });
       const targets = new Set<string>();
-      for (const imp of e.tags.imports) for (const t of resolveImport(e.language, e.path, imp.source, imp.names, index)) targets.add(t);
+      const names = new Map<string, Set<string> | null>();
+      for (const imp of e.tags.imports) {
+        for (const t of resolveImport(e.language, e.path, imp.source, imp.names, index)) {
+          targets.add(t);
+          const prior = names.get(t);
+          if (imp.names.length === 0 || prior === null) names.set(t, null);
+          else names.set(t, new Set([...(prior ?? []), ...imp.names]));
+        }
+      }
+      importedNames.set(e.path, names);
       if (e.language === 'go' || e.language === 'java') {
         const dir = e.path.includes('/') ? e.path.slice(0, e.path.lastIndexOf('/')) : '.';
         const ext = e.language === 'go' ? '.go' : '.java';
@@ -359,7 +386,7 @@ export class SymbolGraph {
         else importers.set(t, new Set([e.path]));
       }
     }
-    this.derived = { byName, imports, importers };
+    this.derived = { byName, imports, importers, importedNames };
     return this.derived;
   }
 }

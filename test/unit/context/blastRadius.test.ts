@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { blastRadius, changedPublicSymbols } from '../../../src/core/context/blastRadius';
+import { blastRadius, changedPublicSymbols, publicSymbolImpact } from '../../../src/core/context/blastRadius';
 import { SymbolGraph } from '../../../src/core/context/symbolGraph';
 import { tempWorkspace, type TempWorkspace } from './workspace';
 
@@ -42,5 +42,15 @@ describe('context: blast radius', () => {
     const privateOnly = 'function helper() { return 1; }\nexport function api() { return 2; }\n';
     assert.deepEqual(await changedPublicSymbols('typescript', privateOnly, privateOnly.replace('return 1', 'return 3')), []);
     assert.deepEqual(await changedPublicSymbols('python', 'def _h():\n    pass\n\ndef run():\n    pass\n', 'def _h():\n    return 1\n\n'), ['run']);
+  });
+
+  it('sums changed public symbols and the files that use them, for the risk score', async () => {
+    const before = readFileSync(path.join(ws.root, 'src/userRepo.ts'), 'utf8');
+    const after = before.replace(".join(' ');", ".join(' ').normalize();");
+    const impact = await publicSymbolImpact(g, 'src/userRepo.ts', 'typescript', before, after);
+    assert.deepEqual(impact.changed, ['normalizeName']);
+    assert.equal(impact.count, 2);
+    const none = await publicSymbolImpact(g, 'src/userRepo.ts', 'typescript', before, before);
+    assert.equal(none.count, 0);
   });
 });

@@ -110,4 +110,22 @@ describe('context: buildContext', () => {
     assert.match(report, /^calls target\s+shop\/api\.py:4-8\s+caller\s+\d+$/m);
     assert.ok(report.includes(`Total: ${r.tokens} tokens in ${r.pieces.length} pieces`));
   });
+
+  it('a context asked for before the graph is built uses what is indexed, and says so', async () => {
+    ws = tempWorkspace('ts-shop');
+    const r = await buildContext({ files: ws.files, targets: [{ path: 'src/userService.ts', function: 'getUser' }], instruction: '', budgetTokens: 2000, waitMs: 0 });
+    assert.ok(r.notes.some((n) => n.startsWith('The symbol graph is still being built')), r.notes.join('\n'));
+    // The target and what it imports are indexed on demand, ahead of the build.
+    assert.equal(r.pieces[0]?.reason, 'target');
+    assert.ok(r.pieces.some((p) => p.reason === 'called by target' && p.path === 'src/userRepo.ts'), JSON.stringify(r.pieces));
+  });
+
+  it('imported files are outlined with only the names the target imports from them', async () => {
+    ws = tempWorkspace('ts-shop');
+    ws.write('src/db.ts', "export function query(sql: string): unknown[] { return [sql]; }\nexport function unusedExport(): void {}\n");
+    const r = await buildContext({ files: ws.files, targets: [{ path: 'src/userRepo.ts', function: 'normalizeName' }], instruction: '', budgetTokens: 3000 });
+    const outlineOfDb = r.text.split('### ').find((b) => b.startsWith('src/db.ts') && b.includes('imported by target'));
+    assert.ok(outlineOfDb, r.text);
+    assert.ok(outlineOfDb.includes('export function query') && !outlineOfDb.includes('unusedExport'), outlineOfDb);
+  });
 });
