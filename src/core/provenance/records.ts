@@ -65,6 +65,16 @@ export class ChainFiles {
     await fs.mkdir(this.tmpDir, { recursive: true });
   }
 
+  /** Removes temporary files a crashed writer left, once they are old enough to be nobody's. */
+  async sweepTemp(olderThanMs = 60 * 60 * 1000): Promise<void> {
+    const names = await fs.readdir(this.tmpDir).catch(() => [] as string[]);
+    for (const name of names) {
+      const path = join(this.tmpDir, name);
+      const st = await fs.stat(path).catch(() => undefined);
+      if (st && Date.now() - st.mtimeMs > olderThanMs) await fs.rm(path, { force: true });
+    }
+  }
+
   withLock<T>(fn: () => Promise<T>): Promise<T> {
     return withStoreLock(this.storeDir, fn);
   }
@@ -87,7 +97,8 @@ export class ChainFiles {
       const entry = await this.read(name, seq, options.fresh === true);
       if (entry) entries.push(entry);
     }
-    for (const gone of [...this.cache.keys()].filter((k) => !names.includes(k))) this.cache.delete(gone);
+    const listed = new Set(names);
+    for (const gone of [...this.cache.keys()].filter((k) => !listed.has(k))) this.cache.delete(gone);
     return { entries, strays };
   }
 

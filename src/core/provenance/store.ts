@@ -30,6 +30,7 @@ export class ProvenanceStore {
     const store = new ProvenanceStore(dir);
     try {
       await store.chain.ensure();
+      await store.chain.sweepTemp();
     } catch (err) {
       throw new StoreError(`Cannot open the provenance store at ${dir}: ${oneLine(err)}`);
     }

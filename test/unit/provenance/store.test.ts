@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StoreError } from '../../../src/core/provenance/errors';
 import { hashRecord } from '../../../src/core/provenance/hash';
@@ -182,6 +182,16 @@ describe('provenance store', () => {
     await rejects(chain.writeNew(2, '{}'), /Record 2 was written by another process/);
     assert.equal(readFileSync(join(store.dir, 'records', '00000002.json'), 'utf8'), before);
     assert.equal((await store.verify()).ok, true);
+  });
+
+  it('sweeps old temporary files a crashed writer left, and keeps young ones', async () => {
+    const tmp = join(store.dir, 'tmp');
+    writeFileSync(join(tmp, 'old.json.1.abcd'), '{}');
+    writeFileSync(join(tmp, 'young.json.2.abcd'), '{}');
+    const old = new Date(Date.now() - 3 * 60 * 60 * 1000);
+    utimesSync(join(tmp, 'old.json.1.abcd'), old, old);
+    await ProvenanceStore.open(store.dir);
+    assert.deepEqual(readdirSync(tmp), ['young.json.2.abcd']);
   });
 
   it('opens a store in a folder that does not exist yet', async () => {
