@@ -4,7 +4,7 @@
 // fresh server, profile, workspace copy and browser profile, all in one temporary folder, and the
 // server is stopped by its process group id at the end, whatever happened.
 //
-//   node scripts/vscode-test.mjs [--no-build] [--keep] [--grep PATTERN] [--shots DIR]
+//   node scripts/vscode-test.mjs [--no-build] [--keep] [--grep PATTERN] [--shots DIR] [--prepare-only]
 //
 // Exit code: the suites' exit code (0 all passed), or 2 when the harness itself failed.
 import { spawn, spawnSync } from 'node:child_process';
@@ -133,7 +133,21 @@ function prepareWorkspace(tmp) {
   return workspace;
 }
 
+/**
+ * `--prepare-only`: builds and lays out a run folder without code-server, and prints its paths as
+ * JSON, for test/integration/runTestElectron.ts on machines that can download VS Code.
+ */
+async function prepareOnly() {
+  if (!args.includes('--no-build')) buildExtension();
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'rg-vscode-test-'));
+  mkdirSync(path.join(tmp, 'screenshots'), { recursive: true });
+  const extensionTestsPath = await buildTests(path.join(tmp, 'tests'));
+  const workspace = prepareWorkspace(tmp);
+  process.stdout.write(JSON.stringify({ folder: tmp, extensionDevelopmentPath: root, extensionTestsPath, workspace }) + '\n');
+}
+
 async function main() {
+  if (args.includes('--prepare-only')) return prepareOnly();
   const tools = ensureTools();
   say(`tools ready (${elapsed()})`);
   if (!args.includes('--no-build')) buildExtension();
