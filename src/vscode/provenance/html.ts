@@ -21,13 +21,7 @@ export function mediaRoot(extensionUri: vscode.Uri): vscode.Uri {
 export function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
   const nonce = randomBytes(16).toString('base64');
   const uri = (parts: readonly string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...parts)).toString();
-  const csp = [
-    "default-src 'none'",
-    `style-src ${webview.cspSource}`,
-    `font-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource}`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
+  const csp = contentSecurityPolicy(webview.cspSource, nonce);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -43,4 +37,15 @@ export function pageHtml(webview: vscode.Webview, extensionUri: vscode.Uri): str
 <script nonce="${nonce}" src="${uri(PAGE_ASSETS.script)}"></script>
 </body>
 </html>`;
+}
+
+/** Nothing by default; styles, fonts and images only from the extension; the one nonced script. */
+export function contentSecurityPolicy(cspSource: string, nonce: string): string {
+  return [
+    "default-src 'none'",
+    `style-src ${cspSource}`,
+    `font-src ${cspSource}`,
+    `img-src ${cspSource}`,
+    `script-src 'nonce-${nonce}'`,
+  ].join('; ');
 }

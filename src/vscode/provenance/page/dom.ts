@@ -2,7 +2,7 @@
 /**
  * A tiny element builder for the Provenance page. Every string becomes a Text node or an
  * attribute value, never markup: instructions, file names and findings come from models and
- * workspaces and must not be able to inject anything. No innerHTML anywhere in the page.
+ * workspaces and must not be able to inject anything: nothing in the page parses strings as HTML.
  */
 
 export type Child = Node | string | number | null | undefined | false | Child[];
