@@ -9,15 +9,14 @@ import { languageOf } from '../languages';
 import { CancelledError, silentLogger, type Logger, type WorkspaceFiles } from '../ports';
 import { normalizeWorkspacePath } from '../workspacePath';
 import { contentHash, loadGraphCache, saveGraphCache, type FileEntry } from './graphCache';
-import { FileIndex, resolveImport } from './resolveImports';
+import { GraphIndex, type DefLoc, type Resolution } from './graphIndex';
 import { isIgnored, scanWorkspace, type DirRules } from './scan';
 import { extractTags, isIndexedLanguage, type Definition } from './tags';
 
 export type { FileEntry } from './graphCache';
+export type { DefLoc, Resolution } from './graphIndex';
 
 export const DEFAULT_MAX_FILE_BYTES = 512 * 1024;
-/** A name defined in more files than this is too common to link a use to any one of them. */
-const MAX_AMBIGUOUS = 8;
 /** Milliseconds of work between yields to the event loop. */
 const SLICE_MS = 12;
 /** Quiet time after a watcher's last update before the cache is written. */
@@ -42,23 +41,6 @@ export interface RefreshOptions {
   onProgress?: (p: BuildProgress) => void;
 }
 
-export interface DefLoc {
-  path: string;
-  index: number;
-}
-
-/** How a use was linked to a definition: in its own file, through an import, by a unique name, or a guess among few. */
-export type Resolution = 'local' | 'import' | 'unique' | 'ambiguous';
-
-interface Derived {
-  /** name -> file -> the definitions of that name in that file. */
-  byName: Map<string, Map<string, DefLoc[]>>;
-  imports: Map<string, Set<string>>;
-  importers: Map<string, Set<string>>;
-  /** file -> imported file -> the names it imports from there, or null for the whole module. */
-  importedNames: Map<string, Map<string, Set<string> | null>>;
-}
-
 export class SymbolGraph {
   files: WorkspaceFiles;
   readonly cacheDir: string | undefined;
@@ -69,7 +51,7 @@ export class SymbolGraph {
   private rules: DirRules[] = [];
   private goModule: string | undefined;
   private scanNotes: string[] = [];
-  private derived: Derived | undefined;
+  private derived: GraphIndex | undefined;
   private firstBuild: Promise<void> | undefined;
   private queue: Promise<void> = Promise.resolve();
   private pending: Promise<void> | undefined;
@@ -133,7 +115,7 @@ export class SymbolGraph {
     let parsed = 0;
     for (let i = 0; i < scan.paths.length; i++) {
       if (opts.signal?.aborted) throw new CancelledError();
-      if (await this.index(scan.paths[i]!, opts.signal)) parsed++;
+      if (await this.indexFile(scan.paths[i]!, opts.signal)) parsed++;
       if (performance.now() - slice > SLICE_MS) {
         opts.onProgress?.({ done: i + 1, total: scan.paths.length, parsed });
         await new Promise<void>((resolve) => setImmediate(resolve));
@@ -157,7 +139,7 @@ export class SymbolGraph {
       this.forget(p);
       return;
     }
-    await this.index(p, signal);
+    await this.indexFile(p, signal);
     this.scheduleSave();
   }
 
@@ -184,7 +166,7 @@ export class SymbolGraph {
 
   /** Makes sure these files are indexed now, ahead of a build still running (a query's targets). */
   async ensureIndexed(paths: readonly string[], signal?: AbortSignal): Promise<void> {
-    for (const p of paths) if (!this.entries.has(p) && isIndexedLanguage(languageOf(p))) await this.index(p, signal);
+    for (const p of paths) if (!this.entries.has(p) && isIndexedLanguage(languageOf(p))) await this.indexFile(p, signal);
   }
 
   /** The file's current text, re-indexing it first if it changed since it was indexed. */
@@ -192,12 +174,12 @@ export class SymbolGraph {
     const bytes = await this.files.read(path);
     if (!bytes) return undefined;
     const entry = this.entries.get(path);
-    if (isIndexedLanguage(languageOf(path)) && (!entry || entry.hash !== contentHash(bytes))) await this.index(path);
+    if (isIndexedLanguage(languageOf(path)) && (!entry || entry.hash !== contentHash(bytes))) await this.indexFile(path);
     return decode(bytes);
   }
 
   /** Indexes `path` if new or changed; returns true when it parsed. */
-  private async index(path: string, signal?: AbortSignal): Promise<boolean> {
+  private async indexFile(path: string, signal?: AbortSignal): Promise<boolean> {
     const language = languageOf(path);
     if (!isIndexedLanguage(language)) return false;
     const st = await this.files.stat(path);
@@ -303,95 +285,33 @@ export class SymbolGraph {
 
   /** Workspace files this file imports (for Go and Java, its package's other files too). */
   importsOf(path: string): ReadonlySet<string> {
-    return this.derive().imports.get(path) ?? EMPTY;
+    return this.lookups().importsOf(path);
   }
 
-  /**
-   * The names `from` imports from `to` (`import { a, b } from './to'`), or undefined when it takes
-   * the whole module (`import * as m`, `import pkg.mod`) or does not import it by statement.
-   */
+  /** The names `from` imports from `to`, or undefined when it takes the whole module. */
   namesImported(from: string, to: string): ReadonlySet<string> | undefined {
-    return this.derive().importedNames.get(from)?.get(to) ?? undefined;
+    return this.lookups().namesImported(from, to);
   }
 
   importersOf(path: string): ReadonlySet<string> {
-    return this.derive().importers.get(path) ?? EMPTY;
+    return this.lookups().importersOf(path);
   }
 
   definitionsNamed(name: string): readonly DefLoc[] {
-    const byFile = this.derive().byName.get(name);
-    return byFile ? [...byFile.values()].flat() : [];
+    return this.lookups().definitionsNamed(name);
   }
 
   /** The definitions a use of `name` in `from` most likely means, and how sure that is. */
   resolve(from: string, name: string): { locs: readonly DefLoc[]; how: Resolution } | undefined {
-    const byFile = this.derive().byName.get(name);
-    if (!byFile) return undefined;
-    const local = byFile.get(from);
-    if (local) return { locs: local, how: 'local' };
-    const imports = this.importsOf(from);
-    let imported: DefLoc[] | undefined;
-    // Walk the smaller side: a common name may be defined in hundreds of files, a file imports few.
-    if (imports.size < byFile.size) {
-      for (const p of imports) {
-        const locs = byFile.get(p);
-        if (locs) imported = imported ? imported.concat(locs) : locs;
-      }
-    } else {
-      for (const [p, locs] of byFile) if (imports.has(p)) imported = imported ? imported.concat(locs) : locs;
-    }
-    if (imported) return { locs: imported, how: 'import' };
-    if (byFile.size === 1) return { locs: byFile.values().next().value!, how: 'unique' };
-    if (byFile.size <= MAX_AMBIGUOUS) return { locs: [...byFile.values()].flat(), how: 'ambiguous' };
-    return undefined;
+    return this.lookups().resolve(from, name);
   }
 
-  private derive(): Derived {
-    if (this.derived) return this.derived;
-    const index = new FileIndex(new Set([...this.listed, ...this.entries.keys()]), this.goModule);
-    const byName = new Map<string, Map<string, DefLoc[]>>();
-    const imports = new Map<string, Set<string>>();
-    const importers = new Map<string, Set<string>>();
-    const importedNames = new Map<string, Map<string, Set<string> | null>>();
-    for (const e of this.entries.values()) {
-      if (!e.tags) continue;
-      e.tags.defs.forEach((d, i) => {
-        if (d.kind === 'impl') return;
-        let byFile = byName.get(d.name);
-        if (!byFile) byName.set(d.name, (byFile = new Map()));
-        const list = byFile.get(e.path);
-        if (list) list.push({ path: e.path, index: i });
-        else byFile.set(e.path, [{ path: e.path, index: i }]);
-      });
-      const targets = new Set<string>();
-      const names = new Map<string, Set<string> | null>();
-      for (const imp of e.tags.imports) {
-        for (const t of resolveImport(e.language, e.path, imp.source, imp.names, index)) {
-          targets.add(t);
-          const prior = names.get(t);
-          if (imp.names.length === 0 || prior === null) names.set(t, null);
-          else names.set(t, new Set([...(prior ?? []), ...imp.names]));
-        }
-      }
-      importedNames.set(e.path, names);
-      if (e.language === 'go' || e.language === 'java') {
-        const dir = e.path.includes('/') ? e.path.slice(0, e.path.lastIndexOf('/')) : '.';
-        const ext = e.language === 'go' ? '.go' : '.java';
-        for (const sib of index.inDir(dir)) if (sib !== e.path && sib.endsWith(ext)) targets.add(sib);
-      }
-      imports.set(e.path, targets);
-      for (const t of targets) {
-        const set = importers.get(t);
-        if (set) set.add(e.path);
-        else importers.set(t, new Set([e.path]));
-      }
-    }
-    this.derived = { byName, imports, importers, importedNames };
+  private lookups(): GraphIndex {
+    this.derived ??= new GraphIndex(this.entries.values(), this.listed, this.goModule);
     return this.derived;
   }
 }
 
-const EMPTY: ReadonlySet<string> = new Set();
 
 function kib(bytes: number): string {
   return (bytes / 1024).toFixed(0);
