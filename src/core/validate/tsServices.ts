@@ -39,6 +39,7 @@ export class TsProject {
   private overlayCounter = 0;
   private configMtime: number | undefined;
   private readonly moduleCache: ts.ModuleResolutionCache;
+  private readonly diskVersions = new Map<string, string>();
   /** Set by the gate for the length of one check. */
   limits: { signal?: AbortSignal; deadline: number } = { deadline: Infinity };
 
@@ -102,6 +103,7 @@ export class TsProject {
 
   /** Re-reads the config and its file list (new files on disk between runs); cheap next to a check. */
   refresh(): void {
+    this.diskVersions.clear();
     const mtime = this.configPath ? ts.sys.getModifiedTime?.(this.configPath)?.getTime() : undefined;
     const parsed = this.parseConfig();
     if (mtime !== undefined && this.configMtime !== undefined && mtime !== this.configMtime) this.moduleCache.clear();
@@ -122,10 +124,18 @@ export class TsProject {
     return [...names];
   }
 
-  private scriptVersion(f: string): string {
+  /** The LanguageService's version of a file: its overlay's, or its mtime on disk. */
+  scriptVersion(f: string): string {
     const o = this.overlays.get(normal(f));
     if (o) return `overlay:${o.version}`;
-    return String(ts.sys.getModifiedTime?.(f)?.getTime() ?? 0);
+    // One stat per file per check, not per program rebuild: a check rebuilds at least twice
+    // (before, after) and the disk does not change under a check.
+    let v = this.diskVersions.get(f);
+    if (v === undefined) {
+      v = String(ts.sys.getModifiedTime?.(f)?.getTime() ?? 0);
+      this.diskVersions.set(f, v);
+    }
+    return v;
   }
 
   fileExists(f: string): boolean {

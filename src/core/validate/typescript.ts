@@ -108,7 +108,7 @@ export class TypeScriptGate implements Gate {
     h.update(project.configPath ?? project.root);
     for (const [f, text] of [...beforeTexts].sort(([a], [b]) => a.localeCompare(b))) h.update(`\0${f}\0${text ?? '\u0001absent'}`);
     // The disk state of the rest of the project: a file edited between runs changes "before".
-    for (const sf of project.ownSourceFiles()) h.update(`\0${sf.fileName}:${ts.sys.getModifiedTime?.(sf.fileName)?.getTime() ?? 0}`);
+    for (const sf of project.ownSourceFiles()) h.update(`\0${sf.fileName}:${project.scriptVersion(sf.fileName)}`);
     return h.digest('hex');
   }
 

@@ -80,6 +80,15 @@ describe('validate/typescript gate', () => {
     assert.equal(tsProjectCount(), 1);
   });
 
+  it('sees files changed on disk between runs', async () => {
+    const gate = createTypeScriptGate();
+    const patch = () => ws.patch('src/math.ts', 'return a + b;', 'return b + a;');
+    assert.deepEqual((await gate.check([patch()], ws.context())).findings, []);
+    ws.write('src/caller.ts', ws.read('src/caller.ts').replace('add(sum, v)', 'add(sum, v, 1)'));
+    const res = await gate.check([patch()], ws.context());
+    assert.deepEqual(res.findings.map((f) => [f.file, f.code, f.introduced]), [['src/caller.ts', 'TS2554', false]]);
+  });
+
   it('checks a new file and a deleted file against their importers', async () => {
     const gate = createTypeScriptGate();
     const created = ws.candidate('src/extra.ts', 'import { add } from "./math";\nexport const three = add(1, "2");\n');
