@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isBlocking } from '../../../src/core/findings';
 import { NodeProcessRunner } from '../../../src/core/host/nodeProcessRunner';
 import { CancelledError } from '../../../src/core/ports';
 import { createTestGate } from '../../../src/core/validate/testGate';
-import { TempWorkspace } from './workspace';
+import { runningInGroup, TempWorkspace } from './workspace';
 
 /** Every file under `root` (links followed into linked folders) with its bytes and mtime. */
 function snapshot(root: string): Map<string, string> {
@@ -21,19 +21,6 @@ function snapshot(root: string): Map<string, string> {
   };
   walk(root);
   return out;
-}
-
-/**
- * Processes of the group `pgid` that are still running. Zombies (state Z) are dead and only wait
- * for init to reap them, so they do not count.
- */
-function runningInGroup(pgid: number): string[] {
-  const ps = execFileSync('ps', ['-eo', 'pgid=,pid=,stat=,args='], { encoding: 'utf8' });
-  return ps
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/))
-    .filter((cols) => cols[0] === String(pgid) && !cols[2]!.startsWith('Z'))
-    .map((cols) => cols.slice(1).join(' '));
 }
 
 describe('validate/test gate', function () {

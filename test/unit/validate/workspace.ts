@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -61,3 +62,17 @@ export class TempWorkspace {
     rmSync(this.root, { recursive: true, force: true });
   }
 }
+
+/**
+ * Processes of the group `pgid` that are still running. Zombies (state Z) are dead and only wait
+ * for init to reap them, so they do not count.
+ */
+export function runningInGroup(pgid: number): string[] {
+  const ps = execFileSync('ps', ['-eo', 'pgid=,pid=,stat=,args='], { encoding: 'utf8' });
+  return ps
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((cols) => cols[0] === String(pgid) && !cols[2]!.startsWith('Z'))
+    .map((cols) => cols.slice(1).join(' '));
+}
+
