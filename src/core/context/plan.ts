@@ -57,7 +57,10 @@ export async function planCandidates(input: PlanInput): Promise<Candidate[]> {
       path: t.path, language: t.language, kind: 'function', reason: 'target', detail: qualifiedName(t.tags.defs, t.defIndex),
       startLine: d.startLine, endLine: d.endLine, code: lineRange(t.text, d.startLine, d.endLine), defKey: defKey({ path: t.path, index: t.defIndex }), claimsLines: true, required: true,
     });
-    const o = outline(t.tags, t.text, { withImports: true });
+    // Members are listed for the target's own class; other classes show their header line only.
+    const expand = new Set<number>();
+    for (let p = d.parent; p !== undefined; p = t.tags.defs[p]!.parent) expand.add(p);
+    const o = outline(t.tags, t.text, { withImports: true, expand });
     out.push({ path: t.path, language: t.language, kind: 'outline', reason: 'outline of target file', startLine: o.startLine, endLine: o.endLine, code: o.code, claimsLines: false });
   }
 

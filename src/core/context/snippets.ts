@@ -51,6 +51,8 @@ export interface OutlineOptions {
   exportedOnly?: boolean;
   /** Only these top-level names (and their members): what a file imports from the outlined one. */
   only?: ReadonlySet<string>;
+  /** List members only of these definitions (the target's class); others show their own line only. */
+  expand?: ReadonlySet<number>;
   /** Start with the file's import block verbatim (exact text a patch can anchor on). */
   withImports?: boolean;
   maxLines?: number;
@@ -78,6 +80,7 @@ export function outline(tags: FileTags, text: string, opts: OutlineOptions = {})
     if (insideFunction(tags.defs, i)) return;
     if (opts.exportedOnly && !d.exported && d.kind !== 'impl') return;
     if (opts.only && !opts.only.has(topLevelName(tags.defs, i))) return;
+    if (opts.expand && d.parent !== undefined && !opts.expand.has(d.parent)) return;
     const head = d.signature.replace(/\s*\n\s*/g, ' ').replace(/\s+/g, ' ').slice(0, 200);
     out.push(`${String(d.sigLine).padStart(width)}: ${'  '.repeat(depthOf(tags.defs, i))}${head}`);
     startLine = Math.min(startLine, d.sigLine);

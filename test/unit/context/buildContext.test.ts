@@ -127,5 +127,8 @@ describe('context: buildContext', () => {
     const outlineOfDb = r.text.split('### ').find((b) => b.startsWith('src/db.ts') && b.includes('imported by target'));
     assert.ok(outlineOfDb, r.text);
     assert.ok(outlineOfDb.includes('export function query') && !outlineOfDb.includes('unusedExport'), outlineOfDb);
+    // The target's own file: other classes show their header, not their members.
+    const own = r.text.split('### ').find((b) => b.startsWith('src/userRepo.ts') && b.includes('outline of target file'));
+    assert.ok(own && /\d+: export class UserRepo/.test(own) && !own.includes('find(id: UserId)'), own);
   });
 });
