@@ -26,6 +26,7 @@ const shotsOut = shotsAt >= 0 ? path.resolve(args[shotsAt + 1]) : path.join(root
 const grepAt = args.indexOf('--grep');
 const grep = grepAt >= 0 ? args[grepAt + 1] : undefined;
 const started = Date.now();
+const LM_EXTENSION = path.join(root, 'test', 'fixtures', 'vscode', 'lm-extension');
 const say = (m) => process.stderr.write(`vscode-test: ${m}\n`);
 
 function elapsed() {
@@ -143,7 +144,7 @@ async function prepareOnly() {
   mkdirSync(path.join(tmp, 'screenshots'), { recursive: true });
   const extensionTestsPath = await buildTests(path.join(tmp, 'tests'));
   const workspace = prepareWorkspace(tmp);
-  process.stdout.write(JSON.stringify({ folder: tmp, extensionDevelopmentPath: root, extensionTestsPath, workspace }) + '\n');
+  process.stdout.write(JSON.stringify({ folder: tmp, extensionDevelopmentPath: [root, LM_EXTENSION], extensionTestsPath, workspace }) + '\n');
 }
 
 async function main() {
@@ -158,6 +159,9 @@ async function main() {
   const dirs = Object.fromEntries(['home', 'user-data', 'extensions', 'browser', 'screenshots', 'xdg-config', 'xdg-data', 'xdg-cache'].map((d) => [d, path.join(tmp, d)]));
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   const workspace = prepareWorkspace(tmp);
+  // The test language model for the vscode-lm suite is an installed extension: the payload takes one
+  // development path only. A folder in a fresh extensions dir is picked up at the first scan.
+  cpSync(LM_EXTENSION, path.join(dirs.extensions, 'refactor-guard-test.rg-test-language-model-0.0.1'), { recursive: true });
   const configFile = path.join(tmp, 'code-server.yaml');
   writeFileSync(configFile, 'auth: none\ncert: false\n');
   const port = await freePort();

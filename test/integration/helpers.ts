@@ -93,3 +93,14 @@ export async function closeAllEditors(): Promise<void> {
   }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
+
+/**
+ * Sets a `refactorGuard.*` workspace setting and returns what puts the previous workspace value
+ * back (the harness's .vscode/settings.json holds some: the provider, the transcript, the preset).
+ */
+export async function setWorkspaceSetting(key: string, value: unknown): Promise<() => Promise<void>> {
+  const config = vscode.workspace.getConfiguration('refactorGuard');
+  const previous = config.inspect(key)?.workspaceValue;
+  await config.update(key, value, vscode.ConfigurationTarget.Workspace);
+  return () => Promise.resolve(vscode.workspace.getConfiguration('refactorGuard').update(key, previous, vscode.ConfigurationTarget.Workspace));
+}

@@ -7,6 +7,7 @@
 import { registerReviewSuite } from './review.suite';
 import { registerProposeSuite } from './propose.suite';
 import { registerRollbackSuite } from './rollback.suite';
+import { registerVscodeLmSuite } from './vscodeLm.suite';
 import { registerProvenanceSuite } from './provenance.test';
 
 export async function run(): Promise<void> {
@@ -18,6 +19,7 @@ export async function run(): Promise<void> {
   registerProposeSuite();
   registerReviewSuite();
   registerRollbackSuite();
+  registerVscodeLmSuite();
   registerProvenanceSuite();
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} integration test(s) failed.`);

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../src/core/provenance/schema';
-import { api, closeAllEditors, propose, readBytes, restoreFixture, sha, treeChildren, uriOf, useTranscript } from './helpers';
+import { api, closeAllEditors, propose, readBytes, restoreFixture, setWorkspaceSetting, sha, treeChildren, uriOf, useTranscript } from './helpers';
 
 export function registerProposeSuite(): void {
   suite('Propose Refactor', () => {
@@ -61,9 +61,7 @@ export function registerProposeSuite(): void {
     });
 
     test('auto-apply writes valid patches under the risk limit, recorded as auto-apply', async () => {
-      const config = vscode.workspace.getConfiguration('refactorGuard');
-      await config.update('autoApply', true, vscode.ConfigurationTarget.Workspace);
-      await config.update('maxRisk', 0.9, vscode.ConfigurationTarget.Workspace);
+      const restore = [await setWorkspaceSetting('autoApply', true), await setWorkspaceSetting('maxRisk', 0.9)];
       try {
         const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
         const patch = record.patches[0]!;
@@ -73,15 +71,12 @@ export function registerProposeSuite(): void {
         assert.equal(view.patches[0]!.status, 'applied');
         assert.ok(view.decisions.every((d) => d.actor === 'auto-apply'));
       } finally {
-        await config.update('autoApply', undefined, vscode.ConfigurationTarget.Workspace);
-        await config.update('maxRisk', undefined, vscode.ConfigurationTarget.Workspace);
+        for (const undo of restore) await undo();
       }
     });
 
     test('auto-apply leaves a patch above the risk limit pending', async () => {
-      const config = vscode.workspace.getConfiguration('refactorGuard');
-      await config.update('autoApply', true, vscode.ConfigurationTarget.Workspace);
-      await config.update('maxRisk', 0, vscode.ConfigurationTarget.Workspace);
+      const restore = [await setWorkspaceSetting('autoApply', true), await setWorkspaceSetting('maxRisk', 0)];
       try {
         const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
         assert.ok(record.patches[0]!.risk.score > 0, 'the fixture patch has some risk');
@@ -89,8 +84,7 @@ export function registerProposeSuite(): void {
         const view = await (await api()).session!.run(record.runId);
         assert.equal(view.patches[0]!.status, 'pending');
       } finally {
-        await config.update('autoApply', undefined, vscode.ConfigurationTarget.Workspace);
-        await config.update('maxRisk', undefined, vscode.ConfigurationTarget.Workspace);
+        for (const undo of restore) await undo();
       }
     });
 

@@ -15,7 +15,8 @@ import { runTests } from '@vscode/test-electron';
 
 interface Prepared {
   folder: string;
-  extensionDevelopmentPath: string;
+  /** The extension, then the test language model extension. */
+  extensionDevelopmentPath: string[];
   extensionTestsPath: string;
   workspace: string;
 }

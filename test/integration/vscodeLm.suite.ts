@@ -1,0 +1,74 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { api, closeAllEditors, propose, readBytes, restoreFixture, setWorkspaceSetting } from './helpers';
+
+const LM_EXTENSION_ID = 'refactor-guard-test.rg-test-language-model';
+
+interface SeenRequest {
+  turns: { role: 'user' | 'assistant'; parts: { type: string; value?: string; callId?: string; name?: string; content?: string }[] }[];
+  tools: { name: string; inputSchema: { properties?: Record<string, unknown> } }[];
+}
+
+/**
+ * The vscode-lm provider against VS Code's real Language Model API: a second development
+ * extension (test/fixtures/vscode/lm-extension) registers a chat model that replays a transcript.
+ * Needs VS Code 1.104+ (registerLanguageModelChatProvider); skipped on older engines.
+ */
+export function registerVscodeLmSuite(): void {
+  suite('vscode-lm provider', () => {
+    let math: Buffer;
+    let requests: SeenRequest[];
+    const restore: (() => Promise<void>)[] = [];
+
+    suiteSetup(async function () {
+      const lm = vscode.extensions.getExtension<{ requests: SeenRequest[] }>(LM_EXTENSION_ID);
+      if (!lm || typeof (vscode.lm as { registerLanguageModelChatProvider?: unknown }).registerLanguageModelChatProvider !== 'function') this.skip();
+      requests = (await lm!.activate()).requests;
+      await api();
+      math = await readBytes('src/math.ts');
+      restore.push(await setWorkspaceSetting('provider', 'vscode-lm'), await setWorkspaceSetting('vscodeLm.family', 'rg-test'));
+    });
+
+    suiteTeardown(async () => {
+      for (const undo of restore.reverse()) await undo();
+    });
+
+    teardown(async () => {
+      await closeAllEditors();
+      await restoreFixture('src/math.ts', math);
+    });
+
+    test('a run through the Language Model API: tools offered, calls applied, results paired with their calls', async () => {
+      requests.length = 0;
+      const record = await propose('Make clamp check its bounds', 'src/math.ts', 'repair-clamp.json');
+      assert.equal(record.status, 'proposed', record.error?.message);
+      assert.equal(record.attempts.length, 2, 'generate, then a repair after the syntax gate');
+      assert.equal(record.patches[0]!.valid, true);
+      assert.equal(record.modelCalls[0]!.provider, 'vscode-lm');
+      assert.match(record.modelCalls[0]!.model, /rg-test/);
+      assert.ok(record.modelCalls[0]!.inputTokens > 0, 'tokens counted with the model\'s tokenizer');
+
+      assert.equal(requests.length, 2);
+      const [first, second] = requests;
+      assert.deepEqual(first!.tools.map((t) => t.name).sort(), ['patch_file', 'write_file']);
+      assert.ok(first!.tools.every((t) => t.inputSchema.properties && 'path' in t.inputSchema.properties), 'input schemas from the zod tool schemas');
+      assert.equal(first!.turns[0]!.role, 'user', 'the system prompt goes first, as a user message');
+      assert.ok(first!.turns.some((t) => t.parts.some((p) => p.value?.includes('Make clamp check its bounds'))));
+      // The repair request carries the first call and its result under the same id.
+      const call = second!.turns.flatMap((t) => (t.role === 'assistant' ? t.parts : [])).find((p) => p.type === 'toolCall');
+      const result = second!.turns.flatMap((t) => (t.role === 'user' ? t.parts : [])).find((p) => p.type === 'toolResult');
+      assert.equal(call?.callId, 'toolu_generate_1');
+      assert.equal(call?.name, 'patch_file');
+      assert.equal(result?.callId, 'toolu_generate_1');
+    });
+
+    test('a model family that is not installed fails the run with one line naming the setting', async () => {
+      const undo = await setWorkspaceSetting('vscodeLm.family', 'no-such-family');
+      const record = await propose('Make clamp check its bounds', 'src/math.ts', 'repair-clamp.json').finally(undo);
+      assert.equal(record.status, 'provider_error');
+      assert.ok(record.error, 'the failure is recorded');
+      assert.ok(!record.error.message.includes('\n'), 'one line');
+      assert.match(record.error.message, /refactorGuard\.vscodeLm\.family/);
+    });
+  });
+}
