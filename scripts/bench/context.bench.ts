@@ -8,6 +8,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { buildContext, disposeSymbolGraphs, getSymbolGraph } from '../../src/core/context';
 import { SymbolGraph } from '../../src/core/context/symbolGraph';
 import { countTokens } from '../../src/core/context/tokens';
@@ -48,7 +49,13 @@ export default async function contextBench(): Promise<BenchRow[]> {
       const g = new SymbolGraph({ files, cacheDir: path.join(base, `cold-${n++}`) });
       await g.ensureBuilt();
     }, 3, 1);
-    rows.push({ name: `context: graph build, cold (${label})`, ms: cold, reference: { name: 'tree-sitter parse only, same files', ms: rawParse } });
+    // How long the event loop is held at a stretch during a cold build (an editor must stay responsive).
+    const loop = monitorEventLoopDelay({ resolution: 5 });
+    loop.enable();
+    await new SymbolGraph({ files, cacheDir: path.join(base, 'cold-stall') }).ensureBuilt();
+    loop.disable();
+    const stall = `longest event-loop stall ${(loop.max / 1e6).toFixed(0)} ms, p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms`;
+    rows.push({ name: `context: graph build, cold (${label})`, ms: cold, reference: { name: 'tree-sitter parse only, same files', ms: rawParse }, note: stall });
 
     const cacheDir = path.join(base, 'cache');
     const seeded = new SymbolGraph({ files, cacheDir });

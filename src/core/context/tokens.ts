@@ -8,8 +8,9 @@
  * providers' own count endpoints need the network and a key. So we count with `gpt-tokenizer`
  * (pure JavaScript, no dependencies, works offline on Node 20, maintained) using `o200k_base`, the
  * vocabulary of current OpenAI models: exact for them, an approximation for Claude-family models,
- * whose counts for the same code run somewhat higher. Callers that budget for Claude should leave
- * headroom (the engine's budget is a target for the context, not the model's hard limit).
+ * whose own counts for the same code differ (we have no offline way to measure by how much).
+ * Callers that budget for Claude should leave headroom: the engine's budget is a target for the
+ * context, not the model's hard limit, and the provider reports the real input tokens per call.
  */
 import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
 
