@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { markIntroduced, type Finding } from '../findings';
+import type { Finding } from '../findings';
 import { throwIfAborted } from '../ports';
 import type { CandidateFile, Gate, GateContext, GateResult } from './gate';
 import { classify } from './classify';
+import { markIntroducedThroughEdit } from './introduced';
 import { crashFinding, errorMessage, excerptAt, numberSetting, stringSetting } from './gateSupport';
 import { Sandbox, SandboxError, scanWorkspace } from './sandbox';
 
@@ -57,7 +58,8 @@ export class PyrightGate implements Gate {
       const afterTargets = [...python.filter((f) => f.after !== undefined).map((f) => f.path), ...importers];
       const after = await this.run(exe, sandbox.root, afterTargets, ctx);
       const findings: Finding[] = [];
-      for (const [file, list] of after) findings.push(...markIntroduced(before.get(file) ?? [], list));
+      const byPath = new Map(python.map((f) => [f.path, f]));
+      for (const [file, list] of after) findings.push(...markIntroducedThroughEdit(before.get(file) ?? [], list, byPath.get(file)?.before, byPath.get(file)?.after));
       return done(findings);
     } catch (err) {
       throwIfAborted(ctx.signal);

@@ -1,7 +1,8 @@
-import { markIntroduced, type Finding } from '../findings';
+import type { Finding } from '../findings';
 import { throwIfAborted } from '../ports';
 import type { CandidateFile, Gate, GateContext, GateResult } from './gate';
 import { classify } from './classify';
+import { markIntroducedThroughEdit } from './introduced';
 import { crashFinding, errorMessage, excerptAt, stringListSetting } from './gateSupport';
 import { COMPILE_ERROR_RULES } from './parsers/pythonParser';
 import { ruffCheck, RUFF_SYNTAX_CODE } from './ruffWasm';
@@ -51,7 +52,7 @@ export class RuffGate implements Gate {
       try {
         const after = await this.lint(file.path, file.after!, select, warnings);
         const before = file.before === undefined ? [] : await this.lint(file.path, file.before, select, warnings);
-        findings.push(...markIntroduced(before, after));
+        findings.push(...markIntroducedThroughEdit(before, after, file.before, file.after));
       } catch (err) {
         findings.push(crashFinding(this.name, file.path, `ruff failed: ${errorMessage(err)}`));
       }

@@ -2,15 +2,17 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import ts from 'typescript';
 import { CancelledError, throwIfAborted } from '../ports';
-import { markIntroduced, type Finding } from '../findings';
+import type { Finding } from '../findings';
 import type { CandidateFile, Gate, GateContext, GateResult } from './gate';
 import { classify } from './classify';
 import { crashFinding, excerptAt, numberSetting } from './gateSupport';
+import { markIntroducedThroughEdit } from './introduced';
 import { findConfig, isOwnFile, tsProjectFor, type TsProject } from './tsServices';
 
 type RawFinding = Omit<Finding, 'introduced'>;
 
 const TS_EXTENSIONS = /\.(?:[cm]?[jt]sx?)$/i;
+const JS_EXTENSIONS = /\.(?:[cm]?jsx?)$/i;
 const DEFAULT_TIMEOUT_MS = 60_000;
 /** A workspace without a tsconfig gets its TypeScript files as roots, up to this many. */
 const DEFAULT_PROJECT_FILE_CAP = 1000;
@@ -38,7 +40,10 @@ export class TypeScriptGate implements Gate {
 
     const groups = new Map<string, CandidateFile[]>();
     for (const f of mine) {
-      const config = findConfig(path.dirname(path.join(root, f.path)), root) ?? '';
+      let config = findConfig(path.dirname(path.join(root, f.path)), root) ?? '';
+      // A JavaScript file in a project that does not allow JavaScript is not part of that project;
+      // the defaults still check its syntax.
+      if (config && JS_EXTENSIONS.test(f.path) && !tsProjectFor(config, root).compilerOptions.allowJs) config = '';
       groups.set(config, [...(groups.get(config) ?? []), f]);
     }
     let defaultRoots: string[] | undefined;
@@ -99,7 +104,11 @@ export class TypeScriptGate implements Gate {
     }
 
     const findings: Finding[] = [];
-    for (const [f, afterList] of after) findings.push(...markIntroduced(before.diagnostics.get(f) ?? [], afterList));
+    for (const [f, afterList] of after) {
+      // Importers did not change: their lines match exactly. Changed files also match on rewritten lines.
+      const texts = changed.has(f) ? [beforeTexts.get(f), afterTexts.get(f)] : [undefined, undefined];
+      findings.push(...markIntroducedThroughEdit(before.diagnostics.get(f) ?? [], afterList, texts[0], texts[1]));
+    }
     return findings;
   }
 
@@ -134,6 +143,8 @@ export function createTypeScriptGate(): TypeScriptGate {
 
 /** Syntactic and semantic diagnostics of one file, as findings not yet marked introduced. */
 function diagnosticsOf(project: TsProject, file: string, root: string): RawFinding[] {
+  // A file the program left out (an extension its options do not allow) has no diagnostics to give.
+  if (!project.service.getProgram()?.getSourceFile(file)) return [];
   const diagnostics = [...project.service.getSyntacticDiagnostics(file), ...project.service.getSemanticDiagnostics(file)];
   const out: RawFinding[] = [];
   for (const d of diagnostics) {

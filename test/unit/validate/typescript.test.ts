@@ -47,6 +47,23 @@ describe('validate/typescript gate', () => {
     assert.equal(res.findings.filter(isBlocking).length, 0);
   });
 
+  it('does not block a pre-existing error on a line the patch rewrites, but blocks a new one beside it', async () => {
+    ws.write('src/unrelated.ts', 'export const bad: number = "nope"; export const ok = 1;\n');
+    const gate = createTypeScriptGate();
+    const same = await gate.check([ws.patch('src/unrelated.ts', 'export const ok = 1;', 'export const ok = 2;')], ws.context());
+    assert.deepEqual(same.findings.map((f) => [f.code, f.introduced]), [['TS2322', false]]);
+    const worse = await gate.check([ws.patch('src/unrelated.ts', 'export const ok = 1;', 'export const ok: string = 2;')], ws.context());
+    assert.deepEqual(worse.findings.map((f) => [f.code, f.introduced]), [['TS2322', false], ['TS2322', true]]);
+  });
+
+  it('checks a JavaScript file in a project without allowJs for its syntax only', async () => {
+    ws.write('src/legacy.js', 'function f(x) { return x + 1; }\nmodule.exports = { f };\n');
+    const gate = createTypeScriptGate();
+    assert.deepEqual((await gate.check([ws.patch('src/legacy.js', 'x + 1', 'x.nope + 1')], ws.context())).findings, []);
+    const broken = await gate.check([ws.patch('src/legacy.js', 'x + 1', 'x + ')], ws.context());
+    assert.deepEqual(broken.findings.map((f) => [f.code, f.category, f.introduced]), [['TS1109', 'syntax', true]]);
+  });
+
   it('catches a caller broken by a signature change, with the caller path', async () => {
     const gate = createTypeScriptGate();
     const res = await gate.check(
