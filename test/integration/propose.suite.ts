@@ -60,6 +60,25 @@ export function registerProposeSuite(): void {
       assert.deepEqual(record.targets, [{ path: 'src/math.ts', function: 'scale' }]);
     });
 
+    test('from the explorer with several files selected: every selected file is a target', async () => {
+      await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
+      const pending = vscode.commands.executeCommand<RunRecord>('refactorGuard.proposeRefactor', uriOf('src/math.ts'), [uriOf('src/math.ts'), uriOf('src/legacy.ts')]);
+      await new Promise((r) => setTimeout(r, 1500));
+      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      const record = await pending;
+      assert.ok(record, 'the run went ahead');
+      assert.deepEqual(record.targets.map((t) => t.path), ['src/math.ts', 'src/legacy.ts']);
+    });
+
+    test('Re-run proposes the same instruction on the same targets again', async () => {
+      const first = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
+      const again = await vscode.commands.executeCommand<RunRecord>('refactorGuard.rerun', { kind: 'run', runId: first.runId });
+      assert.ok(again && again.runId !== first.runId);
+      assert.equal(again.instruction, first.instruction);
+      assert.deepEqual(again.targets, first.targets);
+      assert.equal(again.preset, first.preset);
+    });
+
     test('auto-apply writes valid patches under the risk limit, recorded as auto-apply', async () => {
       const restore = [await setWorkspaceSetting('autoApply', true), await setWorkspaceSetting('maxRisk', 0.9)];
       try {

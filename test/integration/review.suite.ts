@@ -46,6 +46,18 @@ export function registerReviewSuite(): void {
       await screenshot('workbench-tree-diff');
     });
 
+    test('the editor-title Approve works on the proposal in the active diff editor', async () => {
+      const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
+      const patch = record.patches[0]!;
+      await vscode.commands.executeCommand('refactorGuard.openPatchDiff', { kind: 'patch', runId: record.runId, patchId: patch.id });
+      await waitFor('the proposal to be the active editor', () => (vscode.window.activeTextEditor?.document.uri.scheme === 'refactor-guard-proposal' ? true : undefined));
+      // No argument, as from the editor title bar: the active proposal is the target.
+      await vscode.commands.executeCommand('refactorGuard.approvePatch');
+      assert.equal(sha(await readBytes('src/math.ts')), patch.afterSha256);
+      const view = await (await api()).session!.run(record.runId);
+      assert.equal(view.patches[0]!.status, 'applied');
+    });
+
     test('approving one hunk applies only that hunk, undo takes it back, and the rest applies later', async () => {
       const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
       const patch = record.patches[0]!;
