@@ -69,17 +69,28 @@ export function fitToBudget(candidates: readonly Candidate[], budgetTokens: numb
   for (const c of candidates) {
     const prior = c.defKey ? byDef.get(c.defKey) : undefined;
     if (prior && !c.upgrade) continue;
-    if (c.claimsLines && overlaps(chosen, c, prior)) continue;
+    // Pieces this one would repeat: its own earlier form, and smaller pieces inside its lines
+    // (a class's body takes in the signatures of its methods sent before it).
+    const replaced = prior ? [prior] : [];
+    if (c.claimsLines) {
+      const clash = chosen.filter((x) => x !== prior && x.c.claimsLines && x.c.path === c.path && x.c.startLine <= c.endLine && c.startLine <= x.c.endLine);
+      if (!clash.every((x) => replaceable(x.c, c))) continue;
+      replaced.push(...clash);
+    }
     const block = renderBlock(c);
     const tokens = countTokens(block) + SEPARATOR_TOKENS;
-    const cost = tokens - (prior?.tokens ?? 0);
+    const cost = tokens - replaced.reduce((n, x) => n + x.tokens, 0);
     if (used + cost > budgetTokens) {
       if (!prior) left.push(c);
       continue;
     }
     const entry = { c, block, tokens };
-    if (prior) chosen[chosen.indexOf(prior)] = entry;
-    else chosen.push(entry);
+    const at = replaced.length > 0 ? Math.min(...replaced.map((x) => chosen.indexOf(x))) : chosen.length;
+    for (const x of replaced) {
+      chosen.splice(chosen.indexOf(x), 1);
+      if (x.c.defKey) byDef.delete(x.c.defKey);
+    }
+    chosen.splice(Math.min(at, chosen.length), 0, entry);
     if (c.defKey) byDef.set(c.defKey, entry);
     used += cost;
   }
@@ -103,10 +114,10 @@ export function fitToBudget(candidates: readonly Candidate[], budgetTokens: numb
   return { text, tokens, pieces, left };
 }
 
-function overlaps(chosen: readonly Chosen[], c: Candidate, except: Chosen | undefined): boolean {
-  return chosen.some(
-    (x) => x !== except && x.c.claimsLines && x.c.path === c.path && x.c.startLine <= c.endLine && c.startLine <= x.c.endLine,
-  );
+/** A signature or body of a callee may give way to a larger piece that contains it; targets and callers never do. */
+function replaceable(inner: Candidate, outer: Candidate): boolean {
+  const contained = outer.startLine <= inner.startLine && inner.endLine <= outer.endLine;
+  return contained && !inner.required && (inner.kind === 'signature' || inner.kind === 'body' || inner.kind === 'type');
 }
 
 function fenceLanguage(language: LanguageId | undefined): string {
