@@ -46,6 +46,18 @@ export class Session implements vscode.Disposable {
     return (await this.store()).getRun(runId);
   }
 
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Runs review operations one at a time. Two quick clicks on Approve would otherwise both see the
+   * patch pending; the second would find the file already changed and mark the applied patch stale.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
   changed(): void {
     this.emitter.fire();
   }

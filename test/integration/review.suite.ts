@@ -58,6 +58,16 @@ export function registerReviewSuite(): void {
       assert.equal(view.patches[0]!.status, 'applied');
     });
 
+    test('two quick Approve clicks apply the patch once and do not mark it stale', async () => {
+      const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
+      const node = { kind: 'patch', runId: record.runId, patchId: record.patches[0]!.id };
+      await Promise.all([vscode.commands.executeCommand('refactorGuard.approvePatch', node), vscode.commands.executeCommand('refactorGuard.approvePatch', node)]);
+      assert.equal(sha(await readBytes('src/math.ts')), record.patches[0]!.afterSha256);
+      const view = await (await api()).session!.run(record.runId);
+      assert.equal(view.patches[0]!.status, 'applied');
+      assert.deepEqual(view.decisions.map((d) => d.decision), ['approve', 'apply']);
+    });
+
     test('approving one hunk applies only that hunk, undo takes it back, and the rest applies later', async () => {
       const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
       const patch = record.patches[0]!;

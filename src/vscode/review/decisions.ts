@@ -35,7 +35,11 @@ export async function expectedOnDisk(session: Session, patch: Patch, state: Patc
  * Approves and applies a whole patch (`hunkIds` undefined: every hunk not rejected) or some hunks.
  * The current text, unsaved editor changes included, must be what the proposal was made from.
  */
-export async function approveAndApply(session: Session, runId: string, patchId: string, hunkIds: string[] | undefined, actor = session.actor()): Promise<ApplyOutcome> {
+export function approveAndApply(session: Session, runId: string, patchId: string, hunkIds: string[] | undefined, actor = session.actor()): Promise<ApplyOutcome> {
+  return session.exclusive(() => approveAndApplyNow(session, runId, patchId, hunkIds, actor));
+}
+
+async function approveAndApplyNow(session: Session, runId: string, patchId: string, hunkIds: string[] | undefined, actor: string): Promise<ApplyOutcome> {
   const store = await session.store();
   const view = await store.getRun(runId);
   const { patch, state } = findPatch(view, patchId);
@@ -76,10 +80,12 @@ export async function approveAndApply(session: Session, runId: string, patchId: 
   return { kind: 'applied', file: patch.file, sha, hunkIds };
 }
 
-export async function reject(session: Session, runId: string, patchId: string, hunkIds: string[] | undefined, actor = session.actor()): Promise<void> {
-  const store = await session.store();
-  await store.appendDecision({ kind: 'decision', schemaVersion: 1, runId, createdAt: new Date().toISOString(), decision: 'reject', patchIds: [patchId], actor, ...(hunkIds ? { hunkIds } : {}) });
-  session.changed();
+export function reject(session: Session, runId: string, patchId: string, hunkIds: string[] | undefined, actor = session.actor()): Promise<void> {
+  return session.exclusive(async () => {
+    const store = await session.store();
+    await store.appendDecision({ kind: 'decision', schemaVersion: 1, runId, createdAt: new Date().toISOString(), decision: 'reject', patchIds: [patchId], actor, ...(hunkIds ? { hunkIds } : {}) });
+    session.changed();
+  });
 }
 
 export interface RollbackReport {
@@ -92,7 +98,11 @@ export interface RollbackReport {
  * content is no longer what the patch wrote (the user edited it since, saved or not) is left alone
  * and reported.
  */
-export async function rollbackRun(session: Session, runId: string, actor = session.actor()): Promise<RollbackReport> {
+export function rollbackRun(session: Session, runId: string, actor = session.actor()): Promise<RollbackReport> {
+  return session.exclusive(() => rollbackRunNow(session, runId, actor));
+}
+
+async function rollbackRunNow(session: Session, runId: string, actor: string): Promise<RollbackReport> {
   const store = await session.store();
   const view = await store.getRun(runId);
   const report: RollbackReport = { restored: [], refused: [] };
