@@ -5,6 +5,7 @@
  */
 import type { FileEntry } from './graphCache';
 import { FileIndex, resolveImport } from './resolveImports';
+import type { Definition } from './tags';
 
 export interface DefLoc {
   path: string;
@@ -17,6 +18,11 @@ export type Resolution = 'local' | 'import' | 'unique' | 'ambiguous';
 /** A name defined in more files than this is too common to link a use to any one of them. */
 const MAX_AMBIGUOUS = 8;
 const EMPTY: ReadonlySet<string> = new Set();
+
+function insideFunction(defs: readonly Definition[], i: number): boolean {
+  for (let p = defs[i]!.parent; p !== undefined; p = defs[p]!.parent) if (defs[p]!.kind === 'function' || defs[p]!.kind === 'method') return true;
+  return false;
+}
 
 export class GraphIndex {
   /** name -> file -> the definitions of that name in that file. */
@@ -31,8 +37,10 @@ export class GraphIndex {
     const files = new FileIndex(new Set([...knownPaths, ...all.map((e) => e.path)]), goModule);
     for (const e of all) {
       if (!e.tags) continue;
+      const defs = e.tags.defs;
       e.tags.defs.forEach((d, i) => {
-        if (d.kind === 'impl') return;
+        // A function's local helpers are not visible by name outside it; a same-named use elsewhere means something else.
+        if (d.kind === 'impl' || insideFunction(defs, i)) return;
         let byFile = this.byName.get(d.name);
         if (!byFile) this.byName.set(d.name, (byFile = new Map()));
         const list = byFile.get(e.path);

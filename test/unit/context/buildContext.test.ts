@@ -131,4 +131,13 @@ describe('context: buildContext', () => {
     const own = r.text.split('### ').find((b) => b.startsWith('src/userRepo.ts') && b.includes('outline of target file'));
     assert.ok(own && /\d+: export class UserRepo/.test(own) && !own.includes('find(id: UserId)'), own);
   });
+
+  it("a function's local helper is not what a same-named use in another file means", async () => {
+    ws = tempWorkspace('ts-shop');
+    ws.write('src/outer.ts', 'export function outer(): number {\n  const helper = (): number => 1;\n  return helper();\n}\n');
+    ws.write('src/other.ts', "import { outer } from './outer';\n\nexport function other(helper: () => number): number {\n  return helper() + outer();\n}\n\nexport function unrelated(helper: () => number): number {\n  return helper();\n}\n");
+    const r = await buildContext({ files: ws.files, targets: [{ path: 'src/outer.ts', function: 'outer' }], instruction: '', budgetTokens: 2000 });
+    const callers = r.pieces.filter((p) => p.reason === 'calls target').map((p) => `${p.path}:${p.startLine}`);
+    assert.deepEqual(callers, ['src/other.ts:3']);
+  });
 });
