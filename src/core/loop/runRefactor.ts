@@ -7,6 +7,7 @@ import type { ConversationMessage, ContentBlock, ModelReply, ModelRequest, Phase
 import { ProviderError } from '../models/provider';
 import { CancelledError, silentLogger, systemClock, throwIfAborted } from '../ports';
 import type { Attempt, EditResult, GateRun, ModelCall, NewRunRecord, Patch, RunRecord, RunStatus } from '../provenance/schema';
+import { applyRetention } from '../provenance/retention';
 import { resolvePreset } from '../settings';
 import { normalizeWorkspacePath } from '../workspacePath';
 import { createGates, runGates } from '../validate/pipeline';
@@ -215,7 +216,7 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
 
   progress({ stage: 'record', message: 'Recording provenance' });
   const endedAt = clock.now();
-  return opts.store.appendRun({
+  const record = await opts.store.appendRun({
     kind: 'run',
     schemaVersion: 1,
     runId,
@@ -234,6 +235,13 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
     patches,
     timings: { startedAt: startedAt.toISOString(), endedAt: endedAt.toISOString(), durationMs: timer.elapsed(), phases: timer.phases },
   });
+  try {
+    await applyRetention(opts.store, opts.settings['retention.maxRuns']);
+  } catch (err) {
+    // The run is recorded; a prune that failed leaves more records than wanted, nothing worse.
+    logger.warn(`Provenance retention skipped: ${oneLine(err)}`);
+  }
+  return record;
 }
 
 function userText(text: string): ConversationMessage {
