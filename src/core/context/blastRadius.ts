@@ -5,6 +5,7 @@
  */
 import type { LanguageId } from '../languages';
 import { qualifiedName } from './functions';
+import { isTrusted } from './graphIndex';
 import { defKey, usersOf } from './rank';
 import type { SymbolGraph } from './symbolGraph';
 import { extractDefinitions, isIndexedLanguage, type Definition } from './tags';
@@ -41,7 +42,7 @@ export function blastRadius(graph: SymbolGraph, path: string, symbolNames: reado
         for (const ref of graph.entry(userPath)?.tags?.refs ?? []) {
           if (ref.name !== name || ref.within !== within) continue;
           const r = graph.resolve(userPath, ref.name);
-          if (!r || !r.locs.some((l) => targetKeys.has(defKey(l)))) continue;
+          if (!r || !isTrusted(r.how, ref.kind) || !r.locs.some((l) => targetKeys.has(defKey(l)))) continue;
           references++;
           files.add(userPath);
         }

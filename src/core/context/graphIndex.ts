@@ -15,6 +15,17 @@ export interface DefLoc {
 /** How a use was linked to a definition: in its own file, through an import, by a unique name, or a guess among few. */
 export type Resolution = 'local' | 'import' | 'unique' | 'ambiguous';
 
+/**
+ * Whether a resolved use is sure enough to show as a caller or callee, or to count in a blast
+ * radius. A call through an object (`x.get()`, kind 'member') counts only when the definition is
+ * in the same file or an imported one: that the name is defined once elsewhere says little, since
+ * `items.map()` is most likely not the one `map` method the workspace defines.
+ */
+export function isTrusted(how: Resolution, refKind: string): boolean {
+  if (how === 'local' || how === 'import') return true;
+  return how === 'unique' && refKind !== 'member';
+}
+
 /** A name defined in more files than this is too common to link a use to any one of them. */
 const MAX_AMBIGUOUS = 8;
 const EMPTY: ReadonlySet<string> = new Set();

@@ -9,6 +9,7 @@ import { qualifiedName } from './functions';
 import { defKey, usersOf, type Ranking } from './rank';
 import type { Candidate } from './render';
 import { callSites, lineCount, lineRange, outline, signatureBlock, signatureEndLine } from './snippets';
+import { isTrusted } from './graphIndex';
 import type { DefLoc, SymbolGraph } from './symbolGraph';
 import type { Definition, FileTags } from './tags';
 
@@ -73,7 +74,7 @@ export async function planCandidates(input: PlanInput): Promise<Candidate[]> {
     for (const ref of t.tags.refs) {
       if (scope && (ref.within === undefined || !scope.has(ref.within))) continue;
       const r = graph.resolve(t.path, ref.name);
-      if (!r || r.how === 'ambiguous') continue;
+      if (!r || !isTrusted(r.how, ref.kind)) continue;
       for (const loc of r.locs) {
         if (inScope(loc)) continue;
         const def = graph.definition(loc);
@@ -178,7 +179,7 @@ async function callerCandidates(input: PlanInput, inScope: (loc: DefLoc) => bool
       for (const ref of tags.refs) {
         if (ref.name !== name || ref.within !== within || ref.kind === 'import') continue;
         const r = graph.resolve(path, ref.name);
-        if (!r || r.how === 'ambiguous' || !r.locs.some((l) => targetKeys.has(defKey(l)))) continue;
+        if (!r || !isTrusted(r.how, ref.kind) || !r.locs.some((l) => targetKeys.has(defKey(l)))) continue;
         const lines = users.get(user) ?? new Set<number>();
         lines.add(ref.line);
         users.set(user, lines);

@@ -8,6 +8,7 @@
  * name inside definition A that resolves to definition B is an edge A -> B; PageRank also walks
  * edges backwards at half weight, because callers of a target matter too (they may break).
  */
+import { isTrusted, type Resolution } from './graphIndex';
 import type { DefLoc, SymbolGraph } from './symbolGraph';
 
 export type NodeKey = string;
@@ -74,20 +75,19 @@ function edgesOf(graph: SymbolGraph): EdgeSet {
       }
     });
     // One file uses the same name many times; resolve each name once.
-    const resolved = new Map<string, number[] | null>();
-    const weightOf = new Map<string, number>();
+    const resolved = new Map<string, { targets: number[]; how: Resolution } | null>();
     for (const ref of e.tags.refs) {
-      let targets = resolved.get(ref.name);
-      if (targets === undefined) {
+      let hit = resolved.get(ref.name);
+      if (hit === undefined) {
         const r = graph.resolve(e.path, ref.name);
-        targets = r ? r.locs.map((l) => id(defKey(l))) : null;
-        resolved.set(ref.name, targets);
-        if (r) weightOf.set(ref.name, r.how === 'ambiguous' ? 0.3 / r.locs.length : 1);
+        hit = r ? { targets: r.locs.map((l) => id(defKey(l))), how: r.how } : null;
+        resolved.set(ref.name, hit);
       }
-      if (!targets) continue;
+      if (!hit) continue;
       const src = ref.within === undefined ? file : defIds[ref.within]!;
-      const w = weightOf.get(ref.name)!;
-      for (const t of targets) link(src, t, w);
+      // Guesses still inform the ranking, at a fraction of the weight of a sure link.
+      const w = isTrusted(hit.how, ref.kind) ? 1 : 0.3 / hit.targets.length;
+      for (const t of hit.targets) link(src, t, w);
     }
   }
   const n = keys.length;

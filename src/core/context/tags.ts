@@ -28,7 +28,10 @@ export interface Definition {
 
 export interface Reference {
   name: string;
-  /** 'call', 'type', 'class', ... from the query's `@reference.<kind>`; 'import' for an imported name. */
+  /**
+   * From the query's `@reference.<kind>`: 'call' (a plain call), 'member' (a call through an
+   * object: `x.get()`), 'type', 'class'; 'import' for a name an import statement brings in.
+   */
   kind: string;
   line: number;
   /** Index of the innermost definition the use sits in; absent for top-level code. */

@@ -140,4 +140,14 @@ describe('context: buildContext', () => {
     const callers = r.pieces.filter((p) => p.reason === 'calls target').map((p) => `${p.path}:${p.startLine}`);
     assert.deepEqual(callers, ['src/other.ts:3']);
   });
+
+  it('a call through an object is not taken for the one method of that name elsewhere', async () => {
+    ws = tempWorkspace('ts-shop');
+    // The only `map` the workspace defines; normalizeName's `.map(...)` on an array is not a use of it.
+    ws.write('src/bag.ts', 'export class Bag {\n  map(): Bag {\n    return this;\n  }\n}\n');
+    ws.write('src/useBag.ts', "import { Bag } from './bag';\n\nexport function twice(b: Bag): Bag {\n  return b.map().map();\n}\n");
+    const r = await buildContext({ files: ws.files, targets: [{ path: 'src/bag.ts', function: 'Bag.map' }], instruction: '', budgetTokens: 3000 });
+    const callers = r.pieces.filter((p) => p.reason === 'calls target').map((p) => p.path);
+    assert.deepEqual(callers, ['src/useBag.ts']);
+  });
 });

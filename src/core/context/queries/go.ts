@@ -13,7 +13,7 @@ export const GO: TagQuery = {
 (source_file (var_declaration (var_spec name: (identifier) @name) @definition.constant))
 
 (call_expression function: (identifier) @name) @reference.call
-(call_expression function: (selector_expression field: (field_identifier) @name)) @reference.call
+(call_expression function: (selector_expression field: (field_identifier) @name)) @reference.member
 (type_identifier) @name @reference.type
 
 (import_spec path: (interpreted_string_literal) @import.source) @import

@@ -11,7 +11,8 @@ export const JAVA: TagQuery = {
 (method_declaration name: (identifier) @name) @definition.method
 (constructor_declaration name: (identifier) @name) @definition.method
 
-(method_invocation name: (identifier) @name) @reference.call
+(method_invocation !object name: (identifier) @name) @reference.call
+(method_invocation object: (_) name: (identifier) @name) @reference.member
 (object_creation_expression type: (type_identifier) @name) @reference.class
 (type_identifier) @name @reference.type
 

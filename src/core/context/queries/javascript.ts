@@ -20,7 +20,7 @@ export const JS_DEFINITIONS = `
 
 export const JS_REFERENCES = `
 (call_expression function: (identifier) @name) @reference.call
-(call_expression function: (member_expression property: (property_identifier) @name)) @reference.call
+(call_expression function: (member_expression property: [(property_identifier) (private_property_identifier)] @name)) @reference.member
 (new_expression constructor: (identifier) @name) @reference.class
 (new_expression constructor: (member_expression property: (property_identifier) @name)) @reference.class
 (class_heritage (identifier) @name) @reference.class

@@ -8,7 +8,7 @@ export const PYTHON: TagQuery = {
 (module (expression_statement (assignment left: (identifier) @name)) @definition.constant)
 
 (call function: (identifier) @name) @reference.call
-(call function: (attribute attribute: (identifier) @name)) @reference.call
+(call function: (attribute attribute: (identifier) @name)) @reference.member
 (class_definition superclasses: (argument_list (identifier) @name)) @reference.class
 (type (identifier) @name) @reference.type
 (type (generic_type (identifier) @name)) @reference.type

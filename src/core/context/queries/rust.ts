@@ -18,7 +18,7 @@ export const RUST: TagQuery = {
 (impl_item type: (generic_type type: (type_identifier) @name)) @definition.impl
 
 (call_expression function: (identifier) @name) @reference.call
-(call_expression function: (field_expression field: (field_identifier) @name)) @reference.call
+(call_expression function: (field_expression field: (field_identifier) @name)) @reference.member
 (call_expression function: (scoped_identifier name: (identifier) @name)) @reference.call
 (call_expression function: (generic_function function: (identifier) @name)) @reference.call
 (macro_invocation macro: (identifier) @name) @reference.call

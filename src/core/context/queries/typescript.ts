@@ -17,7 +17,7 @@ const TS_DEFINITIONS = `
 /** TypeScript has no jsx nodes; TSX has them. The class heritage differs from JavaScript's. */
 const TS_REFERENCES = `
 (call_expression function: (identifier) @name) @reference.call
-(call_expression function: (member_expression property: (property_identifier) @name)) @reference.call
+(call_expression function: (member_expression property: [(property_identifier) (private_property_identifier)] @name)) @reference.member
 (new_expression constructor: (identifier) @name) @reference.class
 (new_expression constructor: (member_expression property: (property_identifier) @name)) @reference.class
 (extends_clause value: (identifier) @name) @reference.class
