@@ -91,6 +91,15 @@ describe('validate/test gate', function () {
     assert.deepEqual(runningInGroup(pgid), []);
   });
 
+  it('caps the memory of the test processes', async () => {
+    // 400 MB of buffers: outside V8's heap, so only the process limit stops it.
+    const hog = ws.patch('src/slugify.js', 'function slugify(text) {', 'function slugify(text) {\n  globalThis.hog = Array.from({ length: 8 }, () => Buffer.alloc(50 * 1024 * 1024, 1));');
+    const capped = await createTestGate().check([hog], ctx({ testMemoryMb: 200 }));
+    assert.ok(capped.findings.some((f) => isBlocking(f) && f.category === 'test_failure'), JSON.stringify(capped.findings));
+    const roomy = await createTestGate().check([hog], ctx({ testMemoryMb: 2048 }));
+    assert.deepEqual(roomy.findings, [], 'with room to spare the same patch passes');
+  });
+
   it('never runs in an untrusted workspace', async () => {
     const res = await createTestGate().check([ws.patch('src/slugify.js', "'-'", "'_'")], ctx({}, { trusted: false }));
     assert.equal(res.skipped, 'workspace is not trusted');
