@@ -81,6 +81,32 @@ export function registerProvenanceSuite(): void {
       assert.equal(after.posted?.run?.runId, runId);
     });
 
+    test('List Runs picks a run into the panel; Show Statistics counts every run', async () => {
+      const { session } = await api();
+      const store = await session!.store();
+      await store.appendRun(sampleRun({ runId: `${runId}-b`, instruction: 'Rename getUser to fetchUser' }));
+      const [newest] = await store.listRuns({ limit: 1 });
+      assert.equal(newest!.runId, `${runId}-b`);
+      await vscode.commands.executeCommand(PROVENANCE_COMMANDS.showRunStatus, runId);
+      await shown(runId);
+      const picking = vscode.commands.executeCommand<string | undefined>(PROVENANCE_COMMANDS.listRuns);
+      // The quick pick lists runs newest first; accept the first row as a person pressing Enter
+      // would, again until it takes (the pick may not be open yet on a slow machine).
+      let settled = false;
+      void picking.then(() => (settled = true));
+      await waitFor('the quick pick to accept', async () => {
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+        await new Promise((r) => setTimeout(r, 250));
+        return settled ? true : undefined;
+      });
+      assert.equal(await picking, newest!.runId);
+      const model = await shown(newest!.runId);
+      assert.equal(model.run!.pinned, true);
+
+      const stats = await vscode.commands.executeCommand<{ totalRuns: number }>(PROVENANCE_COMMANDS.showStatistics);
+      assert.equal(stats.totalRuns, (await store.listRuns()).length);
+    });
+
     test('clicking a patch opens its diff, clicking a finding opens the file at its line', async () => {
       const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
       await vscode.commands.executeCommand(PROVENANCE_COMMANDS.showRunStatus, record.runId);
