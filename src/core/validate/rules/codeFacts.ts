@@ -38,8 +38,27 @@ export interface CodeFacts {
 const PUBLIC_API_LANGUAGES = new Set<LanguageId>(['typescript', 'tsx', 'javascript', 'jsx', 'python', 'go', 'rust', 'java', 'csharp']);
 const JS_FAMILY = new Set<LanguageId>(['typescript', 'tsx', 'javascript', 'jsx']);
 
+/** Several rules read the same before and after texts; each is parsed once. */
+const CACHE_SIZE = 32;
+const cache = new Map<string, Promise<CodeFacts | undefined>>();
+
 /** Functions with their complexity, and the public symbols, of one text; undefined for a language without a spec. */
-export async function codeFacts(language: LanguageId | undefined, text: string): Promise<CodeFacts | undefined> {
+export function codeFacts(language: LanguageId | undefined, text: string): Promise<CodeFacts | undefined> {
+  const key = `${language}\u0000${text}`;
+  let facts = cache.get(key);
+  if (facts) {
+    cache.delete(key);
+    cache.set(key, facts);
+    return facts;
+  }
+  facts = analyse(language, text);
+  facts.catch(() => cache.delete(key));
+  cache.set(key, facts);
+  while (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return facts;
+}
+
+async function analyse(language: LanguageId | undefined, text: string): Promise<CodeFacts | undefined> {
   const spec = languageSpec(language);
   if (!spec || !language) return undefined;
   return withTree(language, text, (tree) => {
