@@ -81,6 +81,7 @@ export async function buildContext(opts: BuildContextOptions): Promise<ContextRe
   const graph = getSymbolGraph(opts);
   const notes: string[] = [];
   await waitForBuild(graph, opts, notes);
+  await graph.ensureListed();
   await graph.ensureIndexed(paths, opts.signal);
 
   const targets: ResolvedTarget[] = [];

@@ -123,7 +123,9 @@ export async function planCandidates(input: PlanInput): Promise<Candidate[]> {
       if (names === undefined) only = undefined;
       else if (only) for (const n of names) only.add(n);
     }
-    const o = outline(entry.tags, text, { exportedOnly: true, maxLines: 40, ...(only && only.size > 0 ? { only } : {}) });
+    let o = outline(entry.tags, text, { exportedOnly: true, maxLines: 40, ...(only && only.size > 0 ? { only } : {}) });
+    // `from pkg import mod` or a default import names no definition of the file: outline all of it.
+    if (o.code.trim() === '' && only) o = outline(entry.tags, text, { exportedOnly: true, maxLines: 40 });
     if (o.code.trim() === '') continue;
     out.push({ path: p, language: entry.language, kind: 'outline', reason: 'imported by target', startLine: o.startLine, endLine: o.endLine, code: o.code, claimsLines: false });
   }

@@ -31,6 +31,9 @@ export async function scanWorkspace(files: WorkspaceFiles): Promise<ScanResult> 
   }
   const listed = (await files.list('')).filter((p) => !ALWAYS_SKIPPED.some((s) => p.startsWith(s) || p.includes('/' + s)));
   const rules = await gitignoreRules(files, listed.filter((p) => p === '.gitignore' || p.endsWith('/.gitignore')));
+  // The repository's own exclusions (never committed) apply like a root .gitignore.
+  const exclude = await files.read('.git/info/exclude').catch(() => undefined);
+  if (exclude) rules.unshift({ dir: '', rules: ignore().add(new TextDecoder().decode(exclude)) });
   const paths: string[] = [];
   let ignored = 0;
   for (const p of listed) {

@@ -10,7 +10,7 @@ import { CancelledError, silentLogger, type Logger, type WorkspaceFiles } from '
 import { normalizeWorkspacePath } from '../workspacePath';
 import { contentHash, loadGraphCache, saveGraphCache, type FileEntry } from './graphCache';
 import { GraphIndex, type DefLoc, type Resolution } from './graphIndex';
-import { isIgnored, scanWorkspace, type DirRules } from './scan';
+import { isIgnored, scanWorkspace, type DirRules, type ScanResult } from './scan';
 import { extractTags, isIndexedLanguage, type Definition } from './tags';
 
 export type { FileEntry } from './graphCache';
@@ -56,6 +56,7 @@ export class SymbolGraph {
   private queue: Promise<void> = Promise.resolve();
   private pending: Promise<void> | undefined;
   private cacheLoaded = false;
+  private scanned = false;
   private dirtySinceSave = false;
   private saveTimer: NodeJS.Timeout | undefined;
   /** Counters for tests and benchmarks. */
@@ -102,12 +103,7 @@ export class SymbolGraph {
   private async doRefresh(opts: RefreshOptions): Promise<void> {
     await this.loadCache();
     const scan = await scanWorkspace(this.files);
-    this.listed = scan.paths;
-    this.rules = scan.rules;
-    this.goModule = scan.goModule;
-    this.scanNotes = [];
-    if (scan.unlisted) this.scanNotes.push(scan.unlisted);
-    if (scan.ignored > 0) this.scanNotes.push(`${scan.ignored} source files excluded by .gitignore were not indexed.`);
+    this.applyScan(scan);
     const wanted = new Set(scan.paths);
     for (const p of [...this.entries.keys()]) if (!wanted.has(p) && (this.listed.length > 0 || !scan.unlisted)) this.forget(p);
 
@@ -125,6 +121,27 @@ export class SymbolGraph {
     opts.onProgress?.({ done: scan.paths.length, total: scan.paths.length, parsed });
     this.stats.refreshes++;
     await this.flush();
+  }
+
+  private applyScan(scan: ScanResult): void {
+    this.listed = scan.paths;
+    this.rules = scan.rules;
+    this.goModule = scan.goModule;
+    this.scanNotes = [];
+    if (scan.unlisted) this.scanNotes.push(scan.unlisted);
+    if (scan.ignored > 0) this.scanNotes.push(`${scan.ignored} source files excluded by .gitignore were not indexed.`);
+    this.scanned = true;
+    this.derived = undefined;
+  }
+
+  /**
+   * The workspace's file list, without waiting for a build: a query made while the first build is
+   * still starting needs it to resolve its targets' imports. Listing is cheap next to parsing.
+   */
+  async ensureListed(): Promise<void> {
+    if (this.scanned) return;
+    const scan = await scanWorkspace(this.files);
+    if (!this.scanned) this.applyScan(scan);
   }
 
   /** For a file watcher: re-indexes one file if it changed, or drops it when deleted or ignored. */

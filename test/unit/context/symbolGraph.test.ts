@@ -39,6 +39,11 @@ describe('context: symbol graph', () => {
     await g.updateFile('generated/schema.ts');
     assert.equal(g.entry('generated/schema.ts'), undefined);
 
+    // .git/info/exclude counts as well.
+    ws.write('.git/info/exclude', 'src/reports.ts\n');
+    await g.refresh();
+    assert.equal(g.entry('src/reports.ts'), undefined);
+
     const py = tempWorkspace('py-shop');
     try {
       const gp = new SymbolGraph({ files: py.files });
