@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { computeStats } from '../../core/provenance/stats';
 import type { VerifyResult } from '../../core/provenance/verify';
 import { buildExport, exportText } from './exportDocument';
 import type { ProvenanceDeps } from './index';
@@ -6,7 +7,6 @@ import type { ProvenanceViewProvider } from './panel';
 import type { StatsVM } from './protocol';
 import { runPickRow, runStatusText } from './runText';
 import { buildStatsVM, statsText } from './statsViewModel';
-import { computeStats } from '../../core/provenance/stats';
 
 /**
  * The palette commands over the provenance store (category "Refactor Guard"). Each returns what

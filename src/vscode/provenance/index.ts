@@ -3,6 +3,7 @@ import type { ProvenanceStore } from '../../core/provenance/store';
 import { ProvenanceCommands } from './commands';
 import { COMMAND_IDS, ProvenanceViewProvider } from './panel';
 import { isPageToHost, type PanelVM } from './protocol';
+import { reportError } from './report';
 
 /**
  * What the provenance view and its commands need from the rest of the extension. The adapter
@@ -58,9 +59,7 @@ export function registerProvenance(context: vscode.ExtensionContext, deps: Prove
       try {
         return await fn(...args);
       } catch (err) {
-        const message = oneLine(err);
-        deps.log.error(`${what}: ${message}`);
-        void vscode.window.showErrorMessage(`Refactor Guard: ${message}`);
+        reportError(deps.log, what, err);
         return undefined;
       }
     };
@@ -87,9 +86,4 @@ export function registerProvenance(context: vscode.ExtensionContext, deps: Prove
       }),
     );
   }
-}
-
-function oneLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return (text.split(/\r?\n/)[0] ?? '').trim() || 'Unknown error.';
 }

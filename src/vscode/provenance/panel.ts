@@ -4,6 +4,7 @@ import { mediaRoot, pageHtml } from './html';
 import { loadPanelModel } from './panelModel';
 import { isPageToHost, type HostToPage, type PageCommand, type PageSection, type PageToHost, type PanelVM } from './protocol';
 import type { ProvenanceDeps } from './index';
+import { oneLine, reportError } from './report';
 
 /** Palette command ids the page's toolbar buttons run. */
 export const COMMAND_IDS: Record<PageCommand, string> = {
@@ -138,8 +139,7 @@ export class ProvenanceViewProvider implements vscode.WebviewViewProvider, vscod
           return;
       }
     } catch (err) {
-      this.deps.log.error(`Provenance view: ${oneLine(err)}`);
-      void vscode.window.showErrorMessage(`Refactor Guard: ${oneLine(err)}`);
+      reportError(this.deps.log, 'Provenance view', err);
     }
   }
 
@@ -166,9 +166,4 @@ export class ProvenanceViewProvider implements vscode.WebviewViewProvider, vscod
   dispose(): void {
     this.disposeView();
   }
-}
-
-function oneLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return (text.split(/\r?\n/)[0] ?? '').trim() || 'Unknown error.';
 }
