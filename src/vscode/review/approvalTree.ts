@@ -100,7 +100,9 @@ export class ApprovalTree implements vscode.TreeDataProvider<ReviewNode>, vscode
   private runItem(runId: string): vscode.TreeItem {
     const view = this.cache.get(runId)!;
     const { run } = view;
-    const item = new vscode.TreeItem(run.instruction.split('\n')[0] || '(no instruction)', run.patches.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+    // Only the newest run opens by itself; VS Code remembers what the user opens or closes (by id).
+    const state = run.patches.length === 0 ? vscode.TreeItemCollapsibleState.None : this.order[0] === runId ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+    const item = new vscode.TreeItem(run.instruction.split('\n')[0] || '(no instruction)', state);
     item.id = `run:${runId}`;
     const applied = view.patches.some((s) => s.status === 'applied' || (s.status !== 'rolled_back' && s.appliedHunkIds.length > 0));
     const open = view.patches.some((s, i) => (s.status === 'pending' || s.status === 'approved') && run.patches[i]?.valid);
