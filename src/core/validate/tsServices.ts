@@ -115,7 +115,8 @@ export class TsProject {
     return this.options;
   }
 
-  private scriptFileNames(): string[] {
+  /** The project's root files as the LanguageService sees them: the config's, plus and minus overlays. */
+  scriptFileNames(): string[] {
     const names = new Set(this.rootNames);
     for (const [f, o] of this.overlays) {
       if (o.text === undefined) names.delete(f);
@@ -194,7 +195,12 @@ export function isOwnFile(fileName: string, root: string): boolean {
   return !rel.split(/[\\/]/).includes('node_modules');
 }
 
+/**
+ * The overlay key of a path. TypeScript hands the host absolute forward-slash paths already, and
+ * this runs for every file on every program update, so those skip path.resolve.
+ */
 function normal(f: string): string {
+  if (f.startsWith('/') && !f.includes('/.') && !f.includes('//') && path.sep === '/') return f;
   return path.resolve(f).split(path.sep).join('/');
 }
 

@@ -117,7 +117,9 @@ export class TypeScriptGate implements Gate {
     h.update(project.configPath ?? project.root);
     for (const [f, text] of [...beforeTexts].sort(([a], [b]) => a.localeCompare(b))) h.update(`\0${f}\0${text ?? '\u0001absent'}`);
     // The disk state of the rest of the project: a file edited between runs changes "before".
-    for (const sf of project.ownSourceFiles()) h.update(`\0${sf.fileName}:${project.scriptVersion(sf.fileName)}`);
+    // Root files and their versions, not the program's files: asking for the program here would
+    // build one just for the key.
+    for (const f of project.scriptFileNames()) h.update(`\0${f}:${project.scriptVersion(f)}`);
     return h.digest('hex');
   }
 
