@@ -1,6 +1,6 @@
 /**
  * Proves the syntax gate against real code:
- * `npx tsx scripts/check-syntax-corpus.ts [--sample N] [--seed S] [--verbose]`.
+ * `npx tsx scripts/check-syntax-corpus.ts [--sample N] [--seed S] [--verbose] [--no-tree-sitter]`.
  *
  * (a) every module of this machine's Python standard library, (b) every TS/TSX/JS/JSX source in
  *     node_modules: the file-level check must report no syntax error on valid files (a false
@@ -9,7 +9,9 @@
  *     gate (before = the original, after = the copy). A copy the mutation left valid (a bracket
  *     deleted inside a string) is told apart by the language's own compiler, independent of the
  *     gate where one exists: CPython's compile() for Python, V8 (`node --check`) for JavaScript,
- *     `ts.transpileModule` for TypeScript.
+ *     `ts.transpileModule` for TypeScript;
+ * (d) JSON in node_modules (JSON.parse is the oracle; a false positive fails the run), and for
+ *     information the other tree-sitter languages found on this machine.
  * Exits 1 on any false positive or miss.
  */
 import { spawnSync } from 'node:child_process';
@@ -312,6 +314,65 @@ function sampleOf(files: CorpusFile[], perLanguage: number, seed: number): Corpu
   return out;
 }
 
+// ---------- (d) tree-sitter-only languages, on what this machine has ----------
+
+/**
+ * JSON in node_modules, with JSON.parse as the oracle: a tree-sitter error on a file JSON.parse
+ * accepts is a false positive and fails the run. The other tree-sitter languages are reported for
+ * information only: a grammar can flag valid code, which the gate tolerates in an edited file
+ * (only introduced errors block) but not in a new one. Shell scripts get `bash -n` as their oracle.
+ */
+async function treeSitterLanguages(perLanguage: number, seed: number): Promise<{ failed: boolean }> {
+  let failed = false;
+  const json = [...walk(path.join(ROOT, 'node_modules'), (dir) => path.basename(dir) !== '.bin')].filter((f) => f.endsWith('.json'));
+  let strict = 0;
+  const jsonFalse: string[] = [];
+  for (const abs of json) {
+    const text = readFileSync(abs, 'utf8').replace(/^\uFEFF/, '');
+    try {
+      JSON.parse(text);
+    } catch {
+      continue;
+    }
+    strict++;
+    const errors = await syntaxErrors('json', text);
+    if (errors.length > 0) jsonFalse.push(`${path.relative(ROOT, abs)} ${errors[0]!.line}:${errors[0]!.column} ${errors[0]!.message}`);
+  }
+  console.log(`(d) JSON in node_modules that JSON.parse accepts: ${strict} files; false syntax errors: ${jsonFalse.length}`);
+  for (const f of jsonFalse) console.log(`    FALSE POSITIVE ${f}`);
+  failed ||= jsonFalse.length > 0;
+
+  const found = run('find', ['/usr', '/opt', '/root', '-xdev', '(', '-name', 'node_modules', '-o', '-name', '.cache', ')', '-prune', '-o', '-type', 'f', '-print'])
+    .stdout.split('\n')
+    .filter((f) => f !== '');
+  const byLang = new Map<LanguageId, string[]>();
+  for (const f of found) {
+    const lang = languageOf(f);
+    if (!lang || ['python', 'javascript', 'jsx', 'typescript', 'tsx', 'json'].includes(lang)) continue;
+    byLang.set(lang, [...(byLang.get(lang) ?? []), f]);
+  }
+  const rand = mulberry32(seed);
+  console.log(`    other tree-sitter languages, files found under /usr, /opt and /root (up to ${perLanguage * 5} each), for information:`);
+  for (const [lang, all] of [...byLang].sort()) {
+    const files = all.map((f) => ({ f, k: rand() })).sort((a, b) => a.k - b.k).slice(0, perLanguage * 5).map((x) => x.f);
+    let flagged = 0;
+    let oracleAccepts = 0;
+    const examples: string[] = [];
+    for (const abs of files) {
+      const bytes = readFileSync(abs);
+      if (bytes.length > 1_000_000) continue;
+      const errors = await syntaxErrors(lang, bytes.toString('utf8').replace(/^\uFEFF/, ''));
+      if (errors.length === 0) continue;
+      flagged++;
+      if (lang === 'bash' && run('bash', ['-n', abs]).status === 0) oracleAccepts++;
+      if (examples.length < 2) examples.push(`${abs}:${errors[0]!.line}:${errors[0]!.column} ${errors[0]!.message}`);
+    }
+    const oracle = lang === 'bash' ? `, of which \`bash -n\` accepts ${oracleAccepts}` : '';
+    console.log(`    ${lang.padEnd(6)} ${String(files.length).padStart(4)} files, ${flagged} with a tree-sitter error${oracle}${examples.length ? '; e.g. ' + examples.join(' | ') : ''}`);
+  }
+  return { failed };
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const opt = (name: string, dflt: number): number => {
@@ -366,6 +427,7 @@ async function main(): Promise<void> {
   const caught = mutants.filter((m) => m.blocked && m.compilerRejects).length;
   const broken = mutants.filter((m) => m.compilerRejects).length;
   console.log(`    caught ${caught} of ${broken} broken copies; ${mutants.length - broken} copies were still valid per the compiler`);
+  if (!args.includes('--no-tree-sitter')) failed = (await treeSitterLanguages(perLanguage, seed)).failed || failed;
   console.log(failed ? 'FAIL' : 'OK: no false syntax error, no missed broken copy');
   if (pycache) rmSync(pycache, { recursive: true, force: true });
   process.exit(failed ? 1 : 0);

@@ -1,7 +1,7 @@
 /**
  * The syntax gate: the first and always-on check (DESIGN.md promise 1). Where a language has an
  * authoritative in-process parser it decides alone (TypeScript's for TS/TSX/JS/JSX, ruff's for
- * Python); tree-sitter covers the rest. Because a grammar can be wrong about valid code, only
+ * Python; JSON.parse clears JSON); tree-sitter covers the rest. Because a grammar can be wrong about valid code, only
  * errors the patch introduces block it: the errors before and after are compared as multisets on
  * what does not move with the line (see `markIntroduced`).
  */
@@ -9,6 +9,7 @@ import { markIntroduced, type Finding } from '../findings';
 import type { LanguageId } from '../languages';
 import { throwIfAborted } from '../ports';
 import type { CandidateFile, Gate, GateContext, GateResult } from './gate';
+import { jsonSyntaxErrors } from './parsers/jsonParser';
 import { pythonSyntaxErrors } from './parsers/pythonParser';
 import type { RawSyntaxError } from './parsers/syntaxError';
 import { treeSitterSyntaxErrors } from './parsers/treeSitterParser';
@@ -53,6 +54,9 @@ export async function syntaxErrors(language: LanguageId, text: string, options: 
       break;
     case 'python':
       raw = await pythonSyntaxErrors(text);
+      break;
+    case 'json':
+      raw = await jsonSyntaxErrors(text, { signal: options.signal });
       break;
     default:
       raw = await treeSitterSyntaxErrors(language, text, { signal: options.signal });

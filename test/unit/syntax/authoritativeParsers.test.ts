@@ -79,3 +79,16 @@ describe('syntax gate: the authoritative parser decides', () => {
     assert.deepEqual([go[0]!.message, go[0]!.column], ['Missing `)`', line.length + 1]);
   });
 });
+
+describe('syntax gate: JSON', () => {
+  it('accepts every number JSON.parse accepts, though tree-sitter-json rejects `1e+30`', async () => {
+    assert.deepEqual(await syntaxErrors('json', '{"n": [1e+30, 4.5E+10, -0.5e-3]}\n'), []);
+  });
+
+  it('accepts the comments of JSONC files and still places a real mistake', async () => {
+    assert.deepEqual(await syntaxErrors('json', '{\n  // why\n  "a": 1 /* note */\n}\n'), []);
+    const errors = await syntaxErrors('json', '{\n  "a": 1\n  "b": 2\n}\n');
+    assert.ok(errors.length > 0);
+    assert.equal(errors[0]!.tool, 'tree-sitter');
+  });
+});
