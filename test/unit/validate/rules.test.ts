@@ -3,7 +3,7 @@ import { isBlocking } from '../../../src/core/findings';
 import type { CandidateFile } from '../../../src/core/validate/gate';
 import { createComplexityRule } from '../../../src/core/validate/rules/complexity';
 import { createDiffSizeRule } from '../../../src/core/validate/rules/diffSize';
-import { createLazyElisionRule } from '../../../src/core/validate/rules/lazyElision';
+import { createLazyElisionRule, placeholders } from '../../../src/core/validate/rules/lazyElision';
 import { createMissingTestsRule } from '../../../src/core/validate/rules/missingTests';
 import { createPublicApiRule } from '../../../src/core/validate/rules/publicApi';
 import { createTruncationRule } from '../../../src/core/validate/rules/truncation';
@@ -60,6 +60,15 @@ describe('validate/rules', () => {
       assert.equal((await createLazyElisionRule().check([ts], ws.context())).findings.length, 1);
     });
 
+    it('recognises the usual placeholder spellings', () => {
+      const ts = ['// ... existing code ...', '/* ... */', '// (unchanged)', '// rest of the file unchanged', '// existing code', '...', '// ... other methods ...'];
+      assert.deepEqual(placeholders(ts.join('\n'), 'typescript').map((p) => p.line), [1, 2, 3, 4, 5, 6, 7]);
+      const py = ['# ... existing code ...', '# rest unchanged', '...', '# remaining tests unchanged'];
+      assert.deepEqual(placeholders(py.join('\n'), 'python').map((p) => p.line), [1, 2, 4]);
+      const ordinary = ['// Keep the existing order of the keys when merging the two maps', '// TODO: handle errors', '// Loading...', 'const rest = [...items];'];
+      assert.deepEqual(placeholders(ordinary.join('\n'), 'typescript'), []);
+    });
+
     it('stays quiet on ordinary comments and on placeholders already there before', async () => {
       const benign = ws.patch('src/math.ts', 'return a + b;', '// Wrap the existing logic in a cache later.\n  return a + b;');
       assert.deepEqual((await createLazyElisionRule().check([benign], ws.context())).findings, []);
@@ -85,6 +94,13 @@ describe('validate/rules', () => {
       const res = await createTruncationRule().check([py], ws.context());
       assert.equal(res.findings.length, 1);
       assert.match(res.findings[0]!.message, /block header/);
+    });
+
+    it('fires when the syntax tree has to invent a closing token at the end (a shell script missing its fi)', async () => {
+      const before = '#!/bin/sh\nif true; then\n  echo hi\nfi\n';
+      const res = await createTruncationRule().check([{ path: 'run.sh', language: 'bash', before, after: '#!/bin/sh\nif true; then\n  echo hi\n', wholeFileWrite: true }], ws.context());
+      assert.equal(res.findings.length, 1);
+      assert.match(res.findings[0]!.message, /invent closing tokens/);
     });
 
     it('fires when most of the file is dropped and nobody asked for removal', async () => {
