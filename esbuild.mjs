@@ -14,6 +14,7 @@ const production = process.argv.includes('--production');
 const dist = join(root, 'dist');
 
 const { grammarFiles } = await import('./src/core/validate/treeSitter.ts');
+const { copyCodicons, provenanceBuildOptions } = await import('./scripts/build-provenance.mjs');
 const { ruffWasmFile } = await import('./src/core/validate/ruffWasm.ts');
 
 rmSync(dist, { recursive: true, force: true });
@@ -61,10 +62,9 @@ const builds = [
   { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: dist },
 ];
 if (existsSync(join(root, 'src/vscode/extension.ts'))) builds.push({ ...common, entryPoints: { extension: 'src/vscode/extension.ts' }, outdir: dist });
-const page = join(root, 'src/vscode/provenance/page/main.ts');
-if (existsSync(page)) {
-  builds.push({ bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production, minify: production, logLevel: 'warning', entryPoints: { page }, outdir: join(root, 'media/provenance') });
-}
+// The provenance webview's page script and the codicon font it uses, under media/.
+copyCodicons();
+builds.push({ ...provenanceBuildOptions, minify: production });
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
