@@ -247,3 +247,32 @@ export function findConfig(dir: string, root: string): string | undefined {
     current = path.dirname(current);
   }
 }
+
+/**
+ * The config that actually includes `file`: a solution-style tsconfig (`"files": []` with
+ * `references`, as Vite and Nx generate) includes nothing itself, so its referenced configs are
+ * searched (one level) for the one whose file list holds the file. Falls back to `configPath`.
+ */
+export function configIncluding(configPath: string, file: string): string {
+  const own = parsedConfig(configPath);
+  if (!own || own.fileNames.has(normal(file)) || own.references.length === 0) return configPath;
+  for (const ref of own.references) {
+    const refConfig = ts.sys.directoryExists(ref) ? path.join(ref, 'tsconfig.json') : ref;
+    if (parsedConfig(refConfig)?.fileNames.has(normal(file))) return refConfig;
+  }
+  return configPath;
+}
+
+const parsedConfigs = new Map<string, { mtime: number; fileNames: Set<string>; references: string[] } | undefined>();
+
+function parsedConfig(configPath: string): { fileNames: Set<string>; references: string[] } | undefined {
+  const mtime = ts.sys.getModifiedTime?.(configPath)?.getTime() ?? -1;
+  const cached = parsedConfigs.get(configPath);
+  if (cached && cached.mtime === mtime) return cached;
+  const read = ts.readConfigFile(configPath, ts.sys.readFile);
+  if (read.error) return undefined;
+  const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(configPath), undefined, configPath);
+  const entry = { mtime, fileNames: new Set(parsed.fileNames.map(normal)), references: (parsed.projectReferences ?? []).map((r) => r.path) };
+  parsedConfigs.set(configPath, entry);
+  return entry;
+}

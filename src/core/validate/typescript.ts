@@ -7,7 +7,7 @@ import type { CandidateFile, Gate, GateContext, GateResult } from './gate';
 import { classify } from './classify';
 import { crashFinding, excerptAt, numberSetting } from './gateSupport';
 import { markIntroducedThroughEdit } from './introduced';
-import { findConfig, isOwnFile, tsProjectFor, type TsProject } from './tsServices';
+import { configIncluding, findConfig, isOwnFile, tsProjectFor, type TsProject } from './tsServices';
 
 type RawFinding = Omit<Finding, 'introduced'>;
 
@@ -40,7 +40,8 @@ export class TypeScriptGate implements Gate {
 
     const groups = new Map<string, CandidateFile[]>();
     for (const f of mine) {
-      let config = findConfig(path.dirname(path.join(root, f.path)), root) ?? '';
+      const found = findConfig(path.dirname(path.join(root, f.path)), root);
+      let config = found ? configIncluding(found, path.join(root, f.path)) : '';
       // A JavaScript file in a project that does not allow JavaScript is not part of that project;
       // the defaults still check its syntax.
       if (config && JS_EXTENSIONS.test(f.path) && !tsProjectFor(config, root).compilerOptions.allowJs) config = '';

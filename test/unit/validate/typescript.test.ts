@@ -117,6 +117,16 @@ describe('validate/typescript gate', () => {
     assert.ok(res2.findings.some((f) => isBlocking(f) && f.file === 'src/report.ts' && f.code === 'TS2307'), JSON.stringify(res2.findings));
   });
 
+  it('follows a solution-style tsconfig to the referenced config that includes the file', async () => {
+    ws.write('tsconfig.app.json', ws.read('tsconfig.json'));
+    ws.write('tsconfig.json', JSON.stringify({ files: [], references: [{ path: './tsconfig.app.json' }] }));
+    const gate = createTypeScriptGate();
+    const res = await gate.check([ws.patch('src/math.ts', 'export function add(a: number, b: number): number {', 'export function add(a: number, b: string): number {')], ws.context());
+    const blocking = res.findings.filter(isBlocking).map((f) => [f.file, f.code]);
+    // strict (from tsconfig.app.json) and the caller found through the referenced project.
+    assert.deepEqual(blocking, [['src/math.ts', 'TS2322'], ['src/caller.ts', 'TS2345']]);
+  });
+
   it('uses defaults without a tsconfig: JavaScript syntax errors block, types are not checked', async () => {
     const plain = new TempWorkspace();
     try {
