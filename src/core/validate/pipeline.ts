@@ -124,3 +124,6 @@ function failed(gate: Gate, started: number, finding: Finding): GateResult {
 export function disposeGates(gates: readonly Gate[]): void {
   for (const g of gates) g.dispose?.();
 }
+
+/** The warm TypeScript services live past any one set of gates; the host frees them on shutdown. */
+export { disposeTsProjects } from './tsServices';
