@@ -34,7 +34,7 @@ interface CacheDocument {
 }
 
 /** Bump when tags.ts changes what it extracts. */
-const EXTRACTOR_VERSION = 1;
+const EXTRACTOR_VERSION = 2;
 export const CACHE_FILE = 'symbol-graph.json';
 
 let cachedVersion: string | undefined;

@@ -45,7 +45,7 @@ export async function planCandidates(input: PlanInput): Promise<Candidate[]> {
   const { graph, ranking, targets } = input;
   const out: Candidate[] = [];
   const inScope = (loc: DefLoc): boolean => targets.some((t) => covers(t, loc, graph));
-  const byScore = (a: DefLoc, b: DefLoc): number => ranking.score(defKey(b)) - ranking.score(defKey(a));
+  const byScore = (a: DefLoc, b: DefLoc): number => byRank(ranking, defKey(a), defKey(b));
 
   // 1. The targets.
   for (const t of targets) {
@@ -111,7 +111,7 @@ export async function planCandidates(input: PlanInput): Promise<Candidate[]> {
   const targetPaths = new Set(targets.map((t) => t.path));
   const imported = new Set<string>();
   for (const t of targets) for (const p of graph.importsOf(t.path)) if (!targetPaths.has(p)) imported.add(p);
-  const importList = [...imported].sort((a, b) => ranking.score(b) - ranking.score(a)).slice(0, MAX_IMPORT_OUTLINES);
+  const importList = [...imported].sort((a, b) => byRank(ranking, a, b)).slice(0, MAX_IMPORT_OUTLINES);
   for (const p of importList) {
     const entry = graph.entry(p);
     const text = entry?.tags ? await input.text(p) : undefined;
@@ -188,7 +188,7 @@ async function callerCandidates(input: PlanInput, inScope: (loc: DefLoc) => bool
       }
     }
   }
-  const ordered = [...users.keys()].sort((a, b) => ranking.score(b) - ranking.score(a)).slice(0, MAX_CALLERS);
+  const ordered = [...users.keys()].sort((a, b) => byRank(ranking, a, b)).slice(0, MAX_CALLERS);
   const out: Candidate[] = [];
   for (const user of ordered) {
     const hash = user.lastIndexOf('#');
@@ -250,6 +250,11 @@ function covers(t: ResolvedTarget, loc: DefLoc, graph: SymbolGraph): boolean {
   const target = t.tags.defs[t.defIndex]!;
   const d = graph.definition(loc);
   return d !== undefined && d.startLine >= target.startLine && d.endLine <= target.endLine;
+}
+
+/** Best first; ties by key, so the same workspace always gives the same context. */
+function byRank(ranking: Ranking, a: string, b: string): number {
+  return ranking.score(b) - ranking.score(a) || (a < b ? -1 : a > b ? 1 : 0);
 }
 
 export function parseKey(key: string): DefLoc {

@@ -167,7 +167,7 @@ export function rank(input: RankInput): Ranking {
   };
   const ranked: Ranked[] = [];
   for (let i = 0; i < n; i++) if (keys[i]!.includes('#')) ranked.push({ key: keys[i]!, score: score(i), distance: dist.get(i) });
-  ranked.sort((a, b) => b.score - a.score);
+  ranked.sort((a, b) => b.score - a.score || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return {
     score: (k) => {
       const i = ids.get(k);

@@ -16,17 +16,15 @@ export function lineCount(text: string): number {
 /** The definition's signature, with `{ … }` or `...` standing for the body it leaves out. */
 export function signatureBlock(def: Definition, language: LanguageId): string {
   const sig = def.signature;
-  const sigLines = sig.split('\n').length;
-  const whole = def.sigLine + sigLines - 1 >= def.endLine;
-  if (whole) return sig;
-  if (language === 'python') return sig.endsWith(':') ? `${sig} ...` : `${sig} ...`;
+  if (def.sigEndLine >= def.endLine) return sig;
+  if (language === 'python') return `${sig} ...`;
   if (sig.endsWith('{')) return `${sig} … }`;
   return `${sig} { … }`;
 }
 
 /** Last line of the signature (for the range a signature piece covers). */
 export function signatureEndLine(def: Definition): number {
-  return Math.min(def.endLine, def.sigLine + def.signature.split('\n').length - 1);
+  return Math.min(def.endLine, def.sigEndLine);
 }
 
 function depthOf(defs: readonly Definition[], i: number): number {
@@ -66,8 +64,12 @@ export function outline(tags: FileTags, text: string, opts: OutlineOptions = {})
   const out: string[] = [];
   let startLine = Number.MAX_SAFE_INTEGER;
   let endLine = 0;
-  if (opts.withImports && tags.imports.length > 0) {
-    const last = Math.max(...tags.imports.map((i) => i.endLine));
+  // The import block at the top of the file (imports inside functions come later and are left out).
+  const codeDefs = tags.defs.filter((d) => d.kind !== 'constant');
+  const firstDef = codeDefs.length > 0 ? Math.min(...codeDefs.map((d) => d.startLine)) : Number.MAX_SAFE_INTEGER;
+  const header = tags.imports.filter((i) => i.line < firstDef);
+  if (opts.withImports && header.length > 0) {
+    const last = Math.max(...header.map((i) => i.endLine));
     if (last <= 60) {
       out.push(lineRange(text, 1, last));
       out.push('…');

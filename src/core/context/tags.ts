@@ -18,8 +18,9 @@ export interface Definition {
   endLine: number;
   /** The header without the body (`export function f(a: T): U`), or the first line when there is no body. */
   signature: string;
-  /** 1-based line where the signature starts (after any doc comment). */
+  /** 1-based lines where the signature starts (after any doc comment) and ends (before the body). */
   sigLine: number;
+  sigEndLine: number;
   /** Exported or public: what other files may use (and what a patch may break for them). */
   exported: boolean;
   /** Index of the enclosing definition in the same file (a method's class). */
@@ -169,13 +170,15 @@ function rawDefinition(language: LanguageId, kind: DefinitionKind, core: Node, n
   }
   const end = outer.endIndex;
   const endRow = outer.endPosition.column === 0 && outer.endPosition.row > startRow ? outer.endPosition.row - 1 : outer.endPosition.row;
+  const sig = signatureOf(core, outer, text);
   const def: Definition = {
     name: nameNode.text,
     kind,
     startLine: startRow + 1,
     endLine: endRow + 1,
-    signature: signatureOf(core, outer, text),
+    signature: sig.text,
     sigLine: outer.startPosition.row + 1,
+    sigEndLine: outer.startPosition.row + sig.lines,
     exported: false,
   };
   return { def, core, nameStart: nameNode.startIndex, start, end };
@@ -203,7 +206,8 @@ function bodyOf(core: Node): Node | null {
   return null;
 }
 
-function signatureOf(core: Node, outer: Node, text: string): string {
+/** The signature's text (folded when very long) and how many source lines it spans. */
+function signatureOf(core: Node, outer: Node, text: string): { text: string; lines: number } {
   const body = bodyOf(core);
   let sig: string;
   if (body && body.startIndex > outer.startIndex) {
@@ -216,7 +220,7 @@ function signatureOf(core: Node, outer: Node, text: string): string {
   const lines = sig.split('\n');
   // A very long parameter list or decorator stack is folded to keep outlines short.
   if (lines.length > 8) sig = [...lines.slice(0, 6), '  …', lines[lines.length - 1]!].join('\n');
-  return sig.length > 600 ? sig.slice(0, 600) + ' …' : sig;
+  return { text: sig.length > 600 ? sig.slice(0, 600) + ' …' : sig, lines: lines.length };
 }
 
 function assignParents(raw: RawDef[]): void {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { buildContext, disposeSymbolGraphs, formatContextReport } from '../../../src/core/context';
+import { buildContext, disposeSymbolGraphs, formatContextReport, getSymbolGraph } from '../../../src/core/context';
 import { countTokens } from '../../../src/core/context/tokens';
 import { tempWorkspace, type TempWorkspace } from './workspace';
 
@@ -149,5 +149,21 @@ describe('context: buildContext', () => {
     const r = await buildContext({ files: ws.files, targets: [{ path: 'src/bag.ts', function: 'Bag.map' }], instruction: '', budgetTokens: 3000 });
     const callers = r.pieces.filter((p) => p.reason === 'calls target').map((p) => p.path);
     assert.deepEqual(callers, ['src/useBag.ts']);
+  });
+
+  it('gives the same context whatever order the files were indexed in', async () => {
+    ws = tempWorkspace('ts-shop');
+    // Two callers that rank exactly alike: only a tie-break keeps their order stable.
+    ws.write('src/sym/core.ts', 'export function core(): number {\n  return 1;\n}\n');
+    ws.write('src/sym/c1.ts', "import { core } from './core';\n\nexport function c1(): number {\n  return core();\n}\n");
+    ws.write('src/sym/c2.ts', "import { core } from './core';\n\nexport function c2(): number {\n  return core();\n}\n");
+    const opts = { files: ws.files, targets: [{ path: 'src/sym/core.ts', function: 'core' }], instruction: '', budgetTokens: 1500 };
+    const first = await buildContext(opts);
+    assert.deepEqual(first.pieces.filter((p) => p.reason === 'calls target').map((p) => p.path), ['src/sym/c1.ts', 'src/sym/c2.ts']);
+    disposeSymbolGraphs();
+    // Index files out of order before the build, as a query racing a fresh build does.
+    await getSymbolGraph({ files: ws.files }).ensureIndexed(['src/sym/c2.ts', 'src/sym/core.ts', 'src/sym/c1.ts']);
+    const second = await buildContext(opts);
+    assert.equal(second.text, first.text);
   });
 });
