@@ -230,7 +230,23 @@ async function main() {
     say(`workbench loading (${elapsed()})`);
 
     // The suites ask for screenshots by writing screenshots/<name>.request; we answer with <name>.png.
+    // They ask for a click the extension API cannot make (a notification's Cancel button) by writing
+    // <name>.click holding {"within": css, "button": accessible name}; we answer <name>.done.
     const shots = setInterval(async () => {
+      for (const f of readdirSync(dirs.screenshots).filter((n) => n.endsWith('.click'))) {
+        const name = f.slice(0, -'.click'.length);
+        const request = JSON.parse(readFileSync(path.join(dirs.screenshots, f), 'utf8'));
+        rmSync(path.join(dirs.screenshots, f), { force: true });
+        let answer = 'ok';
+        try {
+          await page.locator(request.within).getByRole('button', { name: request.button }).first().click({ timeout: 10_000 });
+          say(`clicked ${request.button} in ${request.within}`);
+        } catch (err) {
+          answer = `failed: ${err.message.split('\n')[0]}`;
+          say(`click ${name} ${answer}`);
+        }
+        writeFileSync(path.join(dirs.screenshots, `${name}.done`), answer);
+      }
       for (const f of readdirSync(dirs.screenshots).filter((n) => n.endsWith('.request'))) {
         const name = f.slice(0, -'.request'.length);
         rmSync(path.join(dirs.screenshots, f), { force: true });

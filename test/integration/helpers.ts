@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, promises as fs, writeFileSync } from 'node:fs';
+import { existsSync, promises as fs, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RefactorGuardApi } from '../../src/vscode/extension';
@@ -103,4 +103,17 @@ export async function setWorkspaceSetting(key: string, value: unknown): Promise<
   const previous = config.inspect(key)?.workspaceValue;
   await config.update(key, value, vscode.ConfigurationTarget.Workspace);
   return () => Promise.resolve(vscode.workspace.getConfiguration('refactorGuard').update(key, previous, vscode.ConfigurationTarget.Workspace));
+}
+
+/**
+ * Asks the harness to click a button the extension API cannot reach (a notification's Cancel).
+ * Resolves false when no harness answers (under test-electron), so the caller can skip.
+ */
+export async function clickButton(name: string, within: string, button: string): Promise<boolean> {
+  const dir = path.join(path.dirname(root()), 'screenshots');
+  if (!existsSync(dir)) return false;
+  writeFileSync(path.join(dir, `${name}.click`), JSON.stringify({ within, button }));
+  const done = path.join(dir, `${name}.done`);
+  const answered = await waitFor(`click ${name}`, () => (existsSync(done) ? true : undefined), 15_000).catch(() => false);
+  return answered === true && readFileSync(done, 'utf8') === 'ok';
 }

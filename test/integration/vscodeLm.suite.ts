@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { api, closeAllEditors, propose, readBytes, restoreFixture, setWorkspaceSetting } from './helpers';
+import { api, clickButton, closeAllEditors, propose, readBytes, restoreFixture, screenshot, setWorkspaceSetting, sha, waitFor } from './helpers';
 
 const LM_EXTENSION_ID = 'refactor-guard-test.rg-test-language-model';
 
@@ -60,6 +60,20 @@ export function registerVscodeLmSuite(): void {
       assert.equal(call?.callId, 'toolu_generate_1');
       assert.equal(call?.name, 'patch_file');
       assert.equal(result?.callId, 'toolu_generate_1');
+    });
+
+    test('Cancel on the progress notification stops the run, and nothing is written', async function () {
+      requests.length = 0;
+      const pending = propose('Make clamp check its bounds', 'src/math.ts', 'wait-for-cancel.json');
+      await waitFor('the model to be asked', () => (requests.length > 0 ? true : undefined), 30_000);
+      // Toasts stay hidden while extension tests run; the notification center shows the same item.
+      await vscode.commands.executeCommand('notifications.showList');
+      await screenshot('progress-notification');
+      if (!(await clickButton('cancel-run', '.notifications-center', 'Cancel'))) this.skip();
+      const record = await pending;
+      assert.equal(record.status, 'cancelled');
+      assert.equal(record.patches.length, 0);
+      assert.equal(sha(await readBytes('src/math.ts')), sha(math), 'the file is untouched');
     });
 
     test('a model family that is not installed fails the run with one line naming the setting', async () => {
