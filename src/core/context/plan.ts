@@ -58,9 +58,12 @@ export async function planCandidates(input: PlanInput): Promise<Candidate[]> {
       path: t.path, language: t.language, kind: 'function', reason: 'target', detail: qualifiedName(t.tags.defs, t.defIndex),
       startLine: d.startLine, endLine: d.endLine, code: lineRange(t.text, d.startLine, d.endLine), defKey: defKey({ path: t.path, index: t.defIndex }), claimsLines: true, required: true,
     });
-    // Members are listed for the target's own class; other classes show their header line only.
+    // One outline per file, after its target functions; members are listed for the targets'
+    // own classes, other classes show their header line only.
+    const sameFile = targets.filter((x) => x.path === t.path && x.defIndex !== undefined);
+    if (sameFile[sameFile.length - 1] !== t) continue;
     const expand = new Set<number>();
-    for (let p = d.parent; p !== undefined; p = t.tags.defs[p]!.parent) expand.add(p);
+    for (const x of sameFile) for (let p = x.tags!.defs[x.defIndex!]!.parent; p !== undefined; p = t.tags.defs[p]!.parent) expand.add(p);
     const o = outline(t.tags, t.text, { withImports: true, expand });
     out.push({ path: t.path, language: t.language, kind: 'outline', reason: 'outline of target file', startLine: o.startLine, endLine: o.endLine, code: o.code, claimsLines: false });
   }

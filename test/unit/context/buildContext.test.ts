@@ -166,4 +166,14 @@ describe('context: buildContext', () => {
     const second = await buildContext(opts);
     assert.equal(second.text, first.text);
   });
+
+  it('two functions of one file: both in full, one outline', async () => {
+    ws = tempWorkspace('ts-shop');
+    const r = await buildContext({ files: ws.files, targets: [{ path: 'src/userRepo.ts', function: 'UserRepo.find' }, { path: 'src/userRepo.ts', function: 'normalizeName' }], instruction: '', budgetTokens: 3000 });
+    assert.deepEqual(r.pieces.filter((p) => p.path === 'src/userRepo.ts').map((p) => `${p.reason} ${p.kind} ${p.startLine}`), [
+      'target function 5',
+      'target function 18',
+      'outline of target file outline 1',
+    ]);
+  });
 });
