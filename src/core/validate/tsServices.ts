@@ -204,6 +204,8 @@ function normal(f: string): string {
   return path.resolve(f).split(path.sep).join('/');
 }
 
+/** Warm services kept at once, least recently used dropped first. */
+export const MAX_WARM_PROJECTS = 4;
 const registry = new Map<string, TsProject>();
 
 /**
@@ -215,9 +217,16 @@ export function tsProjectFor(configPath: string | undefined, root: string, defau
   let project = registry.get(key);
   if (!project) {
     project = new TsProject(configPath ? normal(configPath) : undefined, normal(root), defaultRoots);
-    registry.set(key, project);
   } else {
+    registry.delete(key);
     project.refresh();
+  }
+  registry.set(key, project);
+  // A monorepo has many configs; each warm service holds its program in memory.
+  while (registry.size > MAX_WARM_PROJECTS) {
+    const oldest = registry.keys().next().value!;
+    registry.get(oldest)!.dispose();
+    registry.delete(oldest);
   }
   return project;
 }
