@@ -34,7 +34,7 @@ export interface PlanInput {
 const MAX_CALLEES = 30;
 const MAX_CALLERS = 20;
 const MAX_IMPORT_OUTLINES = 6;
-const MAX_RELATED = 15;
+const MAX_RELATED = 12;
 /** Callers and types up to this many lines are sent whole; longer ones as signature plus call lines. */
 const SHORT_CALLER_LINES = 30;
 const SHORT_TYPE_LINES = 40;
@@ -141,16 +141,18 @@ export async function planCandidates(input: PlanInput): Promise<Candidate[]> {
     if (!text) continue;
     out.push({ ...base(graph, loc, def), kind: 'body', reason: 'called by target', startLine: def.startLine, endLine: def.endLine, code: lineRange(text, def.startLine, def.endLine), upgrade: true });
   }
-  // Files already outlined show their definitions' signatures; related pieces come from elsewhere.
+  // Files already outlined show their definitions' signatures; related pieces come from elsewhere,
+  // from near the targets or named by the instruction wherever they are.
   const outlinedFiles = new Set([...outlined, ...importList]);
   let related = 0;
   for (const r of ranking.ranked) {
-    if (related >= MAX_RELATED || r.distance === undefined || r.distance > 3) continue;
+    const named = ranking.named.has(r.key);
+    if (related >= MAX_RELATED || (!named && (r.distance === undefined || r.distance > 2))) continue;
     const loc = parseKey(r.key);
     if (outlinedFiles.has(loc.path) || inScope(loc) || callees.has(r.key) || types.has(r.key)) continue;
     const def = graph.definition(loc);
     if (!def || def.kind === 'impl' || def.kind === 'constant') continue;
-    const c = await signatureCandidate(input, loc, 'related (graph rank)');
+    const c = await signatureCandidate(input, loc, named ? 'named in instruction' : 'related (graph rank)');
     if (c) {
       out.push(c);
       related++;

@@ -130,6 +130,8 @@ export interface Ranking {
   distance(key: NodeKey): number | undefined;
   /** Definitions only, best first. */
   ranked: Ranked[];
+  /** Definitions whose name the instruction spells out (`getUser` in "cache getUser"). */
+  named: ReadonlySet<NodeKey>;
 }
 
 export function rank(input: RankInput): Ranking {
@@ -178,6 +180,7 @@ export function rank(input: RankInput): Ranking {
       return i === undefined ? undefined : dist.get(i);
     },
     ranked,
+    named: new Set(named.filter(([, w]) => w === 1).map(([i]) => keys[i]!)),
   };
 }
 

@@ -176,4 +176,15 @@ describe('context: buildContext', () => {
       'outline of target file outline 1',
     ]);
   });
+
+  it('a definition the instruction names is sent even when the graph does not link it to the target', async () => {
+    ws = tempWorkspace('ts-shop');
+    const opts = { files: ws.files, targets: [{ path: 'src/userService.ts', function: 'getUser' }], budgetTokens: 3000 };
+    const plain = await buildContext({ ...opts, instruction: 'Add caching to getUser' });
+    assert.ok(!plain.text.includes('revenueByMonth'));
+    const named = await buildContext({ ...opts, instruction: 'Log revenueByMonth totals when getUser runs' });
+    const piece = named.pieces.find((p) => p.reason === 'named in instruction');
+    assert.deepEqual([piece?.path, piece?.startLine], ['src/reports.ts', 4]);
+    assert.match(named.text, /export function revenueByMonth\(orders: Order\[\]\): Map<string, number> \{ … \}/);
+  });
 });
