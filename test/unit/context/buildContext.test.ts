@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { buildContext, disposeSymbolGraphs, formatContextReport, getSymbolGraph } from '../../../src/core/context';
 import { countTokens } from '../../../src/core/context/tokens';
+import { CancelledError } from '../../../src/core/ports';
 import { tempWorkspace, type TempWorkspace } from './workspace';
 
 describe('context: buildContext', () => {
@@ -186,5 +187,18 @@ describe('context: buildContext', () => {
     const piece = named.pieces.find((p) => p.reason === 'named in instruction');
     assert.deepEqual([piece?.path, piece?.startLine], ['src/reports.ts', 4]);
     assert.match(named.text, /export function revenueByMonth\(orders: Order\[\]\): Map<string, number> \{ … \}/);
+  });
+
+  it('stops with CancelledError when the run is cancelled', async () => {
+    ws = tempWorkspace('ts-shop');
+    const ctl = new AbortController();
+    ctl.abort();
+    await assert.rejects(buildContext({ files: ws.files, targets: [{ path: 'src/api.ts' }], instruction: '', budgetTokens: 1000, signal: ctl.signal }), CancelledError);
+    // Cancelled mid-build: the graph keeps what it indexed and the next query finishes the build.
+    const mid = new AbortController();
+    const pending = buildContext({ files: ws.files, targets: [{ path: 'src/api.ts' }], instruction: '', budgetTokens: 1000, signal: mid.signal, onProgress: () => mid.abort() });
+    await assert.rejects(pending, CancelledError);
+    const r = await buildContext({ files: ws.files, targets: [{ path: 'src/api.ts' }], instruction: '', budgetTokens: 1000 });
+    assert.ok(r.pieces.some((p) => p.reason === 'called by target' && p.path === 'src/userService.ts'), JSON.stringify(r.pieces));
   });
 });
