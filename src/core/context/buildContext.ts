@@ -11,6 +11,7 @@ import { findDefinitionIndex } from './functions';
 import { planCandidates, type ResolvedTarget } from './plan';
 import { defKey, rank } from './rank';
 import { fitToBudget, type Candidate, type ContextPiece } from './render';
+import { contentHash } from './graphCache';
 import { SymbolGraph, decode, type BuildProgress } from './symbolGraph';
 import { TOKENIZER_NAME } from './tokens';
 
@@ -109,16 +110,29 @@ export async function buildContext(opts: BuildContextOptions): Promise<ContextRe
   const ranking = rank({ graph, seeds, instruction: opts.instruction });
   throwIfAborted(opts.signal);
   const texts = new Map<string, Promise<string | undefined>>();
+  const changed: string[] = [];
+  // Line numbers come from the indexed tags, so a file is quoted only as it was indexed; one that
+  // changed since (an edit racing the run) is left out rather than quoted at the wrong lines.
+  const indexedText = async (p: string): Promise<string | undefined> => {
+    const bytes = await opts.files.read(p);
+    if (!bytes) return undefined;
+    if (contentHash(bytes) !== graph.entry(p)?.hash) {
+      changed.push(p);
+      return undefined;
+    }
+    return decode(bytes);
+  };
   const candidates = await planCandidates({
     graph,
     ranking,
     targets,
     text: (p) => {
       let t = texts.get(p);
-      if (!t) texts.set(p, (t = graph.currentText(p)));
+      if (!t) texts.set(p, (t = indexedText(p)));
       return t;
     },
   });
+  if (changed.length > 0) notes.push(`Changed while the context was built, so left out: ${changed.join(', ')}.`);
   const rendered = fitToBudget(candidates, budget);
   notes.push(...budgetNotes(rendered.left, budget), ...skippedNotes(graph.notes()));
   return { text: rendered.text, tokens: rendered.tokens, pieces: rendered.pieces, notes };

@@ -27,7 +27,7 @@ export interface PlanInput {
   graph: SymbolGraph;
   ranking: Ranking;
   targets: readonly ResolvedTarget[];
-  /** The current text of a workspace file (re-indexed first if it changed). */
+  /** A workspace file's text as it was indexed (undefined when it changed since: its pieces are left out). */
   text: (path: string) => Promise<string | undefined>;
 }
 
