@@ -99,7 +99,8 @@ export class Sandbox {
   private constructor(
     /** Absolute path of the copy. */
     readonly root: string,
-    private readonly realRoot: string,
+    /** The same folder with links resolved (a temp folder may sit behind one, as on macOS). */
+    readonly realRoot: string,
   ) {}
 
   /** Copies a scanned workspace into a new temp folder. */

@@ -93,7 +93,7 @@ export class TestGate implements Gate {
         ...(ctx.signal ? { signal: ctx.signal } : {}),
         env: { CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0', PYTHONDONTWRITEBYTECODE: '1', NODE_OPTIONS: nodeOptions },
       });
-      const output = relativise(`${result.stdout}\n${result.stderr}`, sandbox.root);
+      const output = relativise(relativise(`${result.stdout}\n${result.stderr}`, sandbox.realRoot), sandbox.root);
       return { result, report: parseTestOutput(output), output };
     } finally {
       await sandbox.dispose().catch((err: unknown) => ctx.logger.warn(`Could not remove the test sandbox ${sandbox.root}: ${errorMessage(err)}`));

@@ -1,6 +1,6 @@
 /**
- * Reads the failing tests out of a test run's output: pytest, mocha (spec), jest, node's test
- * runner (TAP and spec), go test, and TAP in general. Every reader runs on the whole output and
+ * Reads the failing tests out of a test run's output: pytest, unittest, mocha (spec), jest, node's
+ * test runner (TAP and spec), go test, and TAP in general. Every reader runs on the whole output and
  * the failures of the ones that recognise it are merged, since `npm test` may run two frameworks.
  * Names only need to be stable between the baseline run and the candidate run of the same
  * command: they are compared, never shown as the runner's exact spelling.
@@ -67,6 +67,31 @@ const pytest: Reader = {
       if (!m) continue;
       const nodeId = m[2]!;
       out.push({ name: nodeId, message: clip(m[3] ?? (m[1] === 'ERROR' ? 'error while collecting or setting up' : 'failed')), framework: 'pytest', file: nodeId.split('::')[0] });
+    }
+    return out;
+  },
+};
+
+/** Python's unittest: `FAIL: test_x (module.Class.test_x)` blocks, the exception on their last line. */
+const unittest: Reader = {
+  framework: 'unittest',
+  recognizes: (t) => /^Ran \d+ tests? in [\d.]+s$/m.test(t),
+  failures(lines) {
+    const out: TestFailure[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      const m = /^(FAIL|ERROR): (.+)$/.exec(lines[i]!);
+      if (!m || !/^=+$/.test(lines[i - 1] ?? '')) continue;
+      let message = '';
+      let file: string | undefined;
+      let line: number | undefined;
+      for (let j = i + 2; j < lines.length && !/^(?:=+|-+)$/.test(lines[j]!); j++) {
+        const at = /^\s*File "(.+)", line (\d+)/.exec(lines[j]!);
+        if (at) {
+          file = at[1];
+          line = Number(at[2]);
+        } else if (lines[j]!.trim() !== '' && !/^\s/.test(lines[j]!) && !lines[j]!.startsWith('Traceback')) message = lines[j]!.trim();
+      }
+      out.push({ name: m[2]!, message: clip(message || m[1]!.toLowerCase()), framework: 'unittest', ...(file ? { file, line } : {}) });
     }
     return out;
   },
@@ -235,7 +260,7 @@ const goTest: Reader = {
   },
 };
 
-const READERS: readonly Reader[] = [pytest, jest, mocha, tap, nodeSpec, goTest];
+const READERS: readonly Reader[] = [pytest, unittest, jest, mocha, tap, nodeSpec, goTest];
 
 /** The last `n` lines of an output, for a finding when no format was recognised. */
 export function outputTail(output: string, n = 15): string {

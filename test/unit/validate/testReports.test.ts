@@ -76,6 +76,18 @@ describe('Cart', () => {
     assert.equal(report.failures.get('test_things.py::test_bad')!.file, 'test_things.py');
   });
 
+  it("reads Python's unittest: failures and errors with the exception line", () => {
+    ws.write('test_m.py', 'import unittest\n\nclass T(unittest.TestCase):\n    def test_ok(self):\n        self.assertTrue(True)\n    def test_add(self):\n        self.assertEqual(1, 2)\n    def test_err(self):\n        raise KeyError("k")\n');
+    const report = parseTestOutput(run(ws.root, 'python3', ['-m', 'unittest']));
+    assert.deepEqual(report.frameworks, ['unittest']);
+    const names = [...report.failures.keys()].sort();
+    assert.equal(names.length, 2);
+    const add = report.failures.get(names.find((n) => n.startsWith('test_add'))!)!;
+    assert.equal(add.message, 'AssertionError: 1 != 2');
+    assert.equal(add.line, 7);
+    assert.equal(report.failures.get(names.find((n) => n.startsWith('test_err'))!)!.message, "KeyError: 'k'");
+  });
+
   it('reads jest output (recorded)', () => {
     const out = [
       'FAIL src/cart.test.js',
