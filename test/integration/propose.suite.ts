@@ -107,6 +107,20 @@ export function registerProposeSuite(): void {
       }
     });
 
+    test('without an Anthropic key the run fails with one line that says how to set it', async function () {
+      if (process.env.ANTHROPIC_API_KEY) this.skip(); // a machine with a real key would call the API
+      const undo = await setWorkspaceSetting('provider', 'anthropic');
+      try {
+        const record = await vscode.commands.executeCommand<RunRecord>('refactorGuard.proposeRefactor', { instruction: 'Validate inputs in add and scale', targets: [{ path: 'src/math.ts' }], preset: 'fast' });
+        assert.equal(record?.status, 'provider_error');
+        assert.ok(!record!.error!.message.includes('\n'));
+        assert.match(record!.error!.message, /Set API Key/);
+        assert.equal(sha(await readBytes('src/math.ts')), sha(original));
+      } finally {
+        await undo();
+      }
+    });
+
     test('an invalid candidate can be opened to see why, but not approved', async () => {
       const record = await propose('Make clamp check its bounds', 'src/math.ts', 'broken-twice.json');
       assert.equal(record.status, 'no_valid_patch');

@@ -108,6 +108,31 @@ export function registerReviewSuite(): void {
       assert.equal(view.patches[0]!.status, 'applied');
     });
 
+    test('after rejecting one hunk, the proposal shows only the rest, its lenses move with it, and Approve applies only that', async () => {
+      const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
+      const patch = record.patches[0]!;
+      const [first, second] = patch.hunks;
+      await vscode.commands.executeCommand('refactorGuard.rejectHunk', { kind: 'hunk', runId: record.runId, patchId: patch.id, hunkId: first!.id });
+      await vscode.commands.executeCommand('refactorGuard.openPatchDiff', { kind: 'patch', runId: record.runId, patchId: patch.id });
+      const input = await waitFor('the diff tab', () => {
+        const t = vscode.window.tabGroups.activeTabGroup.activeTab;
+        return t?.input instanceof vscode.TabInputTextDiff ? t.input : undefined;
+      });
+      const proposed = await vscode.workspace.openTextDocument(input.modified);
+      assert.ok(!proposed.getText().includes('add: NaN input'), 'the rejected hunk is not proposed any more');
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', input.modified);
+      const approve = lenses.filter((l) => l.command?.title === 'Approve');
+      assert.equal(approve.length, 1);
+      assert.match(proposed.lineAt(approve[0]!.range.start.line).text, /scale: factor must be finite/);
+
+      await vscode.commands.executeCommand('refactorGuard.approvePatch', { kind: 'patch', runId: record.runId, patchId: patch.id });
+      const disk = (await readBytes('src/math.ts')).toString('utf8');
+      assert.ok(disk.includes('scale: factor must be finite') && !disk.includes('add: NaN input'));
+      const view = await (await api()).session!.run(record.runId);
+      assert.equal(view.patches[0]!.status, 'applied', 'every hunk is decided');
+      assert.deepEqual(view.patches[0]!.appliedHunkIds, [second!.id]);
+    });
+
     test('a patch over a file changed since the proposal (unsaved edits count) is marked stale and the file is untouched', async () => {
       const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
       const patch = record.patches[0]!;

@@ -60,7 +60,9 @@ async function approveAndApplyNow(session: Session, runId: string, patchId: stri
   const target = hunkIds ?? all.filter((h) => !state.rejectedHunkIds.includes(h) && !state.appliedHunkIds.includes(h));
   const onDiskAfter = [...new Set([...state.appliedHunkIds, ...target])];
   const bytes = bytesWithHunks(patch, versions, onDiskAfter);
-  const named = hunkIds !== undefined ? { hunkIds } : {};
+  // Name the hunks whenever some are already decided: a whole-patch approve would reopen rejected ones.
+  const partial = hunkIds !== undefined || state.appliedHunkIds.length > 0 || state.rejectedHunkIds.length > 0;
+  const named = partial ? { hunkIds: target } : {};
   await store.appendDecision({ kind: 'decision', schemaVersion: 1, runId, createdAt: new Date().toISOString(), decision: 'approve', patchIds: [patchId], actor, ...named });
   session.changed();
   await writeThroughEditor(session.files, patch.file, bytes);
@@ -73,7 +75,7 @@ async function approveAndApplyNow(session: Session, runId: string, patchId: stri
     decision: 'apply',
     patchIds: [patchId],
     actor,
-    ...(hunkIds !== undefined || state.appliedHunkIds.length > 0 || state.rejectedHunkIds.length > 0 ? { hunkIds: target } : {}),
+    ...named,
     detail: `${patch.file} sha256 ${sha}`,
   });
   session.changed();
