@@ -44,6 +44,8 @@ export function syntaxToolFor(language: LanguageId): RawSyntaxError['tool'] {
 
 /** Every syntax error of one text (uncapped, in source order), as findings without file or `introduced`. */
 export async function syntaxErrors(language: LanguageId, text: string, options: SyntaxCheckOptions = {}): Promise<SyntaxFinding[]> {
+  // Callers strip the BOM (CandidateFile's contract); one left in would shift line-1 columns by one.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let raw: RawSyntaxError[];
   switch (language) {
     case 'typescript':

@@ -114,3 +114,19 @@ describe('syntax gate: result shape', () => {
     await assert.rejects(syntaxGate.check(files, gateContext(aborted.signal)), CancelledError);
   });
 });
+
+describe('syntax gate: byte order mark', () => {
+  it('gives columns of the BOM-free text, the same with or without a stray BOM', async () => {
+    const text = 'const x = ;\n';
+    const plain = await checkOne({ language: 'typescript', before: undefined, after: text });
+    assert.deepEqual([plain.findings[0]!.line, plain.findings[0]!.column], [1, 11]);
+    const withBom = await checkOne({ language: 'typescript', before: undefined, after: '\uFEFF' + text });
+    assert.deepEqual(withBom.findings, plain.findings);
+    for (const [language, body] of [['python', 'x = )\n'], ['go', 'package main\nvar x = (1\n']] as const) {
+      const a = await checkOne({ language, before: undefined, after: body });
+      const b = await checkOne({ language, before: undefined, after: '\uFEFF' + body });
+      assert.ok(a.findings.length > 0);
+      assert.deepEqual(b.findings, a.findings, language);
+    }
+  });
+});
