@@ -56,17 +56,45 @@ function indentOf(line: string): number {
   return line.length - line.trimStart().length;
 }
 
-/** `FAILED tests/test_a.py::test_b - assert 1 == 2` lines of pytest's short summary. */
+/**
+ * pytest: `FAILED tests/test_a.py::test_b - assert 1 == 2` lines of the short summary, with the
+ * line from the failure's section (`_____ test_b _____` ... `tests/test_a.py:8: AssertionError`).
+ */
 const pytest: Reader = {
   framework: 'pytest',
-  recognizes: (t) => /^=+ .*\b(passed|failed|errors?|no tests ran)\b.* in [\d.]+s.* =+$/m.test(t) || /^=+ short test summary info =+$/m.test(t),
+  recognizes: (t) =>
+    /^=+ .*\b(passed|failed|errors?|no tests ran)\b.* in [\d.]+s.* =+$/m.test(t) ||
+    /^=+ short test summary info =+$/m.test(t) ||
+    /^\d+ (?:passed|failed|errors?)(?:, \d+ \w+)* in [\d.]+s(?: \([\d:]+\))?$/m.test(t),
   failures(lines) {
+    const locations = new Map<string, { file: string; line: number }[]>();
+    let section: string | undefined;
+    for (const line of lines) {
+      const head = /^_{3,} (.+?) _{3,}$/.exec(line);
+      if (head) {
+        section = head[1]!;
+        continue;
+      }
+      if (/^=+ /.test(line)) section = undefined;
+      const at = section ? /^([^\s:][^:]*\.py):(\d+): \S/.exec(line) : null;
+      if (at && section) locations.set(section, [...(locations.get(section) ?? []), { file: at[1]!, line: Number(at[2]) }]);
+    }
     const out: TestFailure[] = [];
     for (const line of lines) {
       const m = /^(FAILED|ERROR) (\S+)(?: - (.*))?$/.exec(line);
       if (!m) continue;
       const nodeId = m[2]!;
-      out.push({ name: nodeId, message: clip(m[3] ?? (m[1] === 'ERROR' ? 'error while collecting or setting up' : 'failed')), framework: 'pytest', file: nodeId.split('::')[0] });
+      const file = nodeId.split('::')[0]!;
+      const shortName = nodeId.split('::').slice(1).join('.');
+      const places = locations.get(shortName) ?? [];
+      const place = places.find((p) => p.file === file) ?? places[0];
+      out.push({
+        name: nodeId,
+        message: clip(m[3] ?? (m[1] === 'ERROR' ? 'error while collecting or setting up' : 'failed')),
+        framework: 'pytest',
+        file,
+        ...(place && place.file === file ? { line: place.line } : {}),
+      });
     }
     return out;
   },

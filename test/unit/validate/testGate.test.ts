@@ -147,6 +147,7 @@ describe('validate/test gate', function () {
       assert.ok(names.some((m) => m.includes('tests/test_stock.py::test_add_counts')));
       assert.ok(names.some((m) => m.includes('tests/test_stock.py::test_restock')));
       assert.ok(res.findings.every((f) => f.file === 'tests/test_stock.py'));
+      assert.deepEqual(res.findings.map((f) => f.line).sort((a, b) => a - b), [8, 21]);
     } finally {
       py.dispose();
     }

@@ -74,6 +74,8 @@ describe('Cart', () => {
     assert.deepEqual([...report.failures.keys()].sort(), ['test_things.py::test_bad', 'test_things.py::test_param[2]']);
     assert.match(report.failures.get('test_things.py::test_bad')!.message, /assert 1 == 2/);
     assert.equal(report.failures.get('test_things.py::test_bad')!.file, 'test_things.py');
+    assert.equal(report.failures.get('test_things.py::test_bad')!.line, 7);
+    assert.equal(report.failures.get('test_things.py::test_param[2]')!.line, 11);
   });
 
   it("reads Python's unittest: failures and errors with the exception line", () => {
