@@ -61,9 +61,11 @@ export function grammarFiles(): { runtime: string; grammars: Record<LanguageId, 
   return { runtime: require.resolve('web-tree-sitter/web-tree-sitter.wasm'), grammars };
 }
 
-/** Layout (b): a bundle whose folder has the copied grammars beside it. */
+let layout: { dist: string | undefined } | undefined;
+/** Layout (b): a bundle whose folder has the copied grammars beside it. Decided once. */
 function bundledDir(): string | undefined {
-  return existsSync(path.join(__dirname, 'grammars')) ? __dirname : undefined;
+  layout ??= { dist: existsSync(path.join(__dirname, 'grammars')) ? __dirname : undefined };
+  return layout.dist;
 }
 
 function runtimePath(): string {
@@ -111,7 +113,10 @@ export async function loadLanguage(language: LanguageId): Promise<Language> {
 
 /** The cached parser for `language`, with its grammar set. */
 export async function parserFor(language: LanguageId): Promise<Parser> {
+  const cached = parsers.get(language);
+  if (cached) return cached;
   const lang = await loadLanguage(language);
+  // Another caller may have made it while this one waited for the grammar.
   let parser = parsers.get(language);
   if (!parser) {
     parser = new Parser();
