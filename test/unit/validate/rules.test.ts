@@ -5,7 +5,7 @@ import { createComplexityRule } from '../../../src/core/validate/rules/complexit
 import { createDiffSizeRule } from '../../../src/core/validate/rules/diffSize';
 import { createLazyElisionRule, placeholders } from '../../../src/core/validate/rules/lazyElision';
 import { createMissingTestsRule } from '../../../src/core/validate/rules/missingTests';
-import { createPublicApiRule } from '../../../src/core/validate/rules/publicApi';
+import { createPublicApiRule, onlyAddsOptionalParameters } from '../../../src/core/validate/rules/publicApi';
 import { createTruncationRule } from '../../../src/core/validate/rules/truncation';
 import { TempWorkspace } from './workspace';
 
@@ -178,6 +178,17 @@ describe('validate/rules', () => {
       const asked = ws.patch('src/math.ts', 'export function add(a: number, b: number): number {', 'export function add(a: number, b = 1): number {');
       const res2 = await createPublicApiRule().check([asked], ws.context({}, { instruction: 'Give add a default for b' }));
       assert.equal(res2.findings[0]!.severity, 'warning');
+    });
+
+    it('only warns when the new signature just adds optional parameters', async () => {
+      const c = ws.patch('src/math.ts', 'export function add(a: number, b: number): number {', 'export function add(a: number, b: number, c?: number): number {');
+      const res = await createPublicApiRule().check([c], ws.context());
+      assert.equal(res.findings[0]!.severity, 'warning');
+      assert.match(res.findings[0]!.message, /only adds optional parameters/);
+      assert.equal(onlyAddsOptionalParameters('(a, b)', '(a, b, sep=",", *rest, **kw)'), true);
+      assert.equal(onlyAddsOptionalParameters('(a, b)', '(a, b, sep)'), false);
+      assert.equal(onlyAddsOptionalParameters('(a: number) -> number', '(a: number, b = 1) -> string'), false);
+      assert.equal(onlyAddsOptionalParameters('(a: Map<string, number>)', '(a: Map<string, number>, ...more: number[])'), true);
     });
 
     it('stays quiet when the body changes but the contract does not', async () => {
