@@ -124,6 +124,12 @@ export class SymbolGraph {
   }
 
   private applyScan(scan: ScanResult): void {
+    // Which files exist decides how imports resolve: a new list means new lookups and edges.
+    const same = scan.goModule === this.goModule && scan.paths.length === this.listed.length && scan.paths.every((p, i) => p === this.listed[i]);
+    if (!same) {
+      this.derived = undefined;
+      this.version++;
+    }
     this.listed = scan.paths;
     this.rules = scan.rules;
     this.goModule = scan.goModule;
@@ -131,7 +137,6 @@ export class SymbolGraph {
     if (scan.unlisted) this.scanNotes.push(scan.unlisted);
     if (scan.ignored > 0) this.scanNotes.push(`${scan.ignored} source files excluded by .gitignore were not indexed.`);
     this.scanned = true;
-    this.derived = undefined;
   }
 
   /**
@@ -195,8 +200,21 @@ export class SymbolGraph {
     return decode(bytes);
   }
 
-  /** Indexes `path` if new or changed; returns true when it parsed. */
+  /** Indexes `path` if new or changed; returns true when it parsed. One bad file never stops a build. */
   private async indexFile(path: string, signal?: AbortSignal): Promise<boolean> {
+    try {
+      return await this.indexFileOrThrow(path, signal);
+    } catch (err) {
+      if (err instanceof CancelledError) throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      this.logger.warn(`context: could not index ${path}: ${message}`);
+      const language = languageOf(path)!;
+      this.store({ path, language, size: -1, mtimeMs: -1, hash: '', skipped: `could not read: ${message}` });
+      return false;
+    }
+  }
+
+  private async indexFileOrThrow(path: string, signal?: AbortSignal): Promise<boolean> {
     const language = languageOf(path);
     if (!isIndexedLanguage(language)) return false;
     const st = await this.files.stat(path);

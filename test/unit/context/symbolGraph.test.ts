@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { existsSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SymbolGraph } from '../../../src/core/context/symbolGraph';
 import { CancelledError } from '../../../src/core/ports';
@@ -131,6 +131,20 @@ describe('context: symbol graph', () => {
     await third.ensureBuilt();
     assert.equal(third.stats.parses, 1);
     assert.deepEqual(names(third, 'src/api.ts'), ['ping']);
+  });
+
+  it('a file it cannot read (a link leading out of the workspace) is noted, and the build goes on', async () => {
+    ws = tempWorkspace('ts-shop');
+    const outside = path.join(path.dirname(ws.root), 'outside.ts');
+    writeFileSync(outside, 'export function secret(): void {}\n');
+    symlinkSync(outside, path.join(ws.root, 'src/link.ts'));
+    // NodeWorkspaceFiles lists only regular files; a host that lists the link must not break the build.
+    const files = Object.assign(Object.create(ws.files) as typeof ws.files, { list: async () => [...(await ws!.files.list('')), 'src/link.ts'] });
+    const g = new SymbolGraph({ files });
+    await g.ensureBuilt();
+    assert.match(g.entry('src/link.ts')?.skipped ?? '', /^could not read: .*outside the workspace/);
+    assert.equal(g.definitionsNamed('secret').length, 0);
+    assert.deepEqual(names(g, 'src/userRepo.ts'), ['UserRepo', 'find', 'save', 'normalizeName']);
   });
 
   it('a watcher update reaches the disk cache once flushed', async () => {
