@@ -89,7 +89,16 @@ export async function screenshot(name: string): Promise<void> {
 export async function closeAllEditors(): Promise<void> {
   for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file')) {
     await vscode.window.showTextDocument(doc);
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await vscode.commands.executeCommand('workbench.action.files.revert', doc.uri);
+    const reverted = await waitFor(`${doc.uri.fsPath} to revert`, () => (!doc.isDirty ? true : undefined), 3000).catch(() => false);
+    if (!reverted) {
+      // The revert went to another editor: put the disk text back by hand and save it.
+      const disk = new TextDecoder().decode(await fs.readFile(doc.uri.fsPath)).replace(/^\uFEFF/, '');
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), disk);
+      await vscode.workspace.applyEdit(edit);
+      await doc.save();
+    }
   }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
