@@ -3,7 +3,7 @@ import { throwIfAborted, type ProcessResult } from '../ports';
 import type { CandidateFile, Gate, GateContext, GateResult } from './gate';
 import { errorMessage, numberSetting, oneLine } from './gateSupport';
 import { Sandbox, SandboxError, scanWorkspace, type SandboxOptions, type WorkspaceScan } from './sandbox';
-import { outputTail, parseTestOutput, type TestFailure, type TestReport } from './testReports';
+import { failureExcerpt, outputTail, parseTestOutput, type TestFailure, type TestReport } from './testReports';
 
 /** Memory per test run (the data segment of each process, and node's heap). */
 export const DEFAULT_TEST_MEMORY_MB = 2048;
@@ -136,12 +136,19 @@ export function compareRuns(baseline: TestRun, after: TestRun, files: readonly C
     findings.push(testFinding(failure));
   }
   const wentRed = baseline.result.exitCode === 0 && after.result.exitCode !== 0;
-  if (findings.length === 0 && wentRed) {
-    const why = after.report.recognized ? 'no newly failing test could be read from its output' : 'its output is in no format the gate reads';
+  // A suite that was already red but reported its tests, and now fails without reporting any
+  // (a module every test imports no longer loads), broke as a whole.
+  const stoppedReporting = baseline.report.recognized && !after.report.recognized && after.result.exitCode !== 0;
+  if (findings.length === 0 && (wentRed || stoppedReporting)) {
+    const why = after.report.recognized
+      ? 'no newly failing test could be read from its output'
+      : baseline.report.recognized
+        ? 'it no longer reports its tests as it did without the patch'
+        : 'its output is in no format the gate reads';
     findings.push({
-      ...gateFinding('exit-code', `The test command exited with code ${after.result.exitCode ?? after.result.signal} with the patch and 0 without it; ${why}. Its last lines are quoted.`, 'error', files),
+      ...gateFinding('exit-code', `The test command exited with code ${after.result.exitCode ?? after.result.signal} with the patch (${baseline.result.exitCode ?? baseline.result.signal} without it); ${why}. Its last lines are quoted.`, 'error', files),
       category: 'test_failure',
-      excerpt: outputTail(after.output),
+      excerpt: failureExcerpt(after.output),
     });
   }
   return findings;

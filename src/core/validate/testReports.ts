@@ -295,3 +295,16 @@ export function outputTail(output: string, n = 15): string {
   const lines = output.replace(/\r\n?/g, '\n').trimEnd().split('\n');
   return lines.slice(-n).join('\n');
 }
+
+/**
+ * What to quote from output no reader understood: the first line that names an error (with two
+ * after it: stack traces bury the message under frames) and the last lines (the summary).
+ */
+export function failureExcerpt(output: string, tail = 10): string {
+  const lines = output.replace(/\r\n?/g, '\n').trimEnd().split('\n');
+  const first = lines.findIndex((l) => /\b\w*(?:Error|Exception)\b|^Traceback|\bFAIL(?:ED)?\b|\berror:/.test(l));
+  const end = lines.slice(-tail);
+  if (first < 0 || first >= lines.length - tail) return end.join('\n');
+  const head = lines.slice(first, Math.min(first + 3, lines.length - tail));
+  return [...head, '...', ...end].join('\n');
+}

@@ -130,8 +130,18 @@ describe('validate/test gate', function () {
     const res = await createTestGate().check([ws.patch('src/slugify.js', ".replace(/[^a-z0-9]+/g, '-')", ".replace(/[^a-z0-9]+/g, '+')")], ctx({ testCommand: 'node check.js' }));
     assert.equal(res.findings.length, 1, JSON.stringify(res.findings));
     assert.equal(res.findings[0]!.category, 'test_failure');
-    assert.match(res.findings[0]!.message, /exited with code 3/);
+    assert.match(res.findings[0]!.message, /exited with code 3 with the patch \(0 without it\)/);
     assert.match(res.findings[0]!.excerpt ?? '', /mismatch: a\+b/);
+  });
+
+  it('blocks a patch that stops an already red suite from running at all', async () => {
+    ws.write('test/mocha.spec.js', "const assert = require('node:assert');\nconst { words } = require('../src/slugify');\nit('splits', () => assert.deepStrictEqual(words('a-b'), ['a', 'b']));\nit('was already red', () => assert.strictEqual(1, 2));\n");
+    const mocha = `${join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'mocha')} --no-config test/mocha.spec.js`;
+    const res = await createTestGate().check([ws.patch('src/slugify.js', "'use strict';", "'use strict';\nrequire('./missing-module');")], ctx({ testCommand: mocha }));
+    assert.equal(res.findings.length, 1, JSON.stringify(res.findings));
+    assert.equal(res.findings[0]!.category, 'test_failure');
+    assert.match(res.findings[0]!.message, /no longer reports its tests/);
+    assert.match(res.findings[0]!.excerpt ?? '', /missing-module/);
   });
 
   const hasPytest = spawnSync('python3', ['-m', 'pytest', '--version']).status === 0;
