@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { SettingsSchema, readSettings, type Settings } from '../core/settings';
+import type { Settings } from '../core/settings';
 
 export const SECTION = 'refactorGuard';
 
@@ -8,7 +8,9 @@ export const SECTION = 'refactorGuard';
  * schema is read (package.json declares the same defaults, a unit test keeps them in step), so a
  * bad value fails here with a message naming the setting.
  */
-export function readVsCodeSettings(scope?: vscode.ConfigurationScope): Settings {
+export async function readVsCodeSettings(scope?: vscode.ConfigurationScope): Promise<Settings> {
+  // Loaded on first use: the schema brings zod, which activation does not need.
+  const { SettingsSchema, readSettings } = await import('../core/settings.js');
   const config = vscode.workspace.getConfiguration(SECTION, scope);
   const raw: Record<string, unknown> = {};
   for (const key of Object.keys(SettingsSchema.shape)) {

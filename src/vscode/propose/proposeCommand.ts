@@ -32,7 +32,7 @@ export function isProposeArgs(x: unknown): x is ProposeArgs {
  */
 export async function proposeRefactor(session: Session, reveal: (node: ReviewNode) => Promise<void>, first?: unknown, second?: unknown): Promise<RunRecord | undefined> {
   const { context, files } = session;
-  const settings = readVsCodeSettings(session.folder.uri);
+  const settings = await readVsCodeSettings(session.folder.uri);
   let chosen: ProposeTargets;
   let instruction: string | undefined;
   let preset: PresetName | undefined;

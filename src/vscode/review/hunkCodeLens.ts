@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { isBlocking } from '../../core/findings';
 import type { Session } from '../session';
 import { findPatch } from './decisions';
 import { hunkStatus, riskBadge, topFactor } from './labels';
@@ -35,6 +34,8 @@ export class HunkCodeLens implements vscode.CodeLensProvider, vscode.Disposable 
     const lenses: vscode.CodeLens[] = [];
     const top = new vscode.Range(0, 0, 0, 0);
     if (!patch.valid) {
+      // Loaded here, not at activation: the findings module brings zod with it.
+      const { isBlocking } = await import('../../core/findings.js');
       const blocking = patch.findings.filter(isBlocking);
       lenses.push(
         new vscode.CodeLens(top, {

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { formatFinding } from '../../core/findings';
 import { guarded, log } from '../log';
 import type { Session } from '../session';
 import { readVsCodeSettings } from '../settings';
@@ -84,7 +83,7 @@ export function registerReviewCommands(context: vscode.ExtensionContext, session
   };
 
   reg('refactorGuard.approveAllUnderMaxRisk', async (arg?: unknown) => {
-    const settings = readVsCodeSettings(session.folder.uri);
+    const settings = await readVsCodeSettings(session.folder.uri);
     const runId = await pickRun(arg, (id) => !!tree.view(id)?.patches.some((s) => s.status === 'pending' || s.status === 'approved'));
     if (!runId) return vscode.window.showInformationMessage('Refactor Guard: no run has patches waiting for review.');
     const view = await session.run(runId);
@@ -115,6 +114,7 @@ export function registerReviewCommands(context: vscode.ExtensionContext, session
 
   reg('refactorGuard.showFindings', async (runId: string, patchId: string) => {
     const { patch } = findPatch(await session.run(runId), patchId);
+    const { formatFinding } = await import('../../core/findings.js');
     const items = patch.findings.map((f) => ({ label: `${f.introduced && f.severity === 'error' ? '$(error)' : '$(info)'} ${f.message}`, detail: formatFinding(f) }));
     await vscode.window.showQuickPick(items.length ? items : [{ label: 'No findings recorded.', detail: '' }], { title: `Findings on ${patch.file}`, matchOnDetail: true });
   });
