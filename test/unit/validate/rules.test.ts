@@ -196,6 +196,14 @@ describe('validate/rules', () => {
       assert.deepEqual((await createPublicApiRule().check([c], ws.context())).findings, []);
     });
 
+    it("honours Python's __all__: a function left out of it is not public API", async () => {
+      const before = '__all__ = ["kept"]\n\ndef kept():\n    return 1\n\ndef helper():\n    return 2\n';
+      const after = before.replace('def helper():', 'def helper(x):');
+      assert.deepEqual((await createPublicApiRule().check([{ path: 'm.py', language: 'python', before, after }], ws.context())).findings, []);
+      const changed = before.replace('def kept():', 'def kept(x):');
+      assert.equal((await createPublicApiRule().check([{ path: 'm.py', language: 'python', before, after: changed }], ws.context())).findings.length, 1);
+    });
+
     it('reads Python modules: a removed public function referenced by the package and its tests blocks', async () => {
       const py = new TempWorkspace('py-package');
       try {

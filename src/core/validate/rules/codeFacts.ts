@@ -63,7 +63,8 @@ async function analyse(language: LanguageId | undefined, text: string): Promise<
   if (!spec || !language) return undefined;
   return withTree(language, text, (tree) => {
     const root = tree.rootNode;
-    const cjs = JS_FAMILY.has(language) ? exportedNames(root) : new Set<string>();
+    // Names a module lists as its exports: JS/TS export lists and CommonJS, Python's __all__.
+    const cjs = JS_FAMILY.has(language) ? exportedNames(root) : language === 'python' ? pythonAll(root) : undefined;
     const functions: FunctionFact[] = [];
     const anonymous = new Map<string, number>();
     const visit = (node: Node, scope: string[]): void => {
@@ -201,7 +202,7 @@ function enclosing(node: Node, types: ReadonlySet<string>): Node | undefined {
 
 const CLASSES = new Set(['class_declaration', 'class', 'abstract_class_declaration', 'class_definition', 'struct_declaration', 'record_declaration', 'interface_declaration']);
 
-function isPublic(language: LanguageId, node: Node, id: string, exported: ReadonlySet<string>): boolean {
+function isPublic(language: LanguageId, node: Node, id: string, exported: ReadonlySet<string> | undefined): boolean {
   switch (language) {
     case 'typescript':
     case 'tsx':
@@ -213,16 +214,18 @@ function isPublic(language: LanguageId, node: Node, id: string, exported: Readon
         const cls = enclosing(node, CLASSES);
         if (!cls) return false;
         const clsName = cls.childForFieldName('name')?.text ?? '';
-        return cls.parent?.type === 'export_statement' || exported.has(clsName);
+        return cls.parent?.type === 'export_statement' || exported?.has(clsName) === true;
       }
       if (enclosing(node, new Set([...JS_FUNCTION_TYPES, 'statement_block']))) return false;
-      return isExportedDeclaration(node) || exported.has(id);
+      return isExportedDeclaration(node) || exported?.has(id) === true;
     }
     case 'python': {
       if (id.startsWith('_') && !/^__\w+__$/.test(id)) return false;
       const cls = enclosing(node, new Set(['class_definition', 'function_definition']));
-      if (!cls) return true;
-      return cls.type === 'class_definition' && !enclosing(cls, new Set(['function_definition', 'class_definition'])) && !(cls.childForFieldName('name')?.text ?? '_').startsWith('_');
+      // With __all__, a module says what it exports; without it, the leading underscore does.
+      if (!cls) return exported ? exported.has(id) : true;
+      const clsName = cls.childForFieldName('name')?.text ?? '_';
+      return cls.type === 'class_definition' && !enclosing(cls, new Set(['function_definition', 'class_definition'])) && (exported ? exported.has(clsName) : !clsName.startsWith('_'));
     }
     case 'go':
       return node.type !== 'func_literal' && /^[A-Z]/.test(id);
@@ -239,7 +242,7 @@ function isPublic(language: LanguageId, node: Node, id: string, exported: Readon
 const JS_FUNCTION_TYPES = ['function_declaration', 'generator_function_declaration', 'method_definition', 'arrow_function', 'function_expression', 'function'];
 
 /** The public API: public functions (with signatures) plus exported classes, types and values. */
-function publicSymbolsOf(language: LanguageId, root: Node, functions: readonly FunctionFact[], exported: ReadonlySet<string>): SymbolFact[] {
+function publicSymbolsOf(language: LanguageId, root: Node, functions: readonly FunctionFact[], exported: ReadonlySet<string> | undefined): SymbolFact[] {
   const out: SymbolFact[] = functions.filter((f) => f.isPublic).map((f) => ({ name: f.name, identifier: f.identifier, kind: 'function' as const, line: f.line, signature: f.signature }));
   const seen = new Set(out.map((s) => s.name));
   const add = (name: string, kind: SymbolFact['kind'], node: Node): void => {
@@ -254,18 +257,18 @@ function publicSymbolsOf(language: LanguageId, root: Node, functions: readonly F
       if (!decl) continue;
       const isExported = stmt.type === 'export_statement';
       const name = decl.childForFieldName('name')?.text;
-      if (/class/.test(decl.type) && name && (isExported || exported.has(name))) add(name, 'class', decl);
+      if (/class/.test(decl.type) && name && (isExported || exported?.has(name))) add(name, 'class', decl);
       else if (/interface|type_alias|enum/.test(decl.type) && name && isExported) add(name, 'type', decl);
       else if (decl.type === 'lexical_declaration' || decl.type === 'variable_declaration') {
         for (const d of decl.namedChildren) {
           const n = d?.type === 'variable_declarator' ? d.childForFieldName('name') : null;
-          if (n && (isExported || exported.has(n.text))) add(n.text, 'value', d!);
+          if (n && (isExported || exported?.has(n.text))) add(n.text, 'value', d!);
         }
       }
     } else if (language === 'python') {
       const def = stmt.type === 'decorated_definition' ? stmt.childForFieldName('definition') : stmt;
       const name = def?.type === 'class_definition' ? def.childForFieldName('name')?.text : undefined;
-      if (name && !name.startsWith('_')) add(name, 'class', def!);
+      if (name && (exported ? exported.has(name) : !name.startsWith('_'))) add(name, 'class', def!);
     } else if (language === 'go' && stmt.type === 'type_declaration') {
       for (const spec of stmt.namedChildren) {
         const n = spec?.childForFieldName('name')?.text;
@@ -277,4 +280,16 @@ function publicSymbolsOf(language: LanguageId, root: Node, functions: readonly F
     }
   }
   return out;
+}
+
+/** The names in a module-level `__all__ = [...]` (or tuple), or undefined when there is none. */
+function pythonAll(root: Node): Set<string> | undefined {
+  for (const stmt of root.namedChildren) {
+    const expr = stmt?.type === 'expression_statement' ? stmt.namedChild(0) : null;
+    if (expr?.type !== 'assignment' || expr.childForFieldName('left')?.text !== '__all__') continue;
+    const right = expr.childForFieldName('right');
+    if (!right || (right.type !== 'list' && right.type !== 'tuple')) return undefined;
+    return new Set(right.namedChildren.filter((c) => c?.type === 'string').map((c) => c!.text.replace(/^[rbuf]*['"]{1,3}|['"]{1,3}$/gi, '')));
+  }
+  return undefined;
 }
