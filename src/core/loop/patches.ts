@@ -5,13 +5,23 @@ import { sha256Hex } from '../provenance/hash';
 import type { Patch } from '../provenance/schema';
 import type { ProvenanceStore } from '../provenance/store';
 import { scoreHunk, scorePatch } from '../risk/score';
+import { getSymbolGraph, publicSymbolImpact } from '../context';
+import type { Logger, WorkspaceFiles } from '../ports';
+import type { LanguageId } from '../languages';
+
+/** Where the symbol graph lives, for the blast radius of changed public symbols. */
+export interface GraphSource {
+  files: WorkspaceFiles;
+  cacheDir?: string;
+  logger: Logger;
+}
 
 /**
  * Turns the kept candidate into patches: one per changed file, with its unified diff and hunks,
  * risk per patch and per hunk, and the original and proposed bytes stored by sha256 so the
  * proposal can be applied later and rolled back to the exact bytes it replaced.
  */
-export async function buildPatches(overlay: Overlay, findings: readonly Finding[], valid: boolean, store: ProvenanceStore): Promise<Patch[]> {
+export async function buildPatches(overlay: Overlay, findings: readonly Finding[], valid: boolean, store: ProvenanceStore, graph?: GraphSource): Promise<Patch[]> {
   const changed = overlay.changedFiles();
   const entries = new Map(overlay.entries().map((e) => [e.path, e]));
   const patches: Patch[] = [];
@@ -33,6 +43,7 @@ export async function buildPatches(overlay: Overlay, findings: readonly Finding[
       wholeFileWrite: entry.wholeFileWrite,
       findings: fileFindings,
       filesInRun: changed.length,
+      ...(await blastRadiusCount(graph, file.path, file.language, file.before, file.after)),
     };
     const hunks = diff.hunks.map((h) => ({ ...h, risk: scoreHunk({ ...common, hunk: h }) }));
     patches.push({
@@ -52,4 +63,25 @@ export async function buildPatches(overlay: Overlay, findings: readonly Finding[
     });
   }
   return patches;
+}
+
+/**
+ * Changed public symbols plus the files that use them, from the symbol graph. Without a graph, or
+ * when it cannot answer, the risk score falls back to spotting declarations on changed lines.
+ */
+async function blastRadiusCount(
+  graph: GraphSource | undefined,
+  path: string,
+  language: LanguageId | undefined,
+  before: string | undefined,
+  after: string | undefined,
+): Promise<{ publicSymbols?: number }> {
+  if (!graph || !language || before === undefined || after === undefined) return {};
+  try {
+    const impact = await publicSymbolImpact(getSymbolGraph({ files: graph.files, ...(graph.cacheDir ? { cacheDir: graph.cacheDir } : {}) }), path, language, before, after);
+    return { publicSymbols: impact.count };
+  } catch (err) {
+    graph.logger.warn(`Blast radius of ${path} not computed: ${(err as Error).message.split('\n')[0]}`);
+    return {};
+  }
 }

@@ -194,7 +194,7 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
       overlay.restore(best.snapshot);
       const valid = best.blocking === 0;
       progress({ stage: 'risk', message: 'Scoring risk' });
-      patches = await timer.time('risk', () => buildPatches(overlay, best!.findings, valid, opts.store));
+      patches = await timer.time('risk', () => buildPatches(overlay, best!.findings, valid, opts.store, { files: opts.files, ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}), logger }));
       status = patches.length === 0 ? 'no_changes' : valid ? 'proposed' : 'no_valid_patch';
     }
   } catch (err) {

@@ -196,4 +196,25 @@ describe('runRefactor', function () {
       ws.cleanup();
     }
   });
+
+  it('counts the files that use a changed public symbol in the risk score (blast radius from the symbol graph)', async () => {
+    const { ws, opts } = await setup({
+      replies: [
+        {
+          phase: 'generate',
+          toolCalls: [{ name: 'patch_file', input: { path: 'src/userService.ts', old_string: '  async getDisplayName(id: string): Promise<string> {', new_string: '  async getDisplayName(id: string, fallback = \'unknown\'): Promise<string> {' } }],
+        },
+        { phase: 'repair', toolCalls: [{ name: 'patch_file', input: { path: 'src/userService.ts', old_string: "return user ? user.name : 'unknown';", new_string: 'return user ? user.name : fallback;' } }] },
+      ],
+    } as Transcript);
+    try {
+      const run = await runRefactor({ ...opts, cacheDir: join(ws.dir, '.refactor-guard', 'cache') });
+      const factor = run.patches[0]!.risk.factors.find((f) => f.id === 'public_symbols')!;
+      // getDisplayName changed its signature and src/app.ts calls it: one symbol plus one file.
+      assert.ok(factor.value >= 2, `public_symbols value ${factor.value}: ${factor.detail}`);
+    } finally {
+      ws.cleanup();
+    }
+  });
 });
+
