@@ -40,6 +40,11 @@ export class TsProject {
   private configMtime: number | undefined;
   private readonly moduleCache: ts.ModuleResolutionCache;
   private readonly diskVersions = new Map<string, string>();
+  /**
+   * Results kept with the project for as long as it is warm (the gate's "before" diagnostics,
+   * keyed by the before texts and the disk state), so they outlive one run.
+   */
+  readonly memo = new Map<string, unknown>();
   /** Set by the gate for the length of one check. */
   limits: { signal?: AbortSignal; deadline: number } = { deadline: Infinity };
 
@@ -182,9 +187,16 @@ export class TsProject {
     return program.getSourceFiles().filter((sf) => isOwnFile(sf.fileName, this.root) && !program.isSourceFileDefaultLibrary(sf));
   }
 
+  remember(key: string, value: unknown): void {
+    this.memo.delete(key);
+    this.memo.set(key, value);
+    while (this.memo.size > 16) this.memo.delete(this.memo.keys().next().value!);
+  }
+
   dispose(): void {
     this.service.dispose();
     this.overlays.clear();
+    this.memo.clear();
   }
 }
 

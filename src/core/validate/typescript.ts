@@ -27,8 +27,6 @@ const DEFAULT_PROJECT_FILE_CAP = 1000;
  */
 export class TypeScriptGate implements Gate {
   readonly name = 'typescript';
-  /** Diagnostics of the "before" state, per project, keyed by the before texts and the disk state. */
-  private readonly beforeCache = new Map<string, BeforeState>();
 
   async check(files: readonly CandidateFile[], ctx: GateContext): Promise<GateResult> {
     const started = performance.now();
@@ -82,13 +80,13 @@ export class TypeScriptGate implements Gate {
     const afterTexts = new Map(group.map((f) => [abs(f.path), f.after] as const));
 
     const key = this.beforeKey(project, beforeTexts);
-    let before = this.beforeCache.get(key);
+    let before = project.memo.get(key) as BeforeState | undefined;
     if (!before) {
       project.setOverlays(beforeTexts);
       const importers = findImporters(project, changed, root);
       before = { importers, diagnostics: new Map() };
       for (const f of [...changed, ...importers]) if (project.fileExists(f)) before.diagnostics.set(f, diagnosticsOf(project, f, root));
-      this.remember(key, before);
+      project.remember(key, before);
     }
 
     project.setOverlays(afterTexts);
@@ -124,14 +122,8 @@ export class TypeScriptGate implements Gate {
     return h.digest('hex');
   }
 
-  private remember(key: string, state: BeforeState): void {
-    this.beforeCache.set(key, state);
-    while (this.beforeCache.size > 16) this.beforeCache.delete(this.beforeCache.keys().next().value!);
-  }
-
-  dispose(): void {
-    this.beforeCache.clear();
-  }
+  /** Nothing of its own to free: the "before" diagnostics live with the warm project (tsServices). */
+  dispose(): void {}
 }
 
 interface BeforeState {
@@ -139,7 +131,7 @@ interface BeforeState {
   diagnostics: Map<string, RawFinding[]>;
 }
 
-/** The gate with its warm caches; the services themselves live in tsServices' registry. */
+/** The gate; its warm services and their cached "before" diagnostics live in tsServices' registry, across runs. */
 export function createTypeScriptGate(): TypeScriptGate {
   return new TypeScriptGate();
 }

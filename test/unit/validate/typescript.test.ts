@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { isBlocking } from '../../../src/core/findings';
+import { CancelledError } from '../../../src/core/ports';
 import { createTypeScriptGate } from '../../../src/core/validate/typescript';
 import { disposeTsProjects, tsProjectCount } from '../../../src/core/validate/tsServices';
 import { TempWorkspace } from './workspace';
@@ -148,6 +149,12 @@ describe('validate/typescript gate', () => {
     assert.equal(res.findings[0]!.category, 'other');
     assert.ok(isBlocking(res.findings[0]!));
     assert.match(res.findings[0]!.message, /timed out/);
+  });
+
+  it('stops with CancelledError when the run is cancelled', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await assert.rejects(createTypeScriptGate().check([ws.patch('src/math.ts', 'a + b', 'b + a')], ws.context({}, { signal: controller.signal })), CancelledError);
   });
 
   it('skips when no TypeScript or JavaScript file changed', async () => {
