@@ -42,12 +42,20 @@ export function runSummary(run: RunRecord): string {
         (a.success ? 'all gates passed' : `${a.errorsOut} blocking finding${a.errorsOut === 1 ? '' : 's'}`),
     );
     for (const e of a.edits.filter((x) => !x.ok)) lines.push(`      refused ${e.tool}: ${(e.error ?? '').split('\n')[0]}`);
+    const skipped = new Map<string, string[]>();
     for (const g of a.gates) {
+      if (g.skipped) {
+        skipped.set(g.skipped, [...(skipped.get(g.skipped) ?? []), g.gate]);
+        continue;
+      }
       const blocking = g.findings.filter(isBlocking);
-      const label = g.skipped ? `skipped (${g.skipped})` : blocking.length ? `${blocking.length} blocking` : 'passed';
-      lines.push(`      ${g.gate}: ${label} in ${g.durationMs.toFixed(0)} ms`);
+      const warnings = g.findings.filter((f) => f.introduced && !isBlocking(f)).length;
+      lines.push(`      ${g.gate}: ${blocking.length ? `${blocking.length} blocking` : 'passed'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''} in ${g.durationMs.toFixed(0)} ms`);
       for (const f of blocking.slice(0, 5)) lines.push(`        ${formatFinding(f)}`);
+      if (blocking.length > 5) lines.push(`        ... and ${blocking.length - 5} more`);
     }
+    // Gates skipped for one reason read as one line, so the gates that did run stand out.
+    for (const [reason, gates] of skipped) lines.push(`      skipped (${reason}): ${gates.join(', ')}`);
   }
   if (run.error) lines.push(`  error: ${run.error.message}`);
   const tokens = run.modelCalls.reduce((n, c) => n + c.inputTokens + c.outputTokens, 0);
