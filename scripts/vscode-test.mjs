@@ -4,7 +4,7 @@
 // fresh server, profile, workspace copy and browser profile, all in one temporary folder, and the
 // server is stopped by its process group id at the end, whatever happened.
 //
-//   node scripts/vscode-test.mjs [--no-build] [--keep] [--grep PATTERN] [--shots DIR] [--prepare-only]
+//   node scripts/vscode-test.mjs [--no-build] [--keep] [--grep PATTERN] [--shots DIR] [--trusted-only] [--prepare-only]
 //
 // Exit code: the suites' exit code (0 all passed), or 2 when the harness itself failed.
 import { spawn, spawnSync } from 'node:child_process';
@@ -46,7 +46,7 @@ function buildExtension() {
  * The suites, bundled into one CommonJS entry in the run's own folder (dist/ belongs to the project
  * build, which empties it). mocha stays outside the bundle, imported from the repository by path.
  */
-async function buildTests(outDir) {
+async function buildTests(outDir, testGrep = grep) {
   const require = createRequire(import.meta.url);
   const esbuild = require(path.join(root, 'node_modules', 'esbuild'));
   const outfile = path.join(outDir, 'integration', 'index.js');
@@ -61,7 +61,7 @@ async function buildTests(outDir) {
     sourcemap: 'inline',
     external: ['vscode'],
     // Baked in: the extension host's environment is code-server's, not ours.
-    define: { 'process.env.RG_VSCODE_TEST_GREP': JSON.stringify(grep ?? '') },
+    define: { 'process.env.RG_VSCODE_TEST_GREP': JSON.stringify(testGrep ?? '') },
     plugins: [{ name: 'mocha-from-repo', setup: (b) => b.onResolve({ filter: /^mocha$/ }, () => ({ path: mochaEntry, external: true })) }],
     logLevel: 'warning',
   });
@@ -152,9 +152,21 @@ async function main() {
   const tools = ensureTools();
   say(`tools ready (${elapsed()})`);
   if (!args.includes('--no-build')) buildExtension();
+  // Pass 1: a trusted workspace, every suite. Pass 2: workspace trust on and the folder untrusted,
+  // only the suite that checks what must not run there (it skips itself in pass 1).
+  let exitCode = await runPass(tools, { trusted: true, grep });
+  if (!args.includes('--trusted-only') && (grep === undefined || /untrusted/i.test(grep))) {
+    exitCode = Math.max(exitCode, await runPass(tools, { trusted: false, grep: 'Untrusted workspace' }));
+  }
+  say(`${exitCode === 0 ? 'passed' : `failed (exit ${exitCode})`} in ${elapsed()}`);
+  process.exit(exitCode);
+}
+
+/** One fresh code-server with one fresh browser, running the suites once; resolves to their exit code. */
+async function runPass(tools, pass) {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'rg-vscode-test-'));
-  const testEntry = await buildTests(path.join(tmp, 'tests'));
-  say(`bundles ready (${elapsed()})`);
+  const testEntry = await buildTests(path.join(tmp, 'tests'), pass.grep);
+  say(`${pass.trusted ? 'trusted' : 'untrusted'} pass: bundles ready (${elapsed()})`);
 
   const dirs = Object.fromEntries(['home', 'user-data', 'extensions', 'browser', 'screenshots', 'xdg-config', 'xdg-data', 'xdg-cache'].map((d) => [d, path.join(tmp, d)]));
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
@@ -162,6 +174,16 @@ async function main() {
   // The test language model for the vscode-lm suite is an installed extension: the payload takes one
   // development path only. A folder in a fresh extensions dir is picked up at the first scan.
   cpSync(LM_EXTENSION, path.join(dirs.extensions, 'refactor-guard-test.rg-test-language-model-0.0.1'), { recursive: true });
+  if (!pass.trusted) {
+    // A test command in the user's settings (an untrusted workspace's own value of it is ignored):
+    // if the test gate ever ran it, the marker file would appear.
+    mkdirSync(path.join(dirs['user-data'], 'User'), { recursive: true });
+    const marker = path.join(tmp, 'test-command-ran');
+    const command = `node -e "require('fs').writeFileSync(${JSON.stringify(marker).replace(/"/g, "'")}, 'ran')"`;
+    // The transcript too: refactorGuard.replay.transcript is also restricted in untrusted folders.
+    const user = { 'refactorGuard.testCommand': command, 'refactorGuard.replay.transcript': path.join(root, 'test', 'fixtures', 'vscode', 'transcripts', 'validate-inputs.json') };
+    writeFileSync(path.join(dirs['user-data'], 'User', 'settings.json'), JSON.stringify(user, null, 2) + '\n');
+  }
   const configFile = path.join(tmp, 'code-server.yaml');
   writeFileSync(configFile, 'auth: none\ncert: false\n');
   const port = await freePort();
@@ -185,7 +207,7 @@ async function main() {
       '--auth', 'none',
       '--disable-telemetry',
       '--disable-update-check',
-      '--disable-workspace-trust',
+      ...(pass.trusted ? ['--disable-workspace-trust'] : []),
       '--disable-getting-started-override',
       '--user-data-dir', dirs['user-data'],
       '--extensions-dir', dirs.extensions,
@@ -285,8 +307,8 @@ async function main() {
     if (!keep) rmSync(tmp, { recursive: true, force: true });
     else say(`kept ${tmp}`);
   }
-  say(`${exitCode === 0 ? 'passed' : `failed (exit ${exitCode})`} in ${elapsed()}`);
-  process.exit(exitCode);
+  say(`${pass.trusted ? 'trusted' : 'untrusted'} pass: ${exitCode === 0 ? 'passed' : `failed (exit ${exitCode})`} (${elapsed()})`);
+  return exitCode;
 }
 
 main().catch((err) => {

@@ -8,6 +8,7 @@ import { registerReviewSuite } from './review.suite';
 import { registerProposeSuite } from './propose.suite';
 import { registerRollbackSuite } from './rollback.suite';
 import { registerVscodeLmSuite } from './vscodeLm.suite';
+import { registerUntrustedSuite } from './untrusted.suite';
 import { registerProvenanceSuite } from './provenance.test';
 
 export async function run(): Promise<void> {
@@ -20,6 +21,7 @@ export async function run(): Promise<void> {
   registerReviewSuite();
   registerRollbackSuite();
   registerVscodeLmSuite();
+  registerUntrustedSuite();
   registerProvenanceSuite();
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} integration test(s) failed.`);

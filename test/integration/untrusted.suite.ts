@@ -1,0 +1,54 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { api, closeAllEditors, propose, readBytes, restoreFixture, root, setWorkspaceSetting } from './helpers';
+
+/**
+ * Workspace trust: the project's test command is workspace code, so the test gate runs it only in
+ * a trusted folder. The harness runs this suite twice: trusted (the first test) and, in a second
+ * pass with workspace trust on, untrusted (the second), where the command comes from the user's
+ * settings because VS Code ignores a restricted setting's workspace value there.
+ */
+export function registerUntrustedSuite(): void {
+  suite('Untrusted workspace', () => {
+    let math: Buffer;
+
+    suiteSetup(async () => {
+      await api();
+      math = await readBytes('src/math.ts');
+    });
+
+    teardown(async () => {
+      await closeAllEditors();
+      await restoreFixture('src/math.ts', math);
+    });
+
+    test('trusted: the test gate runs the project\'s test command', async function () {
+      if (!vscode.workspace.isTrusted) this.skip();
+      const marker = path.join(path.dirname(root()), 'trusted-test-command-ran');
+      rmSync(marker, { force: true });
+      const undo = await setWorkspaceSetting('testCommand', `node -e "require('fs').writeFileSync('${marker}', 'ran')"`);
+      try {
+        const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
+        const gate = record.attempts[0]!.gates.find((g) => g.gate === 'tests');
+        assert.ok(gate, 'the test gate is part of the run');
+        assert.equal(gate.skipped, undefined);
+        assert.ok(existsSync(marker), 'the command ran');
+      } finally {
+        await undo();
+      }
+    });
+
+    test('untrusted: the test gate never runs the project\'s test command', async function () {
+      if (vscode.workspace.isTrusted) this.skip();
+      const configured = vscode.workspace.getConfiguration('refactorGuard').get<string>('testCommand');
+      assert.ok(configured, 'the harness put a test command in the user settings');
+      const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
+      assert.equal(record.status, 'proposed', 'the other gates and the review still work');
+      const gate = record.attempts[0]!.gates.find((g) => g.gate === 'tests');
+      assert.equal(gate?.skipped, 'workspace is not trusted');
+      assert.ok(!existsSync(path.join(path.dirname(root()), 'test-command-ran')), 'the command did not run');
+    });
+  });
+}
