@@ -284,16 +284,28 @@ export function configIncluding(configPath: string, file: string): string {
   return configPath;
 }
 
-const parsedConfigs = new Map<string, { mtime: number; fileNames: Set<string>; references: string[] } | undefined>();
+/** Whether a config lets JavaScript files into its program (jsconfig.json always does). */
+export function configAllowsJs(configPath: string): boolean {
+  return path.basename(configPath).toLowerCase() === 'jsconfig.json' || parsedConfig(configPath)?.allowJs === true;
+}
 
-function parsedConfig(configPath: string): { fileNames: Set<string>; references: string[] } | undefined {
+interface ParsedConfig {
+  mtime: number;
+  fileNames: Set<string>;
+  references: string[];
+  allowJs: boolean;
+}
+
+const parsedConfigs = new Map<string, ParsedConfig | undefined>();
+
+function parsedConfig(configPath: string): ParsedConfig | undefined {
   const mtime = ts.sys.getModifiedTime?.(configPath)?.getTime() ?? -1;
   const cached = parsedConfigs.get(configPath);
   if (cached && cached.mtime === mtime) return cached;
   const read = ts.readConfigFile(configPath, ts.sys.readFile);
   if (read.error) return undefined;
   const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(configPath), undefined, configPath);
-  const entry = { mtime, fileNames: new Set(parsed.fileNames.map(normal)), references: (parsed.projectReferences ?? []).map((r) => r.path) };
+  const entry = { mtime, fileNames: new Set(parsed.fileNames.map(normal)), references: (parsed.projectReferences ?? []).map((r) => r.path), allowJs: parsed.options.allowJs === true };
   parsedConfigs.set(configPath, entry);
   return entry;
 }

@@ -7,7 +7,7 @@ import type { CandidateFile, Gate, GateContext, GateResult } from './gate';
 import { classify } from './classify';
 import { crashFinding, excerptAt, numberSetting } from './gateSupport';
 import { markIntroducedThroughEdit } from './introduced';
-import { configIncluding, findConfig, isOwnFile, tsProjectFor, type TsProject } from './tsServices';
+import { configAllowsJs, configIncluding, findConfig, isOwnFile, tsProjectFor, type TsProject } from './tsServices';
 
 type RawFinding = Omit<Finding, 'introduced'>;
 
@@ -42,7 +42,7 @@ export class TypeScriptGate implements Gate {
       let config = found ? configIncluding(found, path.join(root, f.path)) : '';
       // A JavaScript file in a project that does not allow JavaScript is not part of that project;
       // the defaults still check its syntax.
-      if (config && JS_EXTENSIONS.test(f.path) && !tsProjectFor(config, root).compilerOptions.allowJs) config = '';
+      if (config && JS_EXTENSIONS.test(f.path) && !configAllowsJs(config)) config = '';
       groups.set(config, [...(groups.get(config) ?? []), f]);
     }
     let defaultRoots: string[] | undefined;
