@@ -37,8 +37,6 @@ export class TsProject {
   private rootNames: string[];
   private readonly overlays = new Map<string, Overlay>();
   private overlayCounter = 0;
-  private configMtime: number | undefined;
-  private readonly moduleCache: ts.ModuleResolutionCache;
   private readonly diskVersions = new Map<string, string>();
   /**
    * Results kept with the project for as long as it is warm (the gate's "before" diagnostics,
@@ -61,7 +59,6 @@ export class TsProject {
     const parsed = this.parseConfig();
     this.options = parsed.options;
     this.rootNames = parsed.fileNames;
-    this.moduleCache = ts.createModuleResolutionCache(this.currentDirectory(), (s) => s, this.options);
     const host: ts.LanguageServiceHost = {
       getCompilationSettings: () => this.options,
       getScriptFileNames: () => this.scriptFileNames(),
@@ -95,7 +92,6 @@ export class TsProject {
 
   private parseConfig(): { options: ts.CompilerOptions; fileNames: string[] } {
     if (!this.configPath) return { options: { ...DEFAULT_COMPILER_OPTIONS }, fileNames: this.defaultRoots() };
-    this.configMtime = ts.sys.getModifiedTime?.(this.configPath)?.getTime();
     const read = ts.readConfigFile(this.configPath, ts.sys.readFile);
     if (read.error) {
       throw new Error(`${path.basename(this.configPath)}: ${ts.flattenDiagnosticMessageText(read.error.messageText, ' ')}`);
@@ -109,9 +105,7 @@ export class TsProject {
   /** Re-reads the config and its file list (new files on disk between runs); cheap next to a check. */
   refresh(): void {
     this.diskVersions.clear();
-    const mtime = this.configPath ? ts.sys.getModifiedTime?.(this.configPath)?.getTime() : undefined;
     const parsed = this.parseConfig();
-    if (mtime !== undefined && this.configMtime !== undefined && mtime !== this.configMtime) this.moduleCache.clear();
     this.options = parsed.options;
     this.rootNames = parsed.fileNames;
   }
@@ -176,7 +170,8 @@ export class TsProject {
 
   /** Resolves an import specifier written in `containingFile`, with the project's options. */
   resolveImport(specifier: string, containingFile: string): string | undefined {
-    const r = ts.resolveModuleName(specifier, containingFile, this.options, { fileExists: (f) => this.fileExists(f), readFile: (f) => this.readFile(f) }, this.moduleCache);
+    // No resolution cache: a file the overlay creates or deletes must change the answer.
+    const r = ts.resolveModuleName(specifier, containingFile, this.options, { fileExists: (f) => this.fileExists(f), readFile: (f) => this.readFile(f) });
     return r.resolvedModule ? normal(r.resolvedModule.resolvedFileName) : undefined;
   }
 

@@ -96,7 +96,7 @@ export class TypeScriptGate implements Gate {
     for (const f of targets) if (project.fileExists(f)) after.set(f, diagnosticsOf(project, f, root));
 
     // An importer that appears only after the patch (a new file now resolves) needs its own "before".
-    const missing = targets.filter((f) => after.has(f) && !before!.diagnostics.has(f) && beforeTexts.get(f) !== undefined && !changed.has(f));
+    const missing = targets.filter((f) => after.has(f) && !before!.diagnostics.has(f) && !changed.has(f));
     if (missing.length > 0) {
       project.setOverlays(beforeTexts);
       for (const f of missing) if (project.fileExists(f)) before.diagnostics.set(f, diagnosticsOf(project, f, root));

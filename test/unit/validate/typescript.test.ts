@@ -128,6 +128,14 @@ describe('validate/typescript gate', () => {
     assert.deepEqual(blocking, [['src/math.ts', 'TS2322'], ['src/caller.ts', 'TS2345']]);
   });
 
+  it('compares an importer that only resolves once the patch creates the file it imports', async () => {
+    ws.write('src/uses.ts', 'import { LIMIT } from "./limits";\nexport const bad: number = "pre-existing";\nexport const shout: string = LIMIT.toUpperCase();\n');
+    const gate = createTypeScriptGate();
+    const res = await gate.check([ws.candidate('src/limits.ts', 'export const LIMIT = 10;\n')], ws.context());
+    const uses = res.findings.filter((f) => f.file === 'src/uses.ts').map((f) => [f.line, f.code, f.introduced]);
+    assert.deepEqual(uses, [[2, 'TS2322', false], [3, 'TS2339', true]]);
+  });
+
   it('uses defaults without a tsconfig: JavaScript syntax errors block, types are not checked', async () => {
     const plain = new TempWorkspace();
     try {
