@@ -68,6 +68,36 @@ async function buildTests(outDir, testGrep = grep) {
   return outfile;
 }
 
+/** Must match TEST_API_KEY in test/integration/secrets.suite.ts. */
+const TEST_API_KEY = 'sk-ant-rg-integration-not-a-real-key-7f3a';
+
+/** Files under `dir` whose bytes contain `needle`, skipping the folders in `skip`. */
+function findText(dir, needle, skip) {
+  const hits = [];
+  const walk = (d) => {
+    if (skip.includes(d)) return;
+    let entries;
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) {
+        try {
+          if (readFileSync(p).includes(needle)) hits.push(path.relative(dir, p));
+        } catch {
+          // Unreadable (a socket, a vanished file): not a leak we can see.
+        }
+      }
+    }
+  };
+  walk(dir);
+  return hits;
+}
+
 function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -255,6 +285,22 @@ async function runPass(tools, pass) {
     // They ask for a click the extension API cannot make (a notification's Cancel button) by writing
     // <name>.click holding {"within": css, "button": accessible name}; we answer <name>.done.
     const shots = setInterval(async () => {
+      // <name>.type holds text to type into the focused input, then Enter (an input box's value).
+      for (const f of readdirSync(dirs.screenshots).filter((n) => n.endsWith('.type'))) {
+        const name = f.slice(0, -'.type'.length);
+        const text = readFileSync(path.join(dirs.screenshots, f), 'utf8');
+        rmSync(path.join(dirs.screenshots, f), { force: true });
+        let answer = 'ok';
+        try {
+          await page.locator('.quick-input-widget input').first().waitFor({ state: 'visible', timeout: 10_000 });
+          await page.keyboard.type(text);
+          await page.keyboard.press('Enter');
+        } catch (err) {
+          answer = `failed: ${err.message.split('\n')[0]}`;
+          say(`type ${name} ${answer}`);
+        }
+        writeFileSync(path.join(dirs.screenshots, `${name}.done`), answer);
+      }
       for (const f of readdirSync(dirs.screenshots).filter((n) => n.endsWith('.click'))) {
         const name = f.slice(0, -'.click'.length);
         const request = JSON.parse(readFileSync(path.join(dirs.screenshots, f), 'utf8'));
@@ -300,6 +346,14 @@ async function runPass(tools, pass) {
     await browser?.close().catch(() => {});
     await stopGroup(server);
     logStream.end();
+    // The API key typed by the secrets test must not be anywhere on disk but in secret storage
+    // (which code-server keeps encrypted); the browser's own profile is not ours to judge, and the
+    // test bundle holds the key as a constant.
+    const leaks = findText(tmp, TEST_API_KEY, [dirs.browser, path.join(tmp, 'tests')]);
+    if (leaks.length > 0) {
+      say(`the test API key was written in plain text: ${leaks.join(', ')}`);
+      exitCode = Math.max(exitCode, 1);
+    }
     if (exitCode !== 0) {
       const tail = existsSync(serverLog) ? readFileSync(serverLog, 'utf8').split('\n').slice(-40).join('\n') : '';
       say(`code-server log tail:\n${tail}`);

@@ -126,3 +126,13 @@ export async function clickButton(name: string, within: string, button: string):
   const answered = await waitFor(`click ${name}`, () => (existsSync(done) ? true : undefined), 15_000).catch(() => false);
   return answered === true && readFileSync(done, 'utf8') === 'ok';
 }
+
+/** Asks the harness to type into the open input box and press Enter; false when no harness answers. */
+export async function typeIntoInput(name: string, text: string): Promise<boolean> {
+  const dir = path.join(path.dirname(root()), 'screenshots');
+  if (!existsSync(dir)) return false;
+  writeFileSync(path.join(dir, `${name}.type`), text);
+  const done = path.join(dir, `${name}.done`);
+  const answered = await waitFor(`typing ${name}`, () => (existsSync(done) ? true : undefined), 15_000).catch(() => false);
+  return answered === true && readFileSync(done, 'utf8') === 'ok';
+}

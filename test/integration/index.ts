@@ -9,6 +9,7 @@ import { registerProposeSuite } from './propose.suite';
 import { registerRollbackSuite } from './rollback.suite';
 import { registerVscodeLmSuite } from './vscodeLm.suite';
 import { registerUntrustedSuite } from './untrusted.suite';
+import { registerSecretsSuite } from './secrets.suite';
 import { registerProvenanceSuite } from './provenance.test';
 
 export async function run(): Promise<void> {
@@ -22,6 +23,7 @@ export async function run(): Promise<void> {
   registerRollbackSuite();
   registerVscodeLmSuite();
   registerUntrustedSuite();
+  registerSecretsSuite();
   registerProvenanceSuite();
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} integration test(s) failed.`);

@@ -105,6 +105,7 @@ async function announce(session: Session, record: RunRecord, autoApplyUnder: num
     }
     if (applied.length > 0) log().info(`Auto-applied (risk at most ${autoApplyUnder}): ${applied.join(', ')}`);
   }
+  log().info(`Run ${record.runId}: ${record.status}${record.error ? ` (${record.error.kind}: ${record.error.message})` : ''}, ${record.patches.length} patch(es), ${record.attempts.length} attempt(s)`);
   switch (record.status) {
     case 'proposed': {
       const maxRisk = Math.max(...record.patches.map((p) => p.risk.score));
