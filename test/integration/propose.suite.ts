@@ -37,6 +37,10 @@ export function registerProposeSuite(): void {
       assert.equal(patches[0]!.item.label, 'math.ts');
       assert.match(String(patches[0]!.item.description), /^\d\.\d\d (low|medium|high) · pending$/);
       assert.equal(patches[0]!.item.contextValue, 'patch.pending.valid');
+      const { tree } = await api();
+      const tooltip = (tree.resolveTreeItem(patches[0]!.item, patches[0]!.node) as vscode.TreeItem).tooltip as vscode.MarkdownString;
+      assert.ok(patch.risk.factors.length > 0);
+      for (const f of patch.risk.factors) assert.ok(tooltip.value.includes(f.label.replace(/[\\`*_{}[\]()#+!|<>]/g, (c) => `\\${c}`)), `tooltip lists ${f.label}`);
       const hunks = await treeChildren(patches[0]!.node);
       assert.equal(hunks.length, 2);
       assert.match(String(hunks[0]!.item.label), /^Lines? \d+/);

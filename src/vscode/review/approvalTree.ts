@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Hunk } from '../../core/edits/hunk';
-import type { Patch } from '../../core/provenance/schema';
+import type { Patch, RunRecord } from '../../core/provenance/schema';
 import type { PatchState } from '../../core/provenance/status';
 import type { RunView } from '../../core/provenance/views';
 import { log, oneLine } from '../log';
@@ -111,13 +111,21 @@ export class ApprovalTree implements vscode.TreeDataProvider<ReviewNode>, vscode
     item.description = `${relativeTime(run.createdAt)} · ${run.status === 'proposed' ? summary || 'no patches' : runStatusWord(run)}`;
     item.contextValue = `run.${run.status}${applied ? '.applied' : ''}${open ? '.pending' : ''}`;
     item.iconPath = new vscode.ThemeIcon(run.status === 'proposed' ? 'git-pull-request' : run.status === 'cancelled' ? 'circle-slash' : 'warning');
-    const tip = new vscode.MarkdownString();
-    tip.appendMarkdown(`**${escapeMd(run.instruction)}**\n\n`);
-    tip.appendMarkdown(`Run \`${run.runId}\` · ${new Date(run.createdAt).toLocaleString()} · ${runStatusWord(run)}\n\n`);
-    tip.appendMarkdown(`Preset ${run.preset} · ${escapeMd(run.provider.label)} · ${run.attempts.length} attempt(s) · ${(run.timings.durationMs / 1000).toFixed(1)} s\n\n`);
-    if (run.error) tip.appendMarkdown(`Error: ${escapeMd(run.error.message)}\n\n`);
-    tip.appendMarkdown(`Targets: ${run.targets.map((t) => escapeMd(t.path + (t.function ? `#${t.function}` : ''))).join(', ')}`);
-    item.tooltip = tip;
+    return item;
+  }
+
+  /** Tooltips are built when hovered, not for every item on every refresh. */
+  resolveTreeItem(item: vscode.TreeItem, node: ReviewNode): vscode.TreeItem {
+    if (node.kind === 'message') return item;
+    const view = this.cache.get(node.runId);
+    if (!view) return item;
+    if (node.kind === 'run') item.tooltip = runTooltip(view.run);
+    else {
+      const found = this.find(node.runId, node.patchId);
+      if (!found) return item;
+      const hunk = node.kind === 'hunk' ? found.patch.hunks.find((h) => h.id === node.hunkId) : undefined;
+      item.tooltip = hunk ? hunkTooltip(found.patch, found.state, hunk) : patchTooltip(found.patch, found.state);
+    }
     return item;
   }
 
@@ -130,13 +138,6 @@ export class ApprovalTree implements vscode.TreeDataProvider<ReviewNode>, vscode
       : new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
     item.contextValue = `patch.${state.status}.${patch.valid ? 'valid' : 'invalid'}`;
     item.command = { command: 'refactorGuard.openPatchDiff', title: 'Open Diff', arguments: [{ kind: 'patch', runId, patchId: patch.id }] };
-    const tip = new vscode.MarkdownString();
-    tip.appendMarkdown(`**${escapeMd(patch.file)}**: ${statusWord(state)}, ${patch.valid ? 'passed the gates' : 'did not pass the gates'}\n\n`);
-    tip.appendMarkdown(`+${patch.linesAdded} -${patch.linesRemoved} in ${patch.hunks.length} hunk(s) · risk ${riskBadge(patch.risk)}\n\n`);
-    tip.appendMarkdown(`${escapeMd(riskFactorsText(patch.risk))}\n\n`);
-    const blocking = patch.findings.filter((f) => f.introduced && f.severity === 'error');
-    if (blocking.length > 0) tip.appendMarkdown(`Blocking findings: ${blocking.length}, first: ${escapeMd(blocking[0]!.message)}`);
-    item.tooltip = tip;
     return item;
   }
 
@@ -148,10 +149,6 @@ export class ApprovalTree implements vscode.TreeDataProvider<ReviewNode>, vscode
     item.contextValue = `hunk.${status}.${patch.valid ? 'valid' : 'invalid'}`;
     item.iconPath = new vscode.ThemeIcon(status === 'applied' ? 'check' : status === 'rejected' ? 'close' : 'diff');
     item.command = { command: 'refactorGuard.openPatchDiff', title: 'Open Diff', arguments: [{ kind: 'hunk', runId, patchId: patch.id, hunkId: hunk.id }] };
-    const tip = new vscode.MarkdownString();
-    tip.appendMarkdown(`**${escapeMd(patch.file)}** ${hunkRange(hunk)}: ${status.replace('_', ' ')}\n\n`);
-    tip.appendMarkdown(`risk ${riskBadge(hunk.risk)}\n\n${escapeMd(riskFactorsText(hunk.risk))}`);
-    item.tooltip = tip;
     return item;
   }
 
@@ -159,6 +156,34 @@ export class ApprovalTree implements vscode.TreeDataProvider<ReviewNode>, vscode
     this.sub.dispose();
     this.emitter.dispose();
   }
+}
+
+export function runTooltip(run: RunRecord): vscode.MarkdownString {
+  const tip = new vscode.MarkdownString();
+  tip.appendMarkdown(`**${escapeMd(run.instruction)}**\n\n`);
+  tip.appendMarkdown(`Run \`${run.runId}\` · ${new Date(run.createdAt).toLocaleString()} · ${runStatusWord(run)}\n\n`);
+  tip.appendMarkdown(`Preset ${run.preset} · ${escapeMd(run.provider.label)} · ${run.attempts.length} attempt(s) · ${(run.timings.durationMs / 1000).toFixed(1)} s\n\n`);
+  if (run.error) tip.appendMarkdown(`Error: ${escapeMd(run.error.message)}\n\n`);
+  tip.appendMarkdown(`Targets: ${run.targets.map((t) => escapeMd(t.path + (t.function ? `#${t.function}` : ''))).join(', ')}`);
+  return tip;
+}
+
+/** Every risk factor, largest first, with validity and the first blocking finding. */
+export function patchTooltip(patch: Patch, state: PatchState): vscode.MarkdownString {
+  const tip = new vscode.MarkdownString();
+  tip.appendMarkdown(`**${escapeMd(patch.file)}**: ${statusWord(state)}, ${patch.valid ? 'passed the gates' : 'did not pass the gates'}\n\n`);
+  tip.appendMarkdown(`+${patch.linesAdded} -${patch.linesRemoved} in ${patch.hunks.length} hunk(s) · risk ${riskBadge(patch.risk)}\n\n`);
+  tip.appendMarkdown(`${escapeMd(riskFactorsText(patch.risk))}\n\n`);
+  const blocking = patch.findings.filter((f) => f.introduced && f.severity === 'error');
+  if (blocking.length > 0) tip.appendMarkdown(`Blocking findings: ${blocking.length}, first: ${escapeMd(blocking[0]!.message)}`);
+  return tip;
+}
+
+export function hunkTooltip(patch: Patch, state: PatchState, hunk: Hunk): vscode.MarkdownString {
+  const tip = new vscode.MarkdownString();
+  tip.appendMarkdown(`**${escapeMd(patch.file)}** ${hunkRange(hunk)}: ${hunkStatus(state, hunk).replace('_', ' ')}\n\n`);
+  tip.appendMarkdown(`risk ${riskBadge(hunk.risk)}\n\n${escapeMd(riskFactorsText(hunk.risk))}`);
+  return tip;
 }
 
 function escapeMd(s: string): string {
