@@ -26,7 +26,7 @@ export class DiffSizeRule extends FileRule {
     const minLines = numberSetting(ctx.settings, 'rules.diffSizeMinLines', DEFAULT_DIFF_SIZE_MIN_LINES);
     const c = lineChanges(file.before, file.after);
     if (c.beforeLines < minLines) return [];
-    const share = c.removed / c.beforeLines;
+    const share = c.beforeLines === 0 ? 0 : c.removed / c.beforeLines;
     if (share <= max) return [];
     return [
       ruleFinding(

@@ -13,9 +13,16 @@ export interface LineChanges {
 export function lineChanges(before: string, after: string): LineChanges {
   const regions = changedRegions(before, after);
   return {
-    beforeLines: before.split(/\r\n|\r|\n/).length,
-    afterLines: after.split(/\r\n|\r|\n/).length,
+    beforeLines: lineCount(before),
+    afterLines: lineCount(after),
     removed: regions.before.size,
     added: regions.after.size,
   };
+}
+
+/** Lines as an editor counts them: a final newline ends the last line, it does not start another. */
+export function lineCount(text: string): number {
+  if (text === '') return 0;
+  const n = text.split(/\r\n|\r|\n/).length;
+  return /(?:\r\n|\r|\n)$/.test(text) ? n - 1 : n;
 }
