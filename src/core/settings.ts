@@ -58,6 +58,13 @@ export const SettingsSchema = z.object({
   'rules.maxShareChanged': z.number().min(0).max(1).default(0.6),
   'rules.complexityBudget': z.number().int().min(1).default(10),
   'retention.maxRuns': z.number().int().min(0).default(200),
+  disabledGates: z.array(z.string()).default([]),
+  gateTimeoutSeconds: z.number().min(5).max(3600).default(120),
+  testMemoryMb: z.number().int().min(64).default(2048),
+  ruffSelect: z.array(z.string()).default(['F', 'E9']),
+  pyrightPath: z.string().default(''),
+  'rules.diffSizeMinLines': z.number().int().min(0).default(20),
+  'rules.truncationMinShare': z.number().min(0).max(1).default(0.4),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -9,5 +9,12 @@ export function gateSettingsFrom(settings: Settings): GateSettings {
     safeMode: settings.safeMode,
     'rules.maxShareChanged': settings['rules.maxShareChanged'],
     'rules.complexityBudget': settings['rules.complexityBudget'],
+    'rules.diffSizeMinLines': settings['rules.diffSizeMinLines'],
+    'rules.truncationMinShare': settings['rules.truncationMinShare'],
+    disabledGates: settings.disabledGates,
+    gateTimeoutMs: settings.gateTimeoutSeconds * 1000,
+    testMemoryMb: settings.testMemoryMb,
+    ruffSelect: settings.ruffSelect,
+    ...(settings.pyrightPath ? { pyrightPath: settings.pyrightPath } : {}),
   };
 }
