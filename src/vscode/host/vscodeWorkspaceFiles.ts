@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { WorkspaceFiles } from '../../core/ports';
 import { NodeWorkspaceFiles } from '../../core/host/nodeWorkspaceFiles';
@@ -28,8 +29,9 @@ export class VscodeWorkspaceFiles implements WorkspaceFiles {
 
   /** Workspace-relative path of a URI in this folder, or undefined when it lies outside. */
   relativeOf(uri: vscode.Uri): string | undefined {
-    const rel = vscode.workspace.asRelativePath(uri, false);
-    if (rel === uri.fsPath || rel === uri.toString()) return undefined;
+    // Against this folder only: asRelativePath would answer for any folder of a multi-root window.
+    if (uri.scheme !== this.folder.uri.scheme || uri.authority !== this.folder.uri.authority) return undefined;
+    const rel = path.posix.relative(this.folder.uri.path, uri.path);
     try {
       return normalizeWorkspacePath(rel);
     } catch {
