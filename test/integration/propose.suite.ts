@@ -64,6 +64,24 @@ export function registerProposeSuite(): void {
       assert.deepEqual(record.targets, [{ path: 'src/math.ts', function: 'scale' }]);
     });
 
+    test('with no preset chosen in settings, the preset is asked for', async () => {
+      await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
+      const undo = await setWorkspaceSetting('preset', undefined);
+      try {
+        const pending = vscode.commands.executeCommand<RunRecord>('refactorGuard.proposeRefactor', uriOf('src/math.ts'));
+        await new Promise((r) => setTimeout(r, 1500));
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'); // the recent instruction
+        await new Promise((r) => setTimeout(r, 1000));
+        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'); // the first preset: fast
+        const record = await pending;
+        assert.ok(record, 'the run went ahead');
+        // Unasked, the run would take the default preset, balanced.
+        assert.equal(record.preset, 'fast');
+      } finally {
+        await undo();
+      }
+    });
+
     test('from the explorer with several files selected: every selected file is a target', async () => {
       await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
       const pending = vscode.commands.executeCommand<RunRecord>('refactorGuard.proposeRefactor', uriOf('src/math.ts'), [uriOf('src/math.ts'), uriOf('src/legacy.ts')]);
