@@ -76,6 +76,15 @@ export function registerVscodeLmSuite(): void {
       assert.equal(sha(await readBytes('src/math.ts')), sha(math), 'the file is untouched');
     });
 
+    test('a refusal from the model (LanguageModelError Blocked) is one line saying what to do', async () => {
+      const record = await propose('Make clamp check its bounds', 'src/math.ts', 'blocked.json');
+      assert.equal(record.status, 'provider_error');
+      assert.equal(record.error?.kind, 'rate_limited', record.error?.message);
+      assert.ok(!record.error!.message.includes('\n'));
+      assert.match(record.error!.message, /blocked the request/);
+      assert.equal(sha(await readBytes('src/math.ts')), sha(math));
+    });
+
     test('a model family that is not installed fails the run with one line naming the setting', async () => {
       const undo = await setWorkspaceSetting('vscodeLm.family', 'no-such-family');
       const record = await propose('Make clamp check its bounds', 'src/math.ts', 'repair-clamp.json').finally(undo);
