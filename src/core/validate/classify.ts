@@ -226,7 +226,7 @@ export function classificationMarkdown(): string {
     ...group(RUFF_CODES, (k) => k),
     ...RUFF_PREFIXES.map((p) => `| \`${p.category}\` | ${p.prefix}xx not listed above (${p.meaning}) |`),
     '',
-    'F401 (unused import) is reported as a warning: it raises risk but never blocks.',
+    'F401, F841, F403, F405, F541 and F811 (unused imports and variables, star imports, f-strings without placeholders, redefinitions) are reported as warnings: they raise risk but never block (setting `ruffSelect` chooses the rules).',
     '',
     '### pyright (Python)',
     '',

@@ -13,9 +13,12 @@ type RawFinding = Omit<Finding, 'introduced'>;
 export const DEFAULT_RUFF_SELECT = ['F', 'E9'] as const;
 /**
  * Codes reported as warnings: they raise risk but never block. An unused import or variable is
- * untidy, not broken, and models often leave one while repairing something else.
+ * untidy, not broken, and models often leave one while repairing something else. Star imports
+ * (F403) and names that "may be undefined" through one (F405), an f-string without placeholders
+ * (F541) and a redefinition (F811) are legal Python that runs: the standard library itself has
+ * hundreds of them, so blocking on them would reject working code.
  */
-export const DEFAULT_RUFF_WARNINGS = ['F401', 'F841'] as const;
+export const DEFAULT_RUFF_WARNINGS = ['F401', 'F841', 'F403', 'F405', 'F541', 'F811'] as const;
 
 /** Codes the syntax gate already reports through the same ruff parser. */
 const SYNTAX_GATE_CODES = new Set<string>([RUFF_SYNTAX_CODE, ...COMPILE_ERROR_RULES]);
