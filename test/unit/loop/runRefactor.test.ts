@@ -216,5 +216,21 @@ describe('runRefactor', function () {
       ws.cleanup();
     }
   });
+
+  it('quality: a plan call comes first, without tools, and the plan reaches the generate prompt and the record', async () => {
+    const t = demoTranscript();
+    const { ws, opts, provider } = await setup({ ...t, replies: [{ phase: 'plan', text: 'Change getUser in src/userService.ts: memoise with a Map keyed by id.', toolCalls: [] }, ...t.replies] } as Transcript, { preset: 'quality' });
+    try {
+      const run = await runRefactor(opts);
+      assert.equal(run.status, 'proposed');
+      assert.equal(run.plan, 'Change getUser in src/userService.ts: memoise with a Map keyed by id.');
+      assert.deepEqual(run.modelCalls.map((c) => c.phase), ['plan', 'generate', 'repair']);
+      assert.equal(provider.requests[0]!.tools.length, 0);
+      const generate = provider.requests[1]!.messages[0]!.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
+      assert.match(generate, /memoise with a Map keyed by id/);
+    } finally {
+      ws.cleanup();
+    }
+  });
 });
 
