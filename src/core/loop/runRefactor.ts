@@ -2,11 +2,10 @@ import { blockingCount, isBlocking, type Finding } from '../findings';
 import { decode } from '../edits/textFormat';
 import { editToolDefinitions } from '../edits/schemas';
 import { Overlay } from '../edits/overlay';
-import { applyToolCall } from '../edits/applyEdit';
-import type { ConversationMessage, ContentBlock, ModelReply, ModelRequest, Phase } from '../models/provider';
+import type { ConversationMessage, ModelReply, ModelRequest, Phase } from '../models/provider';
 import { ProviderError } from '../models/provider';
 import { CancelledError, silentLogger, systemClock, throwIfAborted } from '../ports';
-import type { Attempt, EditResult, GateRun, ModelCall, NewRunRecord, Patch, RunRecord, RunStatus } from '../provenance/schema';
+import type { Attempt, GateRun, ModelCall, NewRunRecord, Patch, RunRecord, RunStatus } from '../provenance/schema';
 import { applyRetention } from '../provenance/retention';
 import { resolvePreset } from '../settings';
 import { normalizeWorkspacePath } from '../workspacePath';
@@ -15,6 +14,7 @@ import type { GateContext } from '../validate/gate';
 import { gateSettingsFrom } from './gateSettings';
 import { buildRunContext } from './runContext';
 import { buildPatches } from './patches';
+import { applyReplyEdits } from './replyEdits';
 import { PhaseTimer } from './phaseTimer';
 import { PromptTemplates } from './prompts';
 import { formatCandidateForRepair, formatFindingsForRepair } from './repairPrompt';
@@ -141,23 +141,7 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
       conversation.push(reply.message);
       throwIfAborted(opts.signal);
 
-      const edits: EditResult[] = [];
-      const editFindings: Finding[] = [];
-      const toolResults: ContentBlock[] = [];
-      for (const toolCall of reply.toolCalls) {
-        const outcome = await applyToolCall(overlay, toolCall, allowed);
-        if (outcome.ok) {
-          edits.push({ tool: toolCall.name, path: outcome.path, ok: true, ...(outcome.matchKind ? { matchKind: outcome.matchKind } : {}) });
-          toolResults.push({ type: 'tool_result', toolUseId: toolCall.id, content: `Applied to ${outcome.path} in memory (${outcome.matchKind ?? 'write'}); it will be checked.`, isError: false });
-        } else {
-          edits.push({ tool: toolCall.name, ...(outcome.path ? { path: outcome.path } : {}), ok: false, error: outcome.error });
-          editFindings.push({ tool: 'edit', code: toolCall.name, category: 'contract_violation', severity: 'error', file: outcome.path ?? '', line: 1, column: 1, message: outcome.error, introduced: true });
-          toolResults.push({ type: 'tool_result', toolUseId: toolCall.id, content: outcome.error, isError: true });
-        }
-      }
-      if (reply.toolCalls.length === 0) {
-        editFindings.push({ tool: 'edit', code: 'no_edit', category: 'contract_violation', severity: 'error', file: '', line: 1, column: 1, message: reply.stopReason === 'max_tokens' ? 'The reply was cut off at the token limit before any patch_file or write_file call.' : 'The reply made no patch_file or write_file call, so nothing changed.', introduced: true });
-      }
+      const { edits, findings: editFindings, toolResults } = await applyReplyEdits(overlay, reply, allowed);
 
       progress({ stage: 'validate', message: 'Validating', attempt, of: maxAttempts });
       const candidate = await overlay.changedFiles();
