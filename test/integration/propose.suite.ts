@@ -1,14 +1,19 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../src/core/provenance/schema';
-import { api, closeAllEditors, propose, readBytes, restoreFixture, setWorkspaceSetting, sha, treeChildren, uriOf, useTranscript } from './helpers';
+import { api, EXTENSION_ID, closeAllEditors, propose, readBytes, restoreFixture, setWorkspaceSetting, sha, treeChildren, uriOf, useTranscript } from './helpers';
 
 export function registerProposeSuite(): void {
   suite('Propose Refactor', () => {
     let original: Buffer;
 
     suiteSetup(async () => {
+      const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
+      const wasActive = ext.isActive;
+      const started = Date.now();
       await api();
+      // A measurement for the log, not a test: activation loads the whole bundle.
+      if (!wasActive) console.log(`    (activation took ${Date.now() - started} ms)`);
       original = await readBytes('src/math.ts');
     });
 
