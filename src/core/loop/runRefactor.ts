@@ -1,5 +1,7 @@
 import { blockingCount, isBlocking, type Finding } from '../findings';
 import { decode } from '../edits/textFormat';
+import { findFunction } from '../context';
+import { languageOf } from '../languages';
 import { editToolDefinitions } from '../edits/schemas';
 import { Overlay } from '../edits/overlay';
 import type { ConversationMessage, ModelReply, ModelRequest, Phase } from '../models/provider';
@@ -56,10 +58,16 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
   for (const t of targets) {
     const bytes = await opts.files.read(t.path);
     if (bytes === undefined) throw new RunInputError(`Target ${t.path} does not exist in ${opts.files.root}.`);
+    let text: string;
     try {
-      decode(bytes);
+      text = decode(bytes).text;
     } catch (err) {
       throw new RunInputError(`Target ${t.path}: ${(err as Error).message}`);
+    }
+    if (t.function) {
+      const language = languageOf(t.path);
+      if (!language) throw new RunInputError(`Target ${t.path}: -f needs a file in a supported language to find ${t.function} in.`);
+      if (!(await findFunction(language, text, t.function))) throw new RunInputError(`Target ${t.path} has no function ${t.function}.`);
     }
   }
 

@@ -173,6 +173,7 @@ describe('runRefactor', function () {
       await assert.rejects(runRefactor({ ...opts, targets: [{ path: '../etc/passwd' }] }), RunInputError);
       await assert.rejects(runRefactor({ ...opts, targets: [{ path: '/etc/passwd' }] }), RunInputError);
       await assert.rejects(runRefactor({ ...opts, targets: [{ path: 'src/missing.ts' }] }), /does not exist/);
+      await assert.rejects(runRefactor({ ...opts, targets: [{ path: 'src/userService.ts', function: 'noSuchFunction' }] }), /has no function noSuchFunction/);
       assert.equal(provider.requests.length, 0);
     } finally {
       ws.cleanup();
