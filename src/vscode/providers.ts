@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import type { ModelProvider } from '../core/models/provider';
 import { ProviderError } from '../core/models/provider';
 import { resolvePreset, type PresetName, type Settings } from '../core/settings';
+import { loadEngine } from './loadEngine';
 import { engineLogger } from './log';
 import { getAnthropicKey } from './secrets';
 
@@ -12,11 +13,8 @@ import { getAnthropicKey } from './secrets';
  * large). The Anthropic key comes from Secret Storage and goes only to the Anthropic client.
  */
 export async function createProvider(context: vscode.ExtensionContext, settings: Settings, preset: PresetName, workspaceRoot: string): Promise<ModelProvider> {
-  if (settings.provider === 'vscode-lm') {
-    const { VscodeLmProvider } = await import('./vscodeLmProvider.js');
-    return new VscodeLmProvider(settings['vscodeLm.family']);
-  }
-  const [{ createProvider: fromSettings }, { ReplayProvider }] = await Promise.all([import('../core/models/factory.js'), import('../core/models/replay.js')]);
+  const { VscodeLmProvider, createProvider: fromSettings, ReplayProvider } = await loadEngine();
+  if (settings.provider === 'vscode-lm') return new VscodeLmProvider(settings['vscodeLm.family']);
   const apiKey = settings.provider === 'anthropic' ? await getAnthropicKey(context) : undefined;
   return fromSettings(settings, {
     presetModel: resolvePreset(settings, preset).model,

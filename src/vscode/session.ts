@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { ProvenanceStore } from '../core/provenance/store';
 import type { RunView } from '../core/provenance/views';
 import { VscodeWorkspaceFiles } from './host/vscodeWorkspaceFiles';
+import { loadEngine } from './loadEngine';
 
 /**
  * What every review command works on: the workspace folder, its files, and the provenance store in
@@ -31,7 +32,7 @@ export class Session implements vscode.Disposable {
   }
 
   store(): Promise<ProvenanceStore> {
-    this.storePromise ??= import('../core/provenance/store.js').then(({ ProvenanceStore }) => ProvenanceStore.open(this.storeDir));
+    this.storePromise ??= loadEngine().then(({ ProvenanceStore }) => ProvenanceStore.open(this.storeDir));
     // A failed open is not cached: the next command tries again (the folder may have been fixed).
     this.storePromise.catch(() => (this.storePromise = undefined));
     return this.storePromise;

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Settings } from '../core/settings';
+import { loadEngine } from './loadEngine';
 
 export const SECTION = 'refactorGuard';
 
@@ -10,7 +11,7 @@ export const SECTION = 'refactorGuard';
  */
 export async function readVsCodeSettings(scope?: vscode.ConfigurationScope): Promise<Settings> {
   // Loaded on first use: the schema brings zod, which activation does not need.
-  const { SettingsSchema, readSettings } = await import('../core/settings.js');
+  const { SettingsSchema, readSettings } = await loadEngine();
   const config = vscode.workspace.getConfiguration(SECTION, scope);
   const raw: Record<string, unknown> = {};
   for (const key of Object.keys(SettingsSchema.shape)) {

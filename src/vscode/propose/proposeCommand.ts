@@ -6,6 +6,7 @@ import type { ReviewNode } from '../review/approvalTree';
 import { approveAndApply } from '../review/decisions';
 import { openPatchDiff } from '../review/proposalDocuments';
 import { toAbortSignal } from '../host/cancellation';
+import { loadEngine } from '../loadEngine';
 import { engineLogger, log } from '../log';
 import { createProvider } from '../providers';
 import type { Session } from '../session';
@@ -51,7 +52,7 @@ export async function proposeRefactor(session: Session, reveal: (node: ReviewNod
   }
   const fullInstruction = chosen.focus ? `${instruction}\n\n${chosen.focus}` : instruction;
   const provider = await createProvider(context, settings, preset, files.root);
-  const [{ runRefactor }, { NodeProcessRunner }] = await Promise.all([import('../../core/loop/runRefactor.js'), import('../../core/host/nodeProcessRunner.js')]);
+  const { runRefactor, NodeProcessRunner } = await loadEngine();
   const store = await session.store();
   log().info(`Run: "${instruction}" on ${chosen.targets.map((t) => t.path).join(', ')}, preset ${preset}, ${provider.label}, trusted ${vscode.workspace.isTrusted}`);
 

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { loadEngine } from '../loadEngine';
 import type { Session } from '../session';
 import { findPatch } from './decisions';
 import { hunkStatus, riskBadge, topFactor } from './labels';
@@ -35,7 +36,7 @@ export class HunkCodeLens implements vscode.CodeLensProvider, vscode.Disposable 
     const top = new vscode.Range(0, 0, 0, 0);
     if (!patch.valid) {
       // Loaded here, not at activation: the findings module brings zod with it.
-      const { isBlocking } = await import('../../core/findings.js');
+      const { isBlocking } = await loadEngine();
       const blocking = patch.findings.filter(isBlocking);
       lenses.push(
         new vscode.CodeLens(top, {

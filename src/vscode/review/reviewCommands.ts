@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { guarded, log } from '../log';
+import { loadEngine } from '../loadEngine';
 import type { Session } from '../session';
 import { readVsCodeSettings } from '../settings';
 import type { ApprovalTree, ReviewNode } from './approvalTree';
@@ -114,7 +115,7 @@ export function registerReviewCommands(context: vscode.ExtensionContext, session
 
   reg('refactorGuard.showFindings', async (runId: string, patchId: string) => {
     const { patch } = findPatch(await session.run(runId), patchId);
-    const { formatFinding } = await import('../../core/findings.js');
+    const { formatFinding } = await loadEngine();
     const items = patch.findings.map((f) => ({ label: `${f.introduced && f.severity === 'error' ? '$(error)' : '$(info)'} ${f.message}`, detail: formatFinding(f) }));
     await vscode.window.showQuickPick(items.length ? items : [{ label: 'No findings recorded.', detail: '' }], { title: `Findings on ${patch.file}`, matchOnDetail: true });
   });
