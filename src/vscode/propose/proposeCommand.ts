@@ -51,14 +51,16 @@ export async function proposeRefactor(session: Session, reveal: (node: ReviewNod
     if (!preset) return undefined;
   }
   const fullInstruction = chosen.focus ? `${instruction}\n\n${chosen.focus}` : instruction;
-  const provider = await createProvider(context, settings, preset, files.root);
-  const { runRefactor, NodeProcessRunner } = await loadEngine();
-  const store = await session.store();
-  log().info(`Run: "${instruction}" on ${chosen.targets.map((t) => t.path).join(', ')}, preset ${preset}, ${provider.label}, trusted ${vscode.workspace.isTrusted}`);
 
   const record = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Refactor Guard', cancellable: true },
     async (progress, token) => {
+      // The notification shows at once; loading the engine the first time takes a moment.
+      progress.report({ message: 'Starting' });
+      const { runRefactor, NodeProcessRunner } = await loadEngine();
+      const provider = await createProvider(context, settings, preset!, files.root);
+      const store = await session.store();
+      log().info(`Run: "${instruction}" on ${chosen.targets.map((t) => t.path).join(', ')}, preset ${preset}, ${provider.label}, trusted ${vscode.workspace.isTrusted}`);
       const abort = toAbortSignal(token);
       try {
         return await runRefactor({
