@@ -32,6 +32,11 @@ export function registerReviewSuite(): void {
       assert.equal(input.original.fsPath, uriOf('src/math.ts').fsPath);
       assert.equal(input.modified.scheme, 'refactor-guard-proposal');
       assert.match(tab.label, /math\.ts: proposal \(risk \d\.\d\d (low|medium|high), pending\)/);
+      const { treeView } = await api();
+      await waitFor('the Runs view to select the patch in front', () => {
+        const sel = treeView.selection[0];
+        return sel?.kind === 'patch' && sel.patchId === patch.id ? true : undefined;
+      });
       const proposed = await vscode.workspace.openTextDocument(input.modified);
       assert.ok(proposed.getText().includes("add: NaN input") && proposed.getText().includes('scale: factor must be finite'));
 

@@ -140,5 +140,19 @@ export function registerReviewCommands(context: vscode.ExtensionContext, session
     }
     await vscode.commands.executeCommand('setContext', 'refactorGuard.activeProposalApprovable', approvable);
   };
-  context.subscriptions.push(vscode.window.onDidChangeActiveTextEditor(() => void updateContext()), session.onDidChange(() => void updateContext()));
+  // The patch whose diff is in front is the one selected in the Runs view (when the view is open).
+  const followEditor = async () => {
+    const ref = vscode.window.activeTextEditor ? parseProposalUri(vscode.window.activeTextEditor.document.uri) : undefined;
+    if (!ref || ref.patchId === '-' || !treeView.visible) return;
+    const sel = treeView.selection[0];
+    if (sel?.kind === 'patch' && sel.runId === ref.runId && sel.patchId === ref.patchId) return;
+    await Promise.resolve(treeView.reveal({ kind: 'patch', runId: ref.runId, patchId: ref.patchId }, { select: true, focus: false })).catch(() => undefined);
+  };
+  context.subscriptions.push(
+    vscode.window.onDidChangeActiveTextEditor(() => {
+      void updateContext();
+      void followEditor();
+    }),
+    session.onDidChange(() => void updateContext()),
+  );
 }
