@@ -60,7 +60,7 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
 export async function treeChildren(node?: ReviewNode): Promise<{ node: ReviewNode; item: vscode.TreeItem }[]> {
   const { tree } = await api();
   const nodes = await tree.getChildren(node);
-  return nodes.map((n) => ({ node: n, item: tree.getTreeItem(n) }));
+  return Promise.all(nodes.map(async (n) => ({ node: n, item: await tree.getTreeItem(n) })));
 }
 
 export async function restoreFixture(rel: string, bytes: Uint8Array): Promise<void> {

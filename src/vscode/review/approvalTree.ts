@@ -43,13 +43,19 @@ export class ApprovalTree implements vscode.TreeDataProvider<ReviewNode>, vscode
     return [...this.order];
   }
 
+  /** Reads every run from the store into the cache the items are built from. */
+  private async reload(): Promise<RunView[]> {
+    const views = await this.session!.views();
+    this.cache = new Map(views.map((v) => [v.run.runId, v]));
+    this.order = views.map((v) => v.run.runId);
+    return views;
+  }
+
   async getChildren(node?: ReviewNode): Promise<ReviewNode[]> {
     if (!this.session) return [{ kind: 'message', text: 'Open a folder to use Refactor Guard.' }];
     if (!node) {
       try {
-        const views = await this.session.views();
-        this.cache = new Map(views.map((v) => [v.run.runId, v]));
-        this.order = views.map((v) => v.run.runId);
+        const views = await this.reload();
         const problems = views[0]?.storeProblems.length ?? 0;
         const runs: ReviewNode[] = this.order.map((runId) => ({ kind: 'run', runId }));
         return problems > 0 ? [{ kind: 'message', text: `${problems} damaged provenance record(s) skipped.` }, ...runs] : runs;
@@ -76,13 +82,24 @@ export class ApprovalTree implements vscode.TreeDataProvider<ReviewNode>, vscode
     return undefined;
   }
 
-  getTreeItem(node: ReviewNode): vscode.TreeItem {
+  getTreeItem(node: ReviewNode): vscode.TreeItem | Promise<vscode.TreeItem> {
+    // reveal() can ask for a run the tree has not listed yet (a run that just finished).
+    if (node.kind !== 'message' && !this.cache.has(node.runId) && this.session) {
+      return this.reload().then(
+        () => this.itemFor(node),
+        () => this.itemFor(node),
+      );
+    }
+    return this.itemFor(node);
+  }
+
+  private itemFor(node: ReviewNode): vscode.TreeItem {
     if (node.kind === 'message') {
       const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
       item.iconPath = new vscode.ThemeIcon('warning');
       return item;
     }
-    if (node.kind === 'run') return this.runItem(node.runId);
+    if (node.kind === 'run') return this.cache.has(node.runId) ? this.runItem(node.runId) : new vscode.TreeItem('(gone)');
     const found = this.find(node.runId, node.patchId);
     if (!found) return new vscode.TreeItem('(gone)');
     if (node.kind === 'patch') return this.patchItem(node.runId, found.patch, found.state);
