@@ -14,3 +14,5 @@ export { SettingsSchema, readSettings } from '../core/settings';
 export { formatFinding, isBlocking } from '../core/findings';
 export { functionAt } from './propose/functionAt';
 export { VscodeLmProvider } from './vscodeLmProvider';
+export { getSymbolGraph, disposeSymbolGraphs } from '../core/context';
+export { disposeTsProjects } from '../core/validate/pipeline';

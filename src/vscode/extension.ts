@@ -7,6 +7,7 @@ import { openPatchDiff, PROPOSAL_SCHEME, ProposalDocuments } from './review/prop
 import { registerReviewCommands } from './review/reviewCommands';
 import { clearApiKey, setApiKey } from './secrets';
 import { Session } from './session';
+import { flushEngineState, watchSymbolGraph } from './graphWatcher';
 
 /** What activate() returns: enough for the integration tests to read the tree as a user sees it. */
 export interface RefactorGuardApi {
@@ -23,7 +24,8 @@ export interface RefactorGuardApi {
 export function activate(context: vscode.ExtensionContext): RefactorGuardApi {
   createLog(context);
   const session = Session.create(context);
-  if (session) context.subscriptions.push(session);
+  activeSession = session;
+  if (session) context.subscriptions.push(session, watchSymbolGraph(session));
   const tree = new ApprovalTree(session);
   const treeView = vscode.window.createTreeView('refactorGuard.runs', { treeDataProvider: tree, showCollapseAll: true });
   context.subscriptions.push(tree, treeView);
@@ -80,6 +82,9 @@ function runIdOf(node: ReviewNode | undefined): string | undefined {
   return node && node.kind !== 'message' ? node.runId : undefined;
 }
 
-export function deactivate(): void {
-  // Everything is in context.subscriptions.
+let activeSession: Session | undefined;
+
+/** Registrations are in context.subscriptions; what the engine holds warm is written out and freed here. */
+export function deactivate(): Promise<void> {
+  return flushEngineState(activeSession);
 }

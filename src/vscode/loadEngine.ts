@@ -9,3 +9,8 @@ export function loadEngine(): Promise<Engine> {
   engine.catch(() => (engine = undefined));
   return engine;
 }
+
+/** The engine if it was already loaded, without loading it: for work only worth doing once a run has happened. */
+export async function loadedEngine(): Promise<Engine | undefined> {
+  return engine ? engine.catch(() => undefined) : undefined;
+}

@@ -22,6 +22,8 @@ export class Session implements vscode.Disposable {
     readonly folder: vscode.WorkspaceFolder,
     readonly files: VscodeWorkspaceFiles,
     readonly storeDir: string,
+    /** The symbol graph's disk cache, beside the provenance store in workspace storage. */
+    readonly cacheDir: string = path.join(path.dirname(storeDir), 'cache'),
   ) {}
 
   static create(context: vscode.ExtensionContext): Session | undefined {

@@ -71,6 +71,7 @@ export async function proposeRefactor(session: Session, reveal: (node: ReviewNod
           provider,
           files,
           store,
+          cacheDir: session.cacheDir,
           processes: new NodeProcessRunner(),
           // Workspace trust: an untrusted folder's test command never runs.
           trusted: vscode.workspace.isTrusted,

@@ -1,0 +1,34 @@
+import * as vscode from 'vscode';
+import { loadedEngine } from './loadEngine';
+import type { Session } from './session';
+
+/**
+ * Keeps the symbol graph in step with the workspace as files are saved, created and deleted, so
+ * the next run's context is built from a warm, current graph. It does nothing until the engine
+ * has been loaded by a run: watching must not pull the engine into activation.
+ */
+export function watchSymbolGraph(session: Session): vscode.Disposable {
+  const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(session.folder, '**/*'));
+  const update = async (uri: vscode.Uri): Promise<void> => {
+    const engine = await loadedEngine();
+    if (!engine) return;
+    const rel = vscode.workspace.asRelativePath(uri, false);
+    // Paths outside the folder come back absolute; the graph only holds workspace files.
+    if (rel === uri.fsPath || rel.startsWith('..')) return;
+    await engine
+      .getSymbolGraph({ files: session.files, cacheDir: session.cacheDir })
+      .updateFile(rel)
+      .catch(() => undefined);
+  };
+  const onEvent = (uri: vscode.Uri) => void update(uri);
+  return vscode.Disposable.from(watcher, watcher.onDidChange(onEvent), watcher.onDidCreate(onEvent), watcher.onDidDelete(onEvent));
+}
+
+/** On deactivate: the graph's pending cache write goes to disk, warm TypeScript services are freed. */
+export async function flushEngineState(session: Session | undefined): Promise<void> {
+  const engine = await loadedEngine();
+  if (!engine) return;
+  if (session) await engine.getSymbolGraph({ files: session.files, cacheDir: session.cacheDir }).flush().catch(() => undefined);
+  engine.disposeTsProjects();
+  engine.disposeSymbolGraphs();
+}
