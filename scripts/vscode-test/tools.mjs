@@ -24,6 +24,16 @@ function run(cmd, args, opts = {}) {
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed with exit code ${r.status}`);
 }
 
+/**
+ * The environment for a nested npm: without the npm_* variables of an outer `npm run`, which npm
+ * would read as its own config. code-server's postinstall reads the Node version from
+ * npm_config_user_agent, so an inherited one says "node/v20" even when Node 24 runs the install.
+ */
+function nestedNpmEnv(extra = {}) {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+  return { ...env, ...extra };
+}
+
 /** A tiny package.json so `npm install --prefix` keeps each tool in its own folder. */
 function npmFolder(dir) {
   mkdirSync(dir, { recursive: true });
@@ -54,7 +64,7 @@ export function ensureNode24() {
   if (!existsSync(bin)) {
     log('installing node@24 from the npm registry');
     npmFolder(dir);
-    run('npm', ['install', '--no-audit', '--no-fund', '--prefix', dir, 'node@24']);
+    run('npm', ['install', '--no-audit', '--no-fund', '--prefix', dir, 'node@24'], { env: nestedNpmEnv() });
   }
   return { bin, binDir: path.dirname(bin), nodedir: pkgDir };
 }
@@ -66,7 +76,7 @@ export function ensureCodeServer(node24) {
     log(`installing code-server ${CODE_SERVER_VERSION} (compiles native modules, about 2 minutes)`);
     npmFolder(dir);
     run('npm', ['install', '--no-audit', '--no-fund', '--prefix', dir, `code-server@${CODE_SERVER_VERSION}`], {
-      env: { ...process.env, PATH: `${node24.binDir}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: node24.nodedir },
+      env: nestedNpmEnv({ PATH: `${node24.binDir}${path.delimiter}${process.env.PATH}`, npm_config_nodedir: node24.nodedir }),
     });
   }
   return entry;
@@ -79,7 +89,7 @@ export function ensurePlaywright() {
     log(`installing playwright-core ${PLAYWRIGHT_VERSION}`);
     npmFolder(dir);
     run('npm', ['install', '--no-audit', '--no-fund', '--prefix', dir, `playwright-core@${PLAYWRIGHT_VERSION}`], {
-      env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' },
+      env: nestedNpmEnv({ PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' }),
     });
   }
   return mod;
