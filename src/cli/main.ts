@@ -73,7 +73,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
       .command(kind)
       .description(kind === 'apply' ? "apply a run's pending patches (refused for files changed since the proposal)" : "reject a run's pending patches")
       .argument('<run>', 'run id, an unambiguous prefix, or "latest"')
-      .option('--patch <id>', 'only this patch (repeatable)', collect)
+      .option('--patch <ids...>', 'only these patches (e.g. --patch p1 p2)')
       .addOption(ws)
       .addOption(json)
       .action(run((runId: string, flags) => decisionCommand(kind, runId, flags, io)));

@@ -190,3 +190,26 @@ describe('refactor-guard CLI', function () {
     }
   });
 });
+
+describe('refactor-guard apply --patch', function () {
+  this.timeout(60000);
+
+  it('takes several patch ids after one --patch and refuses an unknown one without writing', async () => {
+    const ws = copyFixture(join(DEMO, 'workspace'));
+    try {
+      const io = captureIO();
+      assert.equal(await main(refactorArgs(ws.dir, '--dry-run', '--json'), io), 0);
+      const { runId } = JSON.parse(io.stdout) as { runId: string };
+      const before = snapshotFiles(ws.dir);
+      const bad = captureIO();
+      assert.equal(await main(['apply', runId, '--patch', 'p1', 'p7', '--workspace', ws.dir], bad), 1);
+      assert.match(bad.stderr, /has no patch p7/);
+      assert.deepEqual(snapshotFiles(ws.dir), before);
+      const good = captureIO();
+      assert.equal(await main(['apply', runId.slice(0, 17), '--patch', 'p1', '--workspace', ws.dir], good), 0, good.stderr);
+      assert.match(good.stdout, /applied/);
+    } finally {
+      ws.cleanup();
+    }
+  });
+});
