@@ -110,7 +110,7 @@ export async function applyPatches(ctx: DecisionContext, runId: string, patchIds
       decision: 'apply',
       patchIds: ready.map((r) => r.patch.id),
       actor: ctx.actor,
-      detail: ready.map((r) => `${r.patch.file} → ${r.patch.afterSha256 ?? 'deleted'}`).join('; '),
+      detail: ready.map((r) => `${r.patch.file} sha256 ${r.patch.afterSha256 ?? 'deleted'}`).join('; '),
     });
   }
   for (const r of ready) outcomes.push({ patchId: r.patch.id, file: r.patch.file, outcome: 'applied', message: `${r.patch.file}: applied (+${r.patch.linesAdded} -${r.patch.linesRemoved}).` });
@@ -161,7 +161,8 @@ export async function rollbackRun(ctx: DecisionContext, runId: string): Promise<
 }
 
 /**
- * The sha256 the last apply of this patch wrote, read from its apply decisions (`file → sha`).
+ * The sha256 the last apply of this patch wrote, read from its apply decisions (`<file> sha256 <hex>`,
+ * the form both the CLI and the editor record).
  * A patch applied hunk by hunk from the editor holds neither the proposal's bytes nor the
  * original's, so this, not the proposal's hash, is what must still be on disk for a rollback.
  */
@@ -170,7 +171,7 @@ export function lastWrittenSha(view: RunView, patch: Patch): string | null | und
   for (const d of view.decisions) {
     if (d.decision !== 'apply' || !d.patchIds.includes(patch.id) || !d.detail) continue;
     for (const part of d.detail.split('; ')) {
-      const m = /^(.*) → ([0-9a-f]{64}|deleted)$/.exec(part);
+      const m = /^(.*) sha256 ([0-9a-f]{64}|deleted)$/.exec(part);
       if (m && m[1] === patch.file) last = m[2] === 'deleted' ? null : m[2]!;
     }
   }
