@@ -4,6 +4,7 @@ import { PathError } from '../core/workspacePath';
 import { StoreError } from '../core/provenance/errors';
 import { ApplyError } from '../core/loop/applyPatch';
 import { CliError, EXIT } from './errors';
+import { errorLine } from '../core/errorLine';
 import { processIO, type CliIO } from './io';
 import { refactorCommand } from './commands/refactor';
 import { validateCommand } from './commands/validate';
@@ -140,8 +141,7 @@ function describe(err: unknown): { message: string; exitCode: number } {
   if (err instanceof ProviderError) return { message: err.message, exitCode: EXIT.provider };
   if (err instanceof PathError) return { message: err.message, exitCode: EXIT.usage };
   if (err instanceof StoreError || err instanceof ApplyError) return { message: err.message, exitCode: EXIT.failed };
-  const text = err instanceof Error ? err.message : String(err);
-  return { message: `${(text.split('\n')[0] ?? '').slice(0, 300)} (set REFACTOR_GUARD_DEBUG=1 for details)`, exitCode: EXIT.failed };
+  return { message: `${errorLine(err)} (set REFACTOR_GUARD_DEBUG=1 for details)`, exitCode: EXIT.failed };
 }
 
 if (require.main === module) {

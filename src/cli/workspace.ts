@@ -4,6 +4,7 @@ import { NodeWorkspaceFiles } from '../core/host/nodeWorkspaceFiles';
 import { ProvenanceStore } from '../core/provenance/store';
 import { readSettings, SettingsError, type Settings } from '../core/settings';
 import { usage } from './errors';
+import { errorLine } from '../core/errorLine';
 
 export const STORE_FOLDER = '.refactor-guard';
 
@@ -34,7 +35,7 @@ export function cliSettings(ws: CliWorkspace, flags: Record<string, unknown>): S
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('it must hold one JSON object');
       fromFile = parsed as Record<string, unknown>;
     } catch (err) {
-      throw usage(`${file} is not valid settings: ${(err as Error).message.split('\n')[0]}`);
+      throw usage(`${file} is not valid settings: ${errorLine(err)}`);
     }
   }
   const merged = { ...fromFile };

@@ -30,10 +30,8 @@ export function engineLogger(): Logger {
 }
 
 /** First line of an error's message, never a stack. */
-export function oneLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return (text.split(/\r?\n/)[0] ?? '').trim() || 'Unknown error.';
-}
+import { errorLine as oneLine } from '../core/errorLine';
+export { oneLine };
 
 /** Logs the whole error and shows one line with "View Logs". */
 export function showError(prefix: string, err: unknown): void {

@@ -9,6 +9,7 @@ import type { WorkspaceFiles } from '../ports';
 import type { CandidateFile } from '../validate/gate';
 import type { MatchKind } from './hunk';
 import { decode, encode, TextFormatError, type TextFormat } from './textFormat';
+import { errorLine } from '../errorLine';
 
 /** What was on disk when the overlay first looked. Never changes after loading. */
 export interface OriginalFile {
@@ -70,7 +71,7 @@ export class Overlay {
     try {
       bytes = await this.files.read(path);
     } catch (err) {
-      return new UnreadableFileError(`${path} could not be read: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+      return new UnreadableFileError(`${path} could not be read: ${errorLine(err)}`);
     }
     if (bytes === undefined) return { path, bytes: undefined, text: undefined, format: undefined };
     try {

@@ -5,6 +5,7 @@ import type { PatchState } from '../provenance/status';
 import type { RunView } from '../provenance/views';
 import type { Clock, WorkspaceFiles } from '../ports';
 import { systemClock } from '../ports';
+import { errorLine } from '../errorLine';
 
 /** What happened to one patch when applying or rolling back. */
 export interface PatchOutcome {
@@ -99,7 +100,7 @@ export async function applyPatches(ctx: DecisionContext, runId: string, patchIds
       if (item.before === undefined) await ctx.files.remove(item.patch.file);
       else await ctx.files.writeAtomic(item.patch.file, item.before);
     }
-    throw new ApplyError(`Writing ${ready[written.length]?.patch.file ?? 'a file'} failed (${(err as Error).message.split('\n')[0]}); every file of this apply was put back.`);
+    throw new ApplyError(`Writing ${ready[written.length]?.patch.file ?? 'a file'} failed (${errorLine(err)}); every file of this apply was put back.`);
   }
   if (ready.length > 0) {
     await ctx.store.appendDecision({

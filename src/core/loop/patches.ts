@@ -8,6 +8,7 @@ import { scoreHunk, scorePatch } from '../risk/score';
 import { getSymbolGraph, publicSymbolImpact } from '../context';
 import type { Logger, WorkspaceFiles } from '../ports';
 import type { LanguageId } from '../languages';
+import { errorLine } from '../errorLine';
 
 /** Where the symbol graph lives, for the blast radius of changed public symbols. */
 export interface GraphSource {
@@ -81,7 +82,7 @@ async function blastRadiusCount(
     const impact = await publicSymbolImpact(getSymbolGraph({ files: graph.files, ...(graph.cacheDir ? { cacheDir: graph.cacheDir } : {}) }), path, language, before, after);
     return { publicSymbols: impact.count };
   } catch (err) {
-    graph.logger.warn(`Blast radius of ${path} not computed: ${(err as Error).message.split('\n')[0]}`);
+    graph.logger.warn(`Blast radius of ${path} not computed: ${errorLine(err)}`);
     return {};
   }
 }

@@ -11,6 +11,7 @@ import type { Attempt, GateRun, ModelCall, NewRunRecord, Patch, RunRecord, RunSt
 import { applyRetention } from '../provenance/retention';
 import { resolvePreset } from '../settings';
 import { normalizeWorkspacePath } from '../workspacePath';
+import { errorLine } from '../errorLine';
 import { createGates, runGates } from '../validate/pipeline';
 import type { GateContext } from '../validate/gate';
 import { gateSettingsFrom } from './gateSettings';
@@ -198,7 +199,7 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
       error = { kind: err.kind, message: err.message };
     } else {
       status = 'failed';
-      error = { kind: 'internal', message: oneLine(err) };
+      error = { kind: 'internal', message: errorLine(err) };
       logger.error(`Run ${runId} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }
     patches = [];
@@ -231,7 +232,7 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
     await applyRetention(opts.store, opts.settings['retention.maxRuns']);
   } catch (err) {
     // The run is recorded; a prune that failed leaves more records than wanted, nothing worse.
-    logger.warn(`Provenance retention skipped: ${oneLine(err)}`);
+    logger.warn(`Provenance retention skipped: ${errorLine(err)}`);
   }
   return record;
 }
@@ -254,7 +255,3 @@ function recordedSettings(opts: RunOptions, preset: ReturnType<typeof resolvePre
   };
 }
 
-function oneLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return (text.split('\n')[0] ?? '').slice(0, 300) || 'Unknown error.';
-}

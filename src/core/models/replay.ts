@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import type { ContentBlock, ModelProvider, ModelReply, ModelRequest } from './provider';
 import { ProviderError } from './provider';
+import { errorLine } from '../errorLine';
 
 /**
  * Plays a recorded transcript of model replies through the same tool-call path a real model uses:
@@ -50,7 +51,7 @@ export class ReplayProvider implements ModelProvider {
       try {
         raw = JSON.parse(readFileSync(source, 'utf8'));
       } catch (err) {
-        throw new ProviderError('bad_request', `Replay transcript ${source} could not be read: ${(err as Error).message.split('\n')[0]}`);
+        throw new ProviderError('bad_request', `Replay transcript ${source} could not be read: ${errorLine(err)}`);
       }
       const parsed = TranscriptSchema.safeParse(raw);
       if (!parsed.success) {

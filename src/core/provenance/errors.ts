@@ -14,7 +14,4 @@ export class StoreError extends Error {
 }
 
 /** One line from any thrown value, for messages that wrap a lower-level failure. */
-export function oneLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.split(/\r?\n/)[0]!.trim();
-}
+export { errorLine as oneLine } from '../errorLine';

@@ -7,6 +7,7 @@
  * (`${__dirname}/ruff_wasm_bg.wasm`), so the build must copy `ruffWasmFile()` into dist/.
  */
 import * as path from 'node:path';
+import { errorLine } from '../errorLine';
 
 type RuffModule = typeof import('@astral-sh/ruff-wasm-nodejs');
 type RuffWorkspace = InstanceType<RuffModule['Workspace']>;
@@ -48,7 +49,7 @@ function loadRuff(): RuffModule {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       ruff = require('@astral-sh/ruff-wasm-nodejs') as RuffModule;
     } catch (err) {
-      throw new Error(`Could not load ruff (wasm): ${oneLine(err)}`);
+      throw new Error(`Could not load ruff (wasm): ${errorLine(err)}`);
     }
   }
   return ruff;
@@ -77,7 +78,7 @@ function workspaceFor(options: RuffCheckOptions): RuffWorkspace {
     try {
       ws = new mod.Workspace(settings, mod.PositionEncoding.Utf16);
     } catch (err) {
-      throw new Error(`Invalid ruff settings: ${oneLine(err)}`);
+      throw new Error(`Invalid ruff settings: ${errorLine(err)}`);
     }
     workspaces.set(key, ws);
   }
@@ -113,7 +114,4 @@ interface RawDiagnostic {
   fix: unknown;
 }
 
-function oneLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.replace(/^Error:\s*/, '').split('\n')[0]!.trim();
-}
+

@@ -13,7 +13,5 @@ export function reportError(log: ProvenanceDeps['log'], what: string, err: unkno
   });
 }
 
-export function oneLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return (text.split(/\r?\n/)[0] ?? '').trim() || 'Unknown error.';
-}
+import { errorLine as oneLine } from '../../core/errorLine';
+export { oneLine };
