@@ -15,6 +15,7 @@ export function gateSettingsFrom(settings: Settings): GateSettings {
     gateTimeoutMs: settings.gateTimeoutSeconds * 1000,
     testMemoryMb: settings.testMemoryMb,
     ruffSelect: settings.ruffSelect,
+    pythonVersion: settings.pythonVersion,
     ...(settings.pyrightPath ? { pyrightPath: settings.pyrightPath } : {}),
   };
 }

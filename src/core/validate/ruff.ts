@@ -6,6 +6,7 @@ import { markIntroducedThroughEdit } from './introduced';
 import { crashFinding, errorMessage, excerptAt, stringListSetting } from './gateSupport';
 import { COMPILE_ERROR_RULES } from './parsers/pythonParser';
 import { ruffCheck, RUFF_SYNTAX_CODE } from './ruffWasm';
+import { pythonTargetVersion } from './pythonTarget';
 
 type RawFinding = Omit<Finding, 'introduced'>;
 
@@ -49,12 +50,13 @@ export class RuffGate implements Gate {
     if (python.length === 0) return { gate: this.name, findings: [], durationMs: performance.now() - started, skipped: 'no Python files' };
     const select = stringListSetting(ctx.settings, 'ruffSelect', DEFAULT_RUFF_SELECT);
     const warnings = new Set(stringListSetting(ctx.settings, 'ruffWarnings', DEFAULT_RUFF_WARNINGS));
+    const targetVersion = await pythonTargetVersion(ctx);
     const findings: Finding[] = [];
     for (const file of python) {
       throwIfAborted(ctx.signal);
       try {
-        const after = await this.lint(file.path, file.after!, select, warnings);
-        const before = file.before === undefined ? [] : await this.lint(file.path, file.before, select, warnings);
+        const after = await this.lint(file.path, file.after!, select, warnings, targetVersion);
+        const before = file.before === undefined ? [] : await this.lint(file.path, file.before, select, warnings, targetVersion);
         findings.push(...markIntroducedThroughEdit(before, after, file.before, file.after));
       } catch (err) {
         findings.push(crashFinding(this.name, file.path, `ruff failed: ${errorMessage(err)}`));
@@ -63,8 +65,8 @@ export class RuffGate implements Gate {
     return { gate: this.name, findings, durationMs: performance.now() - started };
   }
 
-  private async lint(path: string, text: string, select: readonly string[], warnings: ReadonlySet<string>): Promise<RawFinding[]> {
-    const diagnostics = await ruffCheck(text, { select });
+  private async lint(path: string, text: string, select: readonly string[], warnings: ReadonlySet<string>, targetVersion: string): Promise<RawFinding[]> {
+    const diagnostics = await ruffCheck(text, { select, targetVersion });
     const out: RawFinding[] = [];
     for (const d of diagnostics) {
       if (!this.reportSyntax && SYNTAX_GATE_CODES.has(d.code)) continue;

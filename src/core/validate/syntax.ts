@@ -14,6 +14,7 @@ import { pythonSyntaxErrors } from './parsers/pythonParser';
 import type { RawSyntaxError } from './parsers/syntaxError';
 import { treeSitterSyntaxErrors } from './parsers/treeSitterParser';
 import { typescriptSyntaxErrors } from './parsers/typescriptParser';
+import { pythonTargetVersion } from './pythonTarget';
 
 export type SyntaxFinding = Omit<Finding, 'introduced' | 'file'>;
 
@@ -25,6 +26,8 @@ export interface SyntaxCheckOptions {
   /** The file's path: lets the TypeScript parser tell `.d.ts`, `.mts`, `.cjs` apart. */
   path?: string;
   signal?: AbortSignal;
+  /** ruff's name of the Python version the code must run on (`py39`); newer syntax is an error. */
+  pythonTarget?: string;
 }
 
 /** Which parser decides for a language. */
@@ -55,7 +58,7 @@ export async function syntaxErrors(language: LanguageId, text: string, options: 
       raw = typescriptSyntaxErrors(language, text, options.path);
       break;
     case 'python':
-      raw = await pythonSyntaxErrors(text);
+      raw = await pythonSyntaxErrors(text, options.pythonTarget);
       break;
     case 'json':
       raw = await jsonSyntaxErrors(text, { signal: options.signal });
@@ -92,9 +95,9 @@ function excerptAt(lines: readonly string[], line: number): string {
  * against the errors before it, introduced first, capped per file. A new file's errors are all
  * introduced; a deleted file has none.
  */
-export async function syntaxFindingsForFile(file: CandidateFile, signal?: AbortSignal): Promise<Finding[]> {
+export async function syntaxFindingsForFile(file: CandidateFile, signal?: AbortSignal, pythonTarget?: string): Promise<Finding[]> {
   if (file.after === undefined || !file.language) return [];
-  const opts = { path: file.path, signal };
+  const opts = { path: file.path, signal, ...(pythonTarget ? { pythonTarget } : {}) };
   const after = await syntaxErrors(file.language, file.after, opts);
   if (after.length === 0) return [];
   const before = file.before === undefined ? [] : await syntaxErrors(file.language, file.before, opts);
@@ -132,11 +135,12 @@ export class SyntaxGate implements Gate {
     const started = performance.now();
     const findings: Finding[] = [];
     let checked = 0;
+    const pythonTarget = files.some((f) => f.language === 'python') ? await pythonTargetVersion(ctx) : undefined;
     for (const file of files) {
       throwIfAborted(ctx.signal);
       if (file.after === undefined || !file.language) continue;
       checked++;
-      findings.push(...(await syntaxFindingsForFile(file, ctx.signal)));
+      findings.push(...(await syntaxFindingsForFile(file, ctx.signal, pythonTarget)));
     }
     const result: GateResult = { gate: this.name, findings, durationMs: performance.now() - started };
     if (checked === 0) result.skipped = 'no file in a language the syntax gate knows';

@@ -13,8 +13,8 @@ import type { RawSyntaxError } from './syntaxError';
  */
 export const COMPILE_ERROR_RULES = ['F404', 'F407', 'F701', 'F702', 'F704', 'F706', 'PLE0117'] as const;
 
-export async function pythonSyntaxErrors(text: string): Promise<RawSyntaxError[]> {
-  const diagnostics = await ruffCheck(text, { select: COMPILE_ERROR_RULES });
+export async function pythonSyntaxErrors(text: string, targetVersion?: string): Promise<RawSyntaxError[]> {
+  const diagnostics = await ruffCheck(text, { select: COMPILE_ERROR_RULES, ...(targetVersion ? { targetVersion } : {}) });
   return diagnostics.map((d) => ({
     tool: 'ruff',
     code: d.code || RUFF_SYNTAX_CODE,
