@@ -9,7 +9,10 @@ export interface ProviderFactoryOptions {
   presetModel: string;
   /** The environment to read keys and base URLs from (the CLI passes process.env). */
   env: Record<string, string | undefined>;
-  /** A key from the host's secret storage; wins over the environment. */
+  /**
+   * The Anthropic key from the host's secret storage; wins over ANTHROPIC_API_KEY. It is never
+   * handed to another provider: an OpenAI-compatible server may be anyone's.
+   */
   apiKey?: string;
   /** Builds the replay provider, which needs host-specific paths. */
   replay?: () => ModelProvider;
@@ -39,7 +42,7 @@ export function createProvider(settings: Settings, opts: ProviderFactoryOptions)
       });
     }
     case 'openai': {
-      const apiKey = opts.apiKey ?? opts.env.OPENAI_API_KEY;
+      const apiKey = opts.env.OPENAI_API_KEY;
       return new OpenAICompatibleProvider({
         baseURL: settings['openai.baseUrl'],
         model: settings['openai.model'],
