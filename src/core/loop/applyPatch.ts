@@ -89,6 +89,12 @@ export async function applyPatches(ctx: DecisionContext, runId: string, patchIds
   }
 
   const written: typeof ready = [];
+  const putBack = async () => {
+    for (const item of written.reverse()) {
+      if (item.before === undefined) await ctx.files.remove(item.patch.file);
+      else await ctx.files.writeAtomic(item.patch.file, item.before);
+    }
+  };
   try {
     for (const item of ready) {
       if (item.after === undefined) await ctx.files.remove(item.patch.file);
@@ -96,23 +102,33 @@ export async function applyPatches(ctx: DecisionContext, runId: string, patchIds
       written.push(item);
     }
   } catch (err) {
-    for (const item of written.reverse()) {
-      if (item.before === undefined) await ctx.files.remove(item.patch.file);
-      else await ctx.files.writeAtomic(item.patch.file, item.before);
-    }
-    throw new ApplyError(`Writing ${ready[written.length]?.patch.file ?? 'a file'} failed (${errorLine(err)}); every file of this apply was put back.`);
+    const failed = ready[written.length]?.patch.file ?? 'a file';
+    await putBack();
+    throw new ApplyError(`Writing ${failed} failed (${errorLine(err)}); every file of this apply was put back.`);
   }
   if (ready.length > 0) {
-    await ctx.store.appendDecision({
-      kind: 'decision',
-      schemaVersion: 1,
-      runId: view.run.runId,
-      createdAt: now(),
-      decision: 'apply',
-      patchIds: ready.map((r) => r.patch.id),
-      actor: ctx.actor,
-      detail: ready.map((r) => `${r.patch.file} sha256 ${r.patch.afterSha256 ?? 'deleted'}`).join('; '),
-    });
+    try {
+      await ctx.store.appendDecision({
+        kind: 'decision',
+        schemaVersion: 1,
+        runId: view.run.runId,
+        createdAt: now(),
+        decision: 'apply',
+        patchIds: ready.map((r) => r.patch.id),
+        actor: ctx.actor,
+        detail: ready.map((r) => `${r.patch.file} sha256 ${r.patch.afterSha256 ?? 'deleted'}`).join('; '),
+      });
+    } catch (err) {
+      // Files on disk that the store does not record as applied could never be rolled back, and a
+      // later apply would call them stale: put them back unless another apply of the same patches
+      // was recorded meanwhile (then the bytes on disk are that apply's, and must stay).
+      const recorded = await ctx.store.getRun(view.run.runId).then(
+        (v) => ready.some((r) => v.patches.find((s) => s.patchId === r.patch.id)?.status === 'applied'),
+        () => false,
+      );
+      if (!recorded) await putBack();
+      throw new ApplyError(`Recording the apply failed (${errorLine(err)}); ${recorded ? 'another apply of these patches was recorded meanwhile' : 'every file of this apply was put back'}.`);
+    }
   }
   for (const r of ready) outcomes.push({ patchId: r.patch.id, file: r.patch.file, outcome: 'applied', message: `${r.patch.file}: applied (+${r.patch.linesAdded} -${r.patch.linesRemoved}).` });
   return outcomes;

@@ -8,6 +8,7 @@ import { ReplayProvider, type Transcript } from '../../../src/core/models/replay
 import { ProvenanceStore } from '../../../src/core/provenance/store';
 import { readSettings } from '../../../src/core/settings';
 import { copyFixture } from '../../support/tempWorkspace';
+import { recordFileName } from '../../../src/core/provenance/records';
 
 const DEMO = join(__dirname, '..', '..', 'fixtures', 'demo');
 
@@ -106,6 +107,31 @@ describe('apply, reject and rollback', function () {
       assert.deepEqual(readFileSync(target), before);
       await assert.rejects(applyPatches(ctx, run.runId, ['p9']), /no patch p9/);
       assert.equal((await store.getRun(run.runId)).patches[0]!.status, 'rejected');
+    } finally {
+      ws.cleanup();
+    }
+  });
+
+  it('puts the files back when the store refuses to record the apply (damaged last record), so disk and store agree', async () => {
+    const { ws, store, run, target, ctx } = await proposed();
+    try {
+      const before = readFileSync(target);
+      // Another record after the run, then damaged: the store refuses any append onto it.
+      const second = await runRefactor({
+        instruction: 'Add caching to the user service',
+        targets: [{ path: 'src/userService.ts' }],
+        settings: readSettings({ provider: 'replay' }),
+        preset: 'balanced',
+        provider: new ReplayProvider(JSON.parse(readFileSync(join(DEMO, 'transcript.json'), 'utf8')) as Transcript),
+        files: ctx.files,
+        store,
+        trusted: true,
+      });
+      assert.equal(second.status, 'proposed');
+      writeFileSync(join(ws.dir, '.refactor-guard', 'records', recordFileName(2)), '{ damaged');
+      await assert.rejects(applyPatches(ctx, run.runId), /damaged|put back/);
+      assert.deepEqual(readFileSync(target), before, 'nothing stays written that the store does not record');
+      assert.equal((await store.getRun(run.runId)).patches[0]!.status, 'pending');
     } finally {
       ws.cleanup();
     }
