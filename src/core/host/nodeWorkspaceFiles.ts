@@ -32,6 +32,9 @@ export class NodeWorkspaceFiles implements WorkspaceFiles {
         return abs;
       } catch (err) {
         if (err instanceof PathError) throw err;
+        // A link whose target is missing: writing would replace the link with a plain file (and a
+        // rollback would then delete it), and its target may lie outside the workspace anyway.
+        if (await isSymlink(probe)) throw new PathError(`Path "${relative}" leads through a link that points to nothing.`);
         const parent = path.dirname(probe);
         if (parent === probe) return abs;
         probe = parent;
@@ -90,5 +93,13 @@ export class NodeWorkspaceFiles implements WorkspaceFiles {
     };
     await walk(start);
     return out.sort();
+  }
+}
+
+async function isSymlink(abs: string): Promise<boolean> {
+  try {
+    return (await fs.lstat(abs)).isSymbolicLink();
+  } catch {
+    return false;
   }
 }

@@ -114,6 +114,20 @@ describe('edits/applyToolCall and the overlay', () => {
     }
   });
 
+  it('refuses a new file over a dangling symbolic link, which writing would replace with a file', async () => {
+    symlinkSync(join(root, 'nowhere', 'gone.ts'), join(root, 'dangling.ts'));
+    const out = await applyToolCall(overlay, call('write_file', { path: 'dangling.ts', content: 'x\n' }), { ...allowed, allowNewFiles: true });
+    assert.ok(!out.ok);
+    assert.match(out.error, /^write_file: .*link/);
+  });
+
+  it('never creates new files inside a nested tool folder (a sub-project\'s .git or node_modules)', async () => {
+    for (const path of ['packages/app/.git/hooks/post-checkout', 'packages/app/node_modules/x/index.js']) {
+      const out = await applyToolCall(overlay, call('write_file', { path, content: 'x' }), { ...allowed, allowNewFiles: true });
+      assert.ok(!out.ok, path);
+    }
+  });
+
   it('refuses files outside the allowed set, and new files unless the run allows them', async () => {
     const other = await applyToolCall(overlay, call('patch_file', { path: 'other.ts', old_string: 'x', new_string: 'y' }), allowed);
     assert.ok(!other.ok);
