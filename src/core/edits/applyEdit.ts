@@ -64,8 +64,11 @@ async function refuse(overlay: Overlay, tool: EditToolName, path: string, allowe
   if (!allowed.allowNewFiles || (await overlay.files.stat(path)) !== undefined) {
     return `${tool}: ${path} is not one of the files this run may change (${list}).`;
   }
-  if (FORBIDDEN_NEW_FILE_DIRS.some((d) => path === d || path.startsWith(d + '/'))) {
-    return `${tool}: new files may not be created under ${path.split('/')[0]}/.`;
+  // Any depth: a sub-project's .git/hooks runs code as surely as the root's. Case-blind, for the
+  // file systems (macOS, Windows) where .GIT is .git.
+  const toolDir = path.split('/').find((segment) => FORBIDDEN_NEW_FILE_DIRS.includes(segment.toLowerCase()));
+  if (toolDir !== undefined) {
+    return `${tool}: new files may not be created under ${toolDir}/.`;
   }
   return undefined;
 }
