@@ -35,6 +35,7 @@ export async function refactorCommand(instruction: string, flags: RefactorFlags,
     if (!Number.isFinite(maxRisk) || maxRisk < 0 || maxRisk > 1) throw usage('--max-risk must be a number from 0 to 1.');
   }
   if (flags.maxRisk !== undefined && !flags.autoApply) throw usage('--max-risk is only used with --auto-apply.');
+  if (flags.dryRun && flags.autoApply) throw usage('--dry-run proposes only and --auto-apply writes files: give one of them, not both.');
   if (flags.function && flags.target.length !== 1) throw usage('-f FUNCTION needs exactly one -t FILE.');
 
   const ws = openWorkspace(flags.workspace);

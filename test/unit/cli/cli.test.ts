@@ -122,6 +122,19 @@ describe('refactor-guard CLI', function () {
     }
   });
 
+  it('refuses --dry-run together with --auto-apply (exit 2) instead of writing files on a dry run', async () => {
+    const ws = copyFixture(join(DEMO, 'workspace'));
+    try {
+      const before = snapshotFiles(ws.dir);
+      const io = captureIO();
+      assert.equal(await main(refactorArgs(ws.dir, '--dry-run', '--auto-apply', '--max-risk', '1'), io), 2, io.stderr);
+      assert.match(io.stderr, /--dry-run/);
+      assert.deepEqual(snapshotFiles(ws.dir), before, 'a dry run writes nothing');
+    } finally {
+      ws.cleanup();
+    }
+  });
+
   it('exits 3 when the provider fails (no key), records the outcome, and leaves files untouched', async () => {
     const ws = copyFixture(join(DEMO, 'workspace'));
     try {
