@@ -1,5 +1,5 @@
 import { runRefactor, RunInputError } from '../../core/loop/runRefactor';
-import { applyPatches, rejectPatches } from '../../core/loop/applyPatch';
+import { applyPatches, rejectPatches, type PatchOutcome } from '../../core/loop/applyPatch';
 import { NodeProcessRunner } from '../../core/host/nodeProcessRunner';
 import { resolvePreset, PRESET_NAMES, type PresetName } from '../../core/settings';
 import type { RunRecord } from '../../core/provenance/schema';
@@ -78,7 +78,11 @@ export async function refactorCommand(instruction: string, flags: RefactorFlags,
     process.off('SIGINT', onSigint);
   }
 
-  const exit = run.status === 'proposed' ? EXIT.ok : run.status === 'provider_error' ? EXIT.provider : EXIT.failed;
+  let exit: number = run.status === 'proposed' ? EXIT.ok : run.status === 'provider_error' ? EXIT.provider : EXIT.failed;
+  // As `apply` does: a patch that was meant to land and did not (stale, refused) is a failure.
+  const notApplied = (outcomes: readonly PatchOutcome[]) => {
+    if (outcomes.some((o) => o.outcome === 'stale' || o.outcome === 'refused')) exit = EXIT.failed;
+  };
   const ctx = { store, files: ws.files, actor: flags.autoApply ? 'auto-apply' : actorName('cli') };
   const valid = run.patches.filter((p) => p.valid);
 
@@ -86,6 +90,7 @@ export async function refactorCommand(instruction: string, flags: RefactorFlags,
     const limit = maxRisk ?? settings.maxRisk;
     const under = valid.filter((p) => p.risk.score <= limit).map((p) => p.id);
     const outcomes = under.length > 0 ? await applyPatches(ctx, run.runId, under) : [];
+    notApplied(outcomes);
     if (!flags.json) for (const o of outcomes) io.err(o.message);
     const over = valid.filter((p) => p.risk.score > limit);
     if (!flags.json && over.length > 0) io.err(`${over.length} patch${over.length === 1 ? '' : 'es'} above max risk ${limit} left pending: review with \`refactor-guard status --run-id ${run.runId}\`.`);
@@ -95,6 +100,7 @@ export async function refactorCommand(instruction: string, flags: RefactorFlags,
       io.out('\n' + patchDetail(p));
       const answer = (await io.ask(`Apply ${p.id} to ${p.file}? [y/N] `)).trim().toLowerCase();
       const outcomes = answer === 'y' || answer === 'yes' ? await applyPatches(ctx, run.runId, [p.id]) : await rejectPatches(ctx, run.runId, [p.id]);
+      notApplied(outcomes);
       for (const o of outcomes) io.err(o.message);
     }
   }

@@ -68,6 +68,24 @@ describe('refactor-guard CLI', function () {
     }
   });
 
+  it('exits 1 when a patch the user said yes to could not be applied (the file changed meanwhile)', async () => {
+    const ws = copyFixture(join(DEMO, 'workspace'));
+    try {
+      const target = join(ws.dir, 'src/userService.ts');
+      const io = captureIO({ interactive: true, answers: ['y'] });
+      const ask = io.ask.bind(io);
+      io.ask = async (question: string) => {
+        writeFileSync(target, readFileSync(target, 'utf8') + '// edited while the patch was on screen\n');
+        return ask(question);
+      };
+      assert.equal(await main(refactorArgs(ws.dir), io), 1, io.stderr);
+      assert.match(io.stderr, /changed since the proposal/);
+      assert.match(readFileSync(target, 'utf8'), /edited while the patch was on screen/);
+    } finally {
+      ws.cleanup();
+    }
+  });
+
   it('--auto-apply applies only under --max-risk', async () => {
     const ws = copyFixture(join(DEMO, 'workspace'));
     try {
