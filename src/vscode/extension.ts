@@ -75,6 +75,10 @@ export function activate(context: vscode.ExtensionContext): RefactorGuardApi {
       log: log(),
     });
   }
+  if (context.extensionMode !== vscode.ExtensionMode.Production) {
+    // For the integration tests: the engine state deactivate writes out and frees, on demand.
+    context.subscriptions.push(vscode.commands.registerCommand('refactorGuard.test.flushEngineState', () => flushEngineState(session)));
+  }
   return { tree, treeView, session };
 }
 

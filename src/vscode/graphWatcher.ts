@@ -15,10 +15,12 @@ export function watchSymbolGraph(session: Session): vscode.Disposable {
     const rel = vscode.workspace.asRelativePath(uri, false);
     // Paths outside the folder come back absolute; the graph only holds workspace files.
     if (rel === uri.fsPath || rel.startsWith('..')) return;
-    await engine
-      .getSymbolGraph({ files: session.files, cacheDir: session.cacheDir })
-      .updateFile(rel)
-      .catch(() => undefined);
+    const graph = engine.getSymbolGraph({ files: session.files, cacheDir: session.cacheDir });
+    // The engine is also loaded by just reading the store (the Runs view). A graph no run has built
+    // yet has neither its .gitignore rules nor its disk cache loaded: updating it would parse
+    // ignored files and then save a cache of those few entries over the last session's.
+    if (!graph.built) return;
+    await graph.updateFile(rel).catch(() => undefined);
   };
   const onEvent = (uri: vscode.Uri) => void update(uri);
   return vscode.Disposable.from(watcher, watcher.onDidChange(onEvent), watcher.onDidCreate(onEvent), watcher.onDidDelete(onEvent));

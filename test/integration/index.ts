@@ -11,6 +11,7 @@ import { registerVscodeLmSuite } from './vscodeLm.suite';
 import { registerUntrustedSuite } from './untrusted.suite';
 import { registerSecretsSuite } from './secrets.suite';
 import { registerProvenanceSuite } from './provenance.test';
+import { registerLifecycleSuite } from './lifecycle.suite';
 
 export async function run(): Promise<void> {
   const { default: Mocha } = await import('mocha');
@@ -25,6 +26,7 @@ export async function run(): Promise<void> {
   registerUntrustedSuite();
   registerSecretsSuite();
   registerProvenanceSuite();
+  registerLifecycleSuite();
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} integration test(s) failed.`);
 }

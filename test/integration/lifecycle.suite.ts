@@ -1,0 +1,45 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { api, propose, root, waitFor } from './helpers';
+
+/** Test-only command (registered outside production mode): what deactivate does to the engine's warm state. */
+const FLUSH_ENGINE_STATE = 'refactorGuard.test.flushEngineState';
+
+export function registerLifecycleSuite(): void {
+  suite('Lifecycle: file watcher and engine state', () => {
+    const probe = 'src/watcher-probe.ts';
+
+    teardown(async () => {
+      await fs.rm(path.join(root(), probe), { force: true });
+    });
+
+    test('before any run has built the symbol graph, file changes neither parse files nor rewrite its disk cache', async () => {
+      const { session } = await api();
+      // The Runs view reads the store when it is shown, which loads the engine without any run.
+      await session!.store();
+      // The state a window is in after a reload: engine loaded, no graph built in this session.
+      await vscode.commands.executeCommand(FLUSH_ENGINE_STATE);
+      const cacheFile = path.join(session!.cacheDir, 'symbol-graph.json');
+      const read = () => (existsSync(cacheFile) ? readFileSync(cacheFile, 'utf8') : undefined);
+      const before = read();
+
+      await fs.writeFile(path.join(root(), probe), 'export const probe = 1;\n');
+      // A watcher update writes the cache 2 s after the last change; wait well past that. Absence
+      // can only be checked by waiting: the buggy watcher rewrites the file within the wait.
+      const rewritten = await waitFor('the symbol graph cache to be rewritten', () => (read() !== before ? true : undefined), 5000).catch(() => false);
+      assert.equal(rewritten, false, 'the cache from the last session must survive until a run loads it');
+    });
+
+    test('once a run has built the symbol graph, a new file is indexed and cached', async () => {
+      const { session } = await api();
+      await vscode.commands.executeCommand(FLUSH_ENGINE_STATE);
+      const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
+      assert.equal(record.status, 'proposed');
+      const cacheFile = path.join(session!.cacheDir, 'symbol-graph.json');
+      await fs.writeFile(path.join(root(), probe), 'export const probe = 2;\n');
+      await waitFor('the cache to hold the new file', () => (existsSync(cacheFile) && readFileSync(cacheFile, 'utf8').includes(probe) ? true : undefined), 15_000);
+    });
+  });
+}
