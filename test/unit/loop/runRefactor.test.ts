@@ -9,6 +9,8 @@ import { ProviderError, type ModelProvider, type ModelRequest } from '../../../s
 import { ProvenanceStore } from '../../../src/core/provenance/store';
 import { readSettings } from '../../../src/core/settings';
 import { copyFixture, snapshotFiles } from '../../support/tempWorkspace';
+import { checkMessagesRequest } from '../../support/anthropicRequestRules';
+import { toAnthropicParams } from '../../../src/core/models/anthropicMapping';
 
 const DEMO = join(__dirname, '..', '..', 'fixtures', 'demo');
 const demoTranscript = (): Transcript => JSON.parse(readFileSync(join(DEMO, 'transcript.json'), 'utf8')) as Transcript;
@@ -123,6 +125,28 @@ describe('runRefactor', function () {
       assert.equal(results.length, 2);
       assert.ok(results.every((b) => b.type === 'tool_result' && b.isError));
       assert.deepEqual(snapshotFiles(ws.dir), before);
+    } finally {
+      ws.cleanup();
+    }
+  });
+
+  it('sends only requests the Messages API accepts: a reply without tool calls, then a refused call beside a good one', async () => {
+    const fixed = demoTranscript().replies[0]!.toolCalls[0]!;
+    const goodNew = '  async getUser(id: string): Promise<User | undefined> {\n    const user = await this.repo.findById(id);\n    return user;\n  }';
+    const { ws, opts, provider } = await setup({
+      replies: [
+        { phase: 'generate', text: 'Let me think about it.' },
+        { phase: 'repair', text: '', toolCalls: [{ name: 'write_file', input: { path: 'src/other.ts', content: 'x' } }, { name: 'patch_file', input: { ...(fixed.input as object), new_string: goodNew.replace('return user;', 'return user') } }] },
+        { phase: 'repair', toolCalls: [{ name: 'patch_file', input: { path: 'src/userService.ts', old_string: 'return user\n', new_string: 'return user;\n' } }] },
+      ],
+    } as Transcript);
+    try {
+      const run = await runRefactor(opts);
+      assert.equal(run.attempts.length, 3);
+      assert.equal(provider.requests.length, 3);
+      for (const [i, request] of provider.requests.entries()) {
+        assert.equal(checkMessagesRequest(toAnthropicParams(request)), undefined, `request ${i + 1}`);
+      }
     } finally {
       ws.cleanup();
     }
