@@ -60,7 +60,7 @@ export class ApplyError extends Error {
 
 /**
  * Applies a run's valid, pending or approved patches to disk. Every file is checked first: a file
- * that changed since the proposal is marked stale and left untouched. Then all fresh patches are
+ * that changed since the proposal (other than to the proposal itself) is marked stale and left untouched. Then all fresh patches are
  * written; if one write fails, the ones already written are put back, so the set lands whole or
  * not at all. Each applied patch is recorded as a decision.
  */
@@ -80,7 +80,9 @@ export async function applyPatches(ctx: DecisionContext, runId: string, patchIds
       continue;
     }
     const current = await ctx.files.read(patch.file);
-    if (!isFresh(patch, current)) {
+    // A file that already holds exactly the proposal is what an apply killed between its write and
+    // its record leaves: applying again writes nothing new and records it, so rollback works again.
+    if (!isFresh(patch, current) && !holdsPatchResult(patch, current)) {
       await ctx.store.appendDecision({ kind: 'decision', schemaVersion: 1, runId: view.run.runId, createdAt: now(), decision: 'stale', patchIds: [patch.id], actor: ctx.actor, detail: `${patch.file} changed since the proposal` });
       outcomes.push({ patchId: patch.id, file: patch.file, outcome: 'stale', message: `${patch.file} changed since the proposal; not applied. Run the refactor again.` });
       continue;

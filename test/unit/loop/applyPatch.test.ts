@@ -136,4 +136,19 @@ describe('apply, reject and rollback', function () {
       ws.cleanup();
     }
   });
+
+  it('after an apply that died between writing and recording, apply again records it instead of calling the file stale', async () => {
+    const { ws, store, run, target, ctx } = await proposed();
+    try {
+      const original = readFileSync(target);
+      // What a process killed after its write and before its decision leaves behind.
+      writeFileSync(target, await store.blobs.get(run.patches[0]!.afterSha256!));
+      assert.deepEqual((await applyPatches(ctx, run.runId)).map((o) => o.outcome), ['applied']);
+      assert.equal((await store.getRun(run.runId)).patches[0]!.status, 'applied');
+      assert.deepEqual((await rollbackRun(ctx, run.runId)).map((o) => o.outcome), ['rolled_back']);
+      assert.deepEqual(readFileSync(target), original);
+    } finally {
+      ws.cleanup();
+    }
+  });
 });
