@@ -60,9 +60,9 @@ export class ApplyError extends Error {
 
 /**
  * Applies a run's valid, pending or approved patches to disk. Every file is checked first: a file
- * that changed since the proposal (other than to the proposal itself) is marked stale and left untouched. Then all fresh patches are
- * written; if one write fails, the ones already written are put back, so the set lands whole or
- * not at all. Each applied patch is recorded as a decision.
+ * that changed since the proposal (other than to the proposal itself) is marked stale, and then
+ * nothing is written. Otherwise every patch is written; if one write fails, the ones already
+ * written are put back, so the set lands whole or not at all. Each apply is recorded as a decision.
  */
 export async function applyPatches(ctx: DecisionContext, runId: string, patchIds?: readonly string[]): Promise<PatchOutcome[]> {
   const view = await ctx.store.getRun(runId);
@@ -88,6 +88,17 @@ export async function applyPatches(ctx: DecisionContext, runId: string, patchIds
       continue;
     }
     ready.push({ patch, before: current, after: await proposedBytes(ctx.store, patch) });
+  }
+
+  // The run's patches were validated together: with one of them stale, applying the rest would
+  // land half a refactor the gates never saw. Asked for by id (--patch), a patch still applies alone.
+  const stale = outcomes.filter((o) => o.outcome === 'stale');
+  if (stale.length > 0 && ready.length > 0) {
+    const why = stale.map((o) => o.file).join(', ');
+    for (const r of ready) {
+      outcomes.push({ patchId: r.patch.id, file: r.patch.file, outcome: 'skipped', message: `${r.patch.file}: not applied, since ${why} changed and this run's patches land together; apply ${r.patch.id} on its own if you want it.` });
+    }
+    return outcomes;
   }
 
   const written: typeof ready = [];

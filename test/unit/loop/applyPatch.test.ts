@@ -151,4 +151,46 @@ describe('apply, reject and rollback', function () {
       ws.cleanup();
     }
   });
+
+  it('applies a run\'s patches together or not at all: one stale file keeps every other file of the apply as it was', async () => {
+    const ws = copyFixture(join(DEMO, 'workspace'));
+    try {
+      const store = await ProvenanceStore.open(join(ws.dir, '.refactor-guard'));
+      const files = new NodeWorkspaceFiles(ws.dir);
+      const run = await runRefactor({
+        instruction: 'Say hi',
+        targets: [{ path: 'src/app.ts' }, { path: 'src/userService.ts' }],
+        settings: readSettings({ provider: 'replay' }),
+        preset: 'balanced',
+        provider: new ReplayProvider({
+          replies: [
+            {
+              phase: 'generate',
+              toolCalls: [
+                { name: 'patch_file', input: { path: 'src/app.ts', old_string: 'Hello, ', new_string: 'Hi, ' } },
+                { name: 'patch_file', input: { path: 'src/userService.ts', old_string: '    return this.repo.findById(id);', new_string: '    const user = await this.repo.findById(id);\n    return user;' } },
+              ],
+            },
+          ],
+        } as Transcript),
+        files,
+        store,
+        trusted: true,
+      });
+      assert.equal(run.status, 'proposed');
+      assert.equal(run.patches.length, 2);
+      const app = join(ws.dir, 'src', 'app.ts');
+      writeFileSync(join(ws.dir, 'src', 'userService.ts'), readFileSync(join(ws.dir, 'src', 'userService.ts'), 'utf8') + '// the user\'s edit\n');
+      const appBefore = readFileSync(app);
+      const outcomes = await applyPatches({ store, files, actor: 'test' }, run.runId);
+      assert.deepEqual(outcomes.map((o) => [o.file, o.outcome]).sort(), [['src/app.ts', 'skipped'], ['src/userService.ts', 'stale']]);
+      assert.deepEqual(readFileSync(app), appBefore, 'half a refactor never lands');
+      const view = await store.getRun(run.runId);
+      assert.deepEqual(view.patches.map((p) => p.status), ['pending', 'stale']);
+      // Asked for alone, the fresh patch still applies.
+      assert.deepEqual((await applyPatches({ store, files, actor: 'test' }, run.runId, ['p1'])).map((o) => o.outcome), ['applied']);
+    } finally {
+      ws.cleanup();
+    }
+  });
 });
