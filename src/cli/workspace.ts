@@ -5,6 +5,7 @@ import { ProvenanceStore } from '../core/provenance/store';
 import { readSettings, SettingsError, type Settings } from '../core/settings';
 import { usage } from './errors';
 import { errorLine } from '../core/errorLine';
+import { normalizeWorkspacePath } from '../core/workspacePath';
 
 export const STORE_FOLDER = '.refactor-guard';
 
@@ -48,12 +49,16 @@ export function cliSettings(ws: CliWorkspace, flags: Record<string, unknown>): S
   }
 }
 
-/** Workspace-relative form of a target given on the command line (relative to the workspace, or absolute inside it). */
+/**
+ * Workspace-relative form of a target given on the command line (relative to the workspace, or
+ * absolute inside it), normalised: the gates name files by this form, so `./src/a.ts` must become
+ * `src/a.ts` or its findings would not be matched to it.
+ */
 export function targetPath(ws: CliWorkspace, input: string): string {
   if (path.isAbsolute(input)) {
     const rel = path.relative(ws.root, input);
     if (rel.startsWith('..') || path.isAbsolute(rel)) throw usage(`Target ${input} is outside the workspace ${ws.root}.`);
-    return rel.split(path.sep).join('/');
+    return normalizeWorkspacePath(rel.split(path.sep).join('/'));
   }
-  return input;
+  return normalizeWorkspacePath(input);
 }

@@ -21,8 +21,10 @@ export async function validateCommand(paths: string[], flags: { workspace?: stri
   const settings = cliSettings(ws, {});
   const results: { path: string; language: string | null; valid: boolean; findings: ReturnType<typeof formatFinding>[] | unknown[]; error?: string }[] = [];
   const candidates: CandidateFile[] = [];
+  const order: string[] = [];
   for (const p of paths) {
     const rel = targetPath(ws, p);
+    order.push(rel);
     const bytes = await ws.files.read(rel);
     if (bytes === undefined) throw usage(`${p} does not exist in ${ws.root}.`);
     try {
@@ -47,7 +49,7 @@ export async function validateCommand(paths: string[], flags: { workspace?: stri
     const own = findings.filter((f) => f.file === c.path);
     results.push({ path: c.path, language: c.language ?? null, valid: !own.some(isBlocking), findings: own });
   }
-  results.sort((a, b) => paths.indexOf(a.path) - paths.indexOf(b.path));
+  results.sort((a, b) => order.indexOf(a.path) - order.indexOf(b.path));
   const allValid = results.every((r) => r.valid);
   if (flags.json) {
     io.out(JSON.stringify({ valid: allValid, files: results, gates: gateRuns.map((g) => ({ gate: g.gate, durationMs: g.durationMs, skipped: g.skipped })) }, null, 2));

@@ -169,6 +169,21 @@ describe('refactor-guard CLI', function () {
     }
   });
 
+  it('validate finds a type error however the path is spelled (./src/x.ts, src\\x.ts)', async () => {
+    const ws = copyFixture(join(DEMO, 'workspace'));
+    try {
+      writeFileSync(join(ws.dir, 'src/typeerr.ts'), 'export const x: number = "s";\n');
+      for (const spelled of ['./src/typeerr.ts', 'src\\typeerr.ts']) {
+        const io = captureIO();
+        assert.equal(await main(['validate', spelled, '--json', '--workspace', ws.dir], io), 1, `${spelled}: ${io.stdout}`);
+        const out = JSON.parse(io.stdout) as { files: { path: string; valid: boolean }[] };
+        assert.deepEqual(out.files.map((f) => [f.path, f.valid]), [['src/typeerr.ts', false]]);
+      }
+    } finally {
+      ws.cleanup();
+    }
+  });
+
   it('validate --json reports files, languages and findings; exit 1 for a broken file', async () => {
     const ws = copyFixture(join(DEMO, 'workspace'));
     try {
