@@ -175,7 +175,10 @@ export async function rollbackRun(ctx: DecisionContext, runId: string): Promise<
     const current = await ctx.files.read(patch.file);
     const written = lastWrittenSha(view, patch);
     const expected = written === undefined ? holdsPatchResult(patch, current) : written === null ? current === undefined : current !== undefined && sha256Hex(current) === written;
-    if (!expected) {
+    // Already the original bytes: what a rollback killed (or failing) after its write leaves behind.
+    // Restoring again changes nothing and records it, instead of refusing it for ever.
+    const original = patch.beforeSha256 === null ? current === undefined : current !== undefined && sha256Hex(current) === patch.beforeSha256;
+    if (!expected && !original) {
       outcomes.push({ patchId: patch.id, file: patch.file, outcome: 'refused', message: `${patch.file} changed after the patch was applied; not rolled back, so your later work stays.` });
       continue;
     }

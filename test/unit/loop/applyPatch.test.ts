@@ -193,4 +193,18 @@ describe('apply, reject and rollback', function () {
       ws.cleanup();
     }
   });
+
+  it('after a rollback that died between restoring and recording, rollback again records it instead of refusing', async () => {
+    const { ws, store, run, target, ctx } = await proposed();
+    try {
+      const original = readFileSync(target);
+      await applyPatches(ctx, run.runId);
+      writeFileSync(target, original); // restored, but the process died before its record
+      assert.deepEqual((await rollbackRun(ctx, run.runId)).map((o) => o.outcome), ['rolled_back']);
+      assert.equal((await store.getRun(run.runId)).patches[0]!.status, 'rolled_back');
+      assert.deepEqual(readFileSync(target), original);
+    } finally {
+      ws.cleanup();
+    }
+  });
 });
