@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ProvenanceStore } from '../../core/provenance/store';
-import { ProvenanceCommands } from './commands';
+import type { ProvenanceCommands } from './commands';
 import { COMMAND_IDS, ProvenanceViewProvider } from './panel';
 import { isPageToHost, type PanelVM } from './protocol';
 import { reportError } from './report';
@@ -50,7 +50,16 @@ export interface ProvenanceTestState {
 
 export function registerProvenance(context: vscode.ExtensionContext, deps: ProvenanceDeps): void {
   const panel = new ProvenanceViewProvider(context.extensionUri, deps);
-  const commands = new ProvenanceCommands(deps, panel);
+  // The commands' module (statistics, export, the record schemas and zod) loads on first use, not at activation.
+  let loaded: Promise<ProvenanceCommands> | undefined;
+  const commandsModule = (): Promise<ProvenanceCommands> => (loaded ??= import('./commands.js').then(({ ProvenanceCommands }) => new ProvenanceCommands(deps, panel)));
+  const commands = {
+    showRunStatus: async (runId?: string) => (await commandsModule()).showRunStatus(runId),
+    listRuns: async () => (await commandsModule()).listRuns(),
+    showStatistics: async () => (await commandsModule()).showStatistics(),
+    exportProvenance: async (scope?: string, target?: vscode.Uri) => (await commandsModule()).exportProvenance(scope, target),
+    verifyProvenance: async () => (await commandsModule()).verifyProvenance(),
+  };
   const c = PROVENANCE_COMMANDS;
   // Commands surface failures as one line; the detail goes to the log.
   const guarded =

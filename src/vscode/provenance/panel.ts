@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { mediaRoot, pageHtml } from './html';
-import { loadPanelModel } from './panelModel';
 import { isPageToHost, type HostToPage, type PageCommand, type PageSection, type PageToHost, type PanelVM } from './protocol';
 import type { ProvenanceDeps } from './index';
 import { oneLine, reportError } from './report';
@@ -102,6 +101,8 @@ export class ProvenanceViewProvider implements vscode.WebviewViewProvider, vscod
     let model: PanelVM;
     try {
       const store = await this.deps.getStore();
+      // Loaded when first drawn, not at activation: the view models bring zod and the record schemas.
+      const { loadPanelModel } = await import('./panelModel.js');
       model = await loadPanelModel(store, this.pickedRunId);
     } catch (err) {
       this.deps.log.error(`Provenance view: ${oneLine(err)}`);
