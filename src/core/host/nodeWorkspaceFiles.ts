@@ -48,6 +48,7 @@ export class NodeWorkspaceFiles implements WorkspaceFiles {
       return new Uint8Array(await fs.readFile(abs));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if ((err as NodeJS.ErrnoException).code === 'EISDIR') throw new PathError(`Path "${relative}" is a folder, not a file.`);
       throw err;
     }
   }

@@ -125,6 +125,8 @@ describe('refactor-guard CLI', function () {
       for (const args of [
         ['refactor', 'x', '-t', '../outside.ts', '--provider', 'replay', '--transcript', TRANSCRIPT, '--workspace', ws.dir],
         ['refactor', 'x', '-t', 'src/missing.ts', '--provider', 'replay', '--transcript', TRANSCRIPT, '--workspace', ws.dir],
+        ['refactor', 'x', '-t', 'src', '--provider', 'replay', '--transcript', TRANSCRIPT, '--workspace', ws.dir],
+        ['validate', 'src', '--workspace', ws.dir],
         ['refactor', 'x', '-t', 'src/userService.ts', '--provider', 'replay', '--workspace', ws.dir],
         ['refactor', 'x', '-t', 'src/userService.ts', '--max-risk', '2', '--auto-apply', '--workspace', ws.dir],
         ['refactor', 'x', '-t', 'src/userService.ts', '--config', 'turbo', '--workspace', ws.dir],
