@@ -188,6 +188,8 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
       const valid = best.blocking === 0;
       progress({ stage: 'risk', message: 'Scoring risk' });
       patches = await timer.time('risk', () => buildPatches(overlay, best!.findings, valid, opts.store, { files: opts.files, ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}), logger }));
+      // A cancel during scoring must not leave a proposal a host would go on to auto-apply.
+      throwIfAborted(opts.signal);
       status = patches.length === 0 ? 'no_changes' : valid ? 'proposed' : 'no_valid_patch';
     }
   } catch (err) {

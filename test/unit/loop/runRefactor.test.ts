@@ -191,6 +191,24 @@ describe('runRefactor', function () {
     }
   });
 
+  it('a cancel that arrives while the proposal is being scored still ends the run cancelled, with no patch to apply', async () => {
+    const { ws, before, opts, store } = await setup(demoTranscript());
+    const controller = new AbortController();
+    const put = store.blobs.put.bind(store.blobs);
+    store.blobs.put = async (bytes: Uint8Array) => {
+      controller.abort(); // Ctrl-C while the patches are built and their risk scored
+      return put(bytes);
+    };
+    try {
+      const run = await runRefactor({ ...opts, signal: controller.signal });
+      assert.equal(run.status, 'cancelled');
+      assert.equal(run.patches.length, 0);
+      assert.deepEqual(snapshotFiles(ws.dir), before);
+    } finally {
+      ws.cleanup();
+    }
+  });
+
   it('refuses targets outside the workspace or missing, before any model call', async () => {
     const { ws, opts, provider } = await setup(demoTranscript());
     try {
