@@ -31,7 +31,11 @@ export function activate(context: vscode.ExtensionContext): RefactorGuardApi {
   context.subscriptions.push(tree, treeView);
   const reveal = (node: ReviewNode) => Promise.resolve(treeView.reveal(node, { select: true, focus: false, expand: true }));
 
-  const reg = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, guarded(id.replace('refactorGuard.', ''), fn)));
+  const registered = new Set<string>();
+  const reg = (id: string, fn: (...args: any[]) => unknown) => {
+    registered.add(id);
+    context.subscriptions.push(vscode.commands.registerCommand(id, guarded(id.replace('refactorGuard.', ''), fn)));
+  };
   const needSession = (): Session => {
     if (!session) throw new Error('Open a folder first: Refactor Guard works on the files of a workspace folder.');
     return session;
@@ -74,6 +78,12 @@ export function activate(context: vscode.ExtensionContext): RefactorGuardApi {
       revealRun: (runId) => void reveal({ kind: 'run', runId }).catch(() => undefined),
       log: log(),
     });
+  }
+  if (!session) {
+    // Without a folder the review and provenance commands have nothing to work on, but the palette
+    // still lists them: they answer with the one line that says why, not "command not found".
+    const contributed = (context.extension.packageJSON as { contributes?: { commands?: { command: string }[] } }).contributes?.commands ?? [];
+    for (const { command } of contributed) if (!registered.has(command)) reg(command, () => needSession());
   }
   if (context.extensionMode !== vscode.ExtensionMode.Production) {
     // For the integration tests: the engine state deactivate writes out and frees, on demand.

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, propose, root, waitFor } from './helpers';
+import { api, EXTENSION_ID, propose, root, waitFor } from './helpers';
 
 /** Test-only command (registered outside production mode): what deactivate does to the engine's warm state. */
 const FLUSH_ENGINE_STATE = 'refactorGuard.test.flushEngineState';
@@ -13,6 +13,13 @@ export function registerLifecycleSuite(): void {
 
     teardown(async () => {
       await fs.rm(path.join(root(), probe), { force: true });
+    });
+
+    test('every command the extension contributes is registered (none answers "command not found")', async () => {
+      await api();
+      const contributed = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands.map((c) => c.command);
+      const all = new Set(await vscode.commands.getCommands(true));
+      assert.deepEqual(contributed.filter((id) => !all.has(id)), []);
     });
 
     test('before any run has built the symbol graph, file changes neither parse files nor rewrite its disk cache', async () => {
