@@ -63,6 +63,25 @@ export function registerReviewSuite(): void {
       assert.equal(view.patches[0]!.status, 'applied');
     });
 
+    test('Approve from the palette with the cursor in the left side of a diff applies the patch of that diff, not the one selected in the Runs view', async () => {
+      const other = await propose('Use a template literal in greet', 'src/legacy.ts', 'legacy-greet.json');
+      const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
+      const patch = record.patches[0]!;
+      const { treeView } = await api();
+      await vscode.commands.executeCommand('workbench.view.extension.refactorGuard');
+      await treeView.reveal({ kind: 'patch', runId: other.runId, patchId: other.patches[0]!.id }, { select: true });
+      // The Runs view is closed, so it does not follow the diff that opens next.
+      await vscode.commands.executeCommand('workbench.action.closeSidebar');
+      await vscode.commands.executeCommand('refactorGuard.openPatchDiff', { kind: 'patch', runId: record.runId, patchId: patch.id });
+      await waitFor('the diff tab', () => (vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputTextDiff ? true : undefined));
+      await vscode.commands.executeCommand('workbench.action.compareEditor.focusSecondarySide');
+      await waitFor('the current file side to have focus', () => (vscode.window.activeTextEditor?.document.uri.scheme === 'file' ? true : undefined));
+
+      await vscode.commands.executeCommand('refactorGuard.approvePatch');
+      assert.equal(sha(await readBytes('src/legacy.ts')), sha(legacy), 'the patch selected in the hidden Runs view is not applied');
+      assert.equal(sha(await readBytes('src/math.ts')), patch.afterSha256, 'the patch of the diff in front is applied');
+    });
+
     test('two quick Approve clicks apply the patch once and do not mark it stale', async () => {
       const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
       const node = { kind: 'patch', runId: record.runId, patchId: record.patches[0]!.id };

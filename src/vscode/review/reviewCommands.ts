@@ -6,7 +6,7 @@ import { readVsCodeSettings } from '../settings';
 import type { ApprovalTree, ReviewNode } from './approvalTree';
 import { approveAndApply, findPatch, reject, rollbackRun, type ApplyOutcome } from './decisions';
 import { riskFactorsText } from './labels';
-import { openPatchDiff, parseProposalUri } from './proposalDocuments';
+import { openPatchDiff, parseProposalUri, type ProposalRef } from './proposalDocuments';
 
 type PatchTarget = { runId: string; patchId: string; hunkId?: string };
 
@@ -24,9 +24,8 @@ export function registerReviewCommands(context: vscode.ExtensionContext, session
       if (n.kind === 'patch') return { runId: n.runId, patchId: n.patchId };
       if (n.kind === 'hunk') return { runId: n.runId, patchId: n.patchId, hunkId: n.hunkId };
     }
-    const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
-    const ref = uri ? parseProposalUri(uri) : undefined;
-    if (ref && ref.patchId !== '-') return { runId: ref.runId, patchId: ref.patchId };
+    const ref = (arg instanceof vscode.Uri ? patchRef(arg) : undefined) ?? proposalInFront();
+    if (ref) return { runId: ref.runId, patchId: ref.patchId };
     const sel = treeView.selection[0];
     return sel && sel !== arg ? resolve(sel) : undefined;
   };
@@ -128,9 +127,9 @@ export function registerReviewCommands(context: vscode.ExtensionContext, session
 
   // Editor-title Approve appears only where it would be accepted: a valid, undecided proposal.
   const updateContext = async () => {
-    const ref = vscode.window.activeTextEditor ? parseProposalUri(vscode.window.activeTextEditor.document.uri) : undefined;
+    const ref = proposalInFront();
     let approvable = false;
-    if (ref && ref.patchId !== '-') {
+    if (ref) {
       try {
         const { patch, state } = findPatch(await session.run(ref.runId), ref.patchId);
         approvable = patch.valid && (state.status === 'pending' || state.status === 'approved');
@@ -154,5 +153,24 @@ export function registerReviewCommands(context: vscode.ExtensionContext, session
       void followEditor();
     }),
     session.onDidChange(() => void updateContext()),
+    vscode.window.tabGroups.onDidChangeTabs(() => void updateContext()),
   );
+}
+
+function patchRef(uri: vscode.Uri): ProposalRef | undefined {
+  const ref = parseProposalUri(uri);
+  return ref && ref.patchId !== '-' ? ref : undefined;
+}
+
+/**
+ * The proposal the user is looking at: the active editor when it is one, else the proposed side
+ * of the diff in the active tab. The cursor may sit in the diff's left side (the file as it is),
+ * and then the active editor names the workspace file, not the patch.
+ */
+function proposalInFront(): ProposalRef | undefined {
+  const editor = vscode.window.activeTextEditor;
+  const fromEditor = editor ? patchRef(editor.document.uri) : undefined;
+  if (fromEditor) return fromEditor;
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  return input instanceof vscode.TabInputTextDiff ? patchRef(input.modified) : undefined;
 }
