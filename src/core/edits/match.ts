@@ -86,8 +86,17 @@ export function replaceOnce(text: string, oldString: string, newString: string, 
 
 function substringMatches(text: string, needle: string, insertAt: (offset: number) => string): Replacement[] {
   const out: Replacement[] = [];
-  for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) out.push({ start: i, end: i + needle.length, insert: insertAt(i) });
+  for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+    // A match that begins or ends inside a CRLF pair would leave a lone CR behind ("\n  x" found in
+    // "\r\n  x"); the line-endings level finds the same place whole.
+    if (splitsCrlf(text, i) || splitsCrlf(text, i + needle.length)) continue;
+    out.push({ start: i, end: i + needle.length, insert: insertAt(i) });
+  }
   return out;
+}
+
+function splitsCrlf(text: string, offset: number): boolean {
+  return offset > 0 && offset < text.length && text.charCodeAt(offset - 1) === 13 && text.charCodeAt(offset) === 10;
 }
 
 /** The terminator of the line holding `offset`, or of the line before it when that one has none. */

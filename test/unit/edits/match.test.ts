@@ -47,6 +47,13 @@ describe('edits/match', () => {
     assert.equal(one.text, 'a\r\nb1\r\nb2\r\nc\r\n');
   });
 
+  it('never splits a CRLF pair: an LF-led old_string in a CRLF file leaves no stray CR', () => {
+    const file = 'function a() {\r\n  return 1;\r\n}\r\n';
+    const r = replaceOnce(file, '\n  return 1;', '\n  return 2;', 'a.ts');
+    assert.ok(r.ok);
+    assert.equal(r.text, 'function a() {\r\n  return 2;\r\n}\r\n');
+  });
+
   it('tolerates CRLF together with changed indentation in a mixed-ending file', () => {
     const file = 'x\n    if a:\r\n        b()\r\ny\n';
     const r = replaceOnce(file, 'if a:\n    b()\n', 'if a:\n    c()\n', 'a.py');
