@@ -170,6 +170,7 @@ export async function rollbackRun(ctx: DecisionContext, runId: string): Promise<
   const view = await ctx.store.getRun(runId);
   const outcomes: PatchOutcome[] = [];
   const restored: string[] = [];
+  const restore: { patch: Patch; bytes: Uint8Array | undefined }[] = [];
   for (const { patch, state } of selectPatches(view, undefined)) {
     if (state.status !== 'applied' && state.appliedHunkIds.length === 0) continue;
     const current = await ctx.files.read(patch.file);
@@ -182,8 +183,13 @@ export async function rollbackRun(ctx: DecisionContext, runId: string): Promise<
       outcomes.push({ patchId: patch.id, file: patch.file, outcome: 'refused', message: `${patch.file} changed after the patch was applied; not rolled back, so your later work stays.` });
       continue;
     }
-    if (patch.beforeSha256 === null) await ctx.files.remove(patch.file);
-    else await ctx.files.writeAtomic(patch.file, await ctx.store.blobs.get(patch.beforeSha256));
+    // Every original is read (and checked against its hash) before any file is written, so a
+    // missing or damaged blob stops the rollback before it has restored half the run.
+    restore.push({ patch, bytes: patch.beforeSha256 === null ? undefined : await ctx.store.blobs.get(patch.beforeSha256) });
+  }
+  for (const { patch, bytes } of restore) {
+    if (bytes === undefined) await ctx.files.remove(patch.file);
+    else await ctx.files.writeAtomic(patch.file, bytes);
     restored.push(patch.id);
     outcomes.push({ patchId: patch.id, file: patch.file, outcome: 'rolled_back', message: `${patch.file}: restored to the exact bytes it had before.` });
   }

@@ -7,7 +7,7 @@ import { runRefactor } from '../../../src/core/loop/runRefactor';
 import { ReplayProvider, type Transcript } from '../../../src/core/models/replay';
 import { ProvenanceStore } from '../../../src/core/provenance/store';
 import { readSettings } from '../../../src/core/settings';
-import { copyFixture } from '../../support/tempWorkspace';
+import { copyFixture, snapshotFiles } from '../../support/tempWorkspace';
 import { recordFileName } from '../../../src/core/provenance/records';
 
 const DEMO = join(__dirname, '..', '..', 'fixtures', 'demo');
@@ -31,6 +31,33 @@ async function proposed(prepare?: (dir: string) => void) {
   assert.equal(run.status, 'proposed');
   const target = join(ws.dir, 'src', 'userService.ts');
   return { ws, store, files, run, target, ctx: { store, files, actor: 'test' } };
+}
+
+/** A proposed run with two patches: src/app.ts (p1) and src/userService.ts (p2). */
+async function twoPatchRun(dir: string) {
+  const store = await ProvenanceStore.open(join(dir, '.refactor-guard'));
+  const files = new NodeWorkspaceFiles(dir);
+  const run = await runRefactor({
+    instruction: 'Say hi',
+    targets: [{ path: 'src/app.ts' }, { path: 'src/userService.ts' }],
+    settings: readSettings({ provider: 'replay' }),
+    preset: 'balanced',
+    provider: new ReplayProvider({
+      replies: [
+        {
+          phase: 'generate',
+          toolCalls: [
+            { name: 'patch_file', input: { path: 'src/app.ts', old_string: 'Hello, ', new_string: 'Hi, ' } },
+            { name: 'patch_file', input: { path: 'src/userService.ts', old_string: '    return this.repo.findById(id);', new_string: '    const user = await this.repo.findById(id);\n    return user;' } },
+          ],
+        },
+      ],
+    } as Transcript),
+    files,
+    store,
+    trusted: true,
+  });
+  return { store, files, run };
 }
 
 describe('apply, reject and rollback', function () {
@@ -155,28 +182,7 @@ describe('apply, reject and rollback', function () {
   it('applies a run\'s patches together or not at all: one stale file keeps every other file of the apply as it was', async () => {
     const ws = copyFixture(join(DEMO, 'workspace'));
     try {
-      const store = await ProvenanceStore.open(join(ws.dir, '.refactor-guard'));
-      const files = new NodeWorkspaceFiles(ws.dir);
-      const run = await runRefactor({
-        instruction: 'Say hi',
-        targets: [{ path: 'src/app.ts' }, { path: 'src/userService.ts' }],
-        settings: readSettings({ provider: 'replay' }),
-        preset: 'balanced',
-        provider: new ReplayProvider({
-          replies: [
-            {
-              phase: 'generate',
-              toolCalls: [
-                { name: 'patch_file', input: { path: 'src/app.ts', old_string: 'Hello, ', new_string: 'Hi, ' } },
-                { name: 'patch_file', input: { path: 'src/userService.ts', old_string: '    return this.repo.findById(id);', new_string: '    const user = await this.repo.findById(id);\n    return user;' } },
-              ],
-            },
-          ],
-        } as Transcript),
-        files,
-        store,
-        trusted: true,
-      });
+      const { store, files, run } = await twoPatchRun(ws.dir);
       assert.equal(run.status, 'proposed');
       assert.equal(run.patches.length, 2);
       const app = join(ws.dir, 'src', 'app.ts');
@@ -203,6 +209,21 @@ describe('apply, reject and rollback', function () {
       assert.deepEqual((await rollbackRun(ctx, run.runId)).map((o) => o.outcome), ['rolled_back']);
       assert.equal((await store.getRun(run.runId)).patches[0]!.status, 'rolled_back');
       assert.deepEqual(readFileSync(target), original);
+    } finally {
+      ws.cleanup();
+    }
+  });
+
+  it('rollback reads every original before it writes any: a missing blob leaves all files as they are', async () => {
+    const ws = copyFixture(join(DEMO, 'workspace'));
+    try {
+      const { store, files, run } = await twoPatchRun(ws.dir);
+      const ctx = { store, files, actor: 'test' };
+      assert.deepEqual((await applyPatches(ctx, run.runId)).map((o) => o.outcome), ['applied', 'applied']);
+      const applied = snapshotFiles(ws.dir);
+      rmSync(store.blobs.pathOf(run.patches[1]!.beforeSha256!));
+      await assert.rejects(rollbackRun(ctx, run.runId), /missing/);
+      assert.deepEqual(snapshotFiles(ws.dir), applied, 'no half rollback');
     } finally {
       ws.cleanup();
     }
