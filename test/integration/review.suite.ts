@@ -82,6 +82,19 @@ export function registerReviewSuite(): void {
       assert.equal(sha(await readBytes('src/math.ts')), patch.afterSha256, 'the patch of the diff in front is applied');
     });
 
+    test('Approve Hunk without a hunk (a keybinding, with a diff in front) applies nothing rather than the whole patch', async () => {
+      const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
+      const patch = record.patches[0]!;
+      await vscode.commands.executeCommand('refactorGuard.openPatchDiff', { kind: 'patch', runId: record.runId, patchId: patch.id });
+      await waitFor('the proposal to be the active editor', () => (vscode.window.activeTextEditor?.document.uri.scheme === 'refactor-guard-proposal' ? true : undefined));
+      await vscode.commands.executeCommand('refactorGuard.approveHunk');
+      await vscode.commands.executeCommand('refactorGuard.rejectHunk');
+      assert.equal(sha(await readBytes('src/math.ts')), sha(math), 'nothing written');
+      const view = await (await api()).session!.run(record.runId);
+      assert.equal(view.patches[0]!.status, 'pending');
+      assert.deepEqual(view.decisions, []);
+    });
+
     test('two quick Approve clicks apply the patch once and do not mark it stale', async () => {
       const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
       const node = { kind: 'patch', runId: record.runId, patchId: record.patches[0]!.id };

@@ -61,12 +61,21 @@ export function registerReviewCommands(context: vscode.ExtensionContext, session
   const approve = async (arg: unknown, hunkOnly: boolean) => {
     const t = resolve(arg);
     if (!t) return vscode.window.showInformationMessage('Refactor Guard: select a patch to approve.');
+    // A hunk command that found only a patch (no hunk node given) must not act on the whole patch.
+    if (hunkOnly && !t.hunkId) {
+      void vscode.window.showInformationMessage('Refactor Guard: pick the hunk to approve with its Approve CodeLens or in the Runs view.');
+      return;
+    }
     const outcome = await approveAndApply(session, t.runId, t.patchId, hunkOnly && t.hunkId ? [t.hunkId] : undefined);
     await report(outcome, t.runId);
   };
   const rejectIt = async (arg: unknown, hunkOnly: boolean) => {
     const t = resolve(arg);
     if (!t) return vscode.window.showInformationMessage('Refactor Guard: select a patch to reject.');
+    if (hunkOnly && !t.hunkId) {
+      void vscode.window.showInformationMessage('Refactor Guard: pick the hunk to reject with its Reject CodeLens or in the Runs view.');
+      return;
+    }
     await reject(session, t.runId, t.patchId, hunkOnly && t.hunkId ? [t.hunkId] : undefined);
   };
   reg('refactorGuard.approvePatch', (arg?: unknown) => approve(arg, false));
