@@ -1,18 +1,17 @@
 /**
- * Every heavy part the adapter uses, behind one module: the engine (tree-sitter, TypeScript, the
- * gates), the store, the model clients, and the zod schemas. The adapter reaches it only through
- * `loadEngine()`, on first use, so activation never evaluates it; and a build can emit it as its
- * own file (an `engine` entry point, with `./engine.js` external in the extension build) so that
- * activation does not even parse it.
+ * Every heavy part the adapter uses, behind one module: the store and the zod schemas here, and
+ * the runner (engineRunner.ts: the loop, tree-sitter, TypeScript, the gates, the model clients)
+ * behind `loadRunner()`. The adapter reaches it only through `loadEngine()`, on first use, so
+ * activation never evaluates it; and a build can emit it as its own file (an `engine` entry point,
+ * with `./engine.js` external in the extension build) so that activation does not even parse it.
+ * The Runs view reads the store as soon as it is shown, at startup when it was left open: that
+ * must not evaluate TypeScript and the SDKs (about 450 ms on the extension host here), so the
+ * runner is a dynamic import, evaluated when a run, a function lookup or the file watcher needs it.
  */
-export { runRefactor } from '../core/loop/runRefactor';
-export { NodeProcessRunner } from '../core/host/nodeProcessRunner';
 export { ProvenanceStore } from '../core/provenance/store';
-export { createProvider } from '../core/models/factory';
-export { ReplayProvider } from '../core/models/replay';
 export { SettingsSchema, readSettings } from '../core/settings';
 export { formatFinding, isBlocking } from '../core/findings';
-export { functionAt } from './propose/functionAt';
-export { VscodeLmProvider } from './vscodeLmProvider';
-export { getSymbolGraph, disposeSymbolGraphs } from '../core/context';
-export { disposeTsProjects } from '../core/validate/pipeline';
+
+export function loadRunner(): Promise<typeof import('./engineRunner.js')> {
+  return import('./engineRunner.js');
+}

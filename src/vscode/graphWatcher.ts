@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { loadedEngine } from './loadEngine';
+import { loadedRunner } from './loadEngine';
 import type { Session } from './session';
 
 /**
@@ -10,7 +10,7 @@ import type { Session } from './session';
 export function watchSymbolGraph(session: Session): vscode.Disposable {
   const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(session.folder, '**/*'));
   const update = async (uri: vscode.Uri): Promise<void> => {
-    const engine = await loadedEngine();
+    const engine = await loadedRunner();
     if (!engine) return;
     const rel = vscode.workspace.asRelativePath(uri, false);
     // Paths outside the folder come back absolute; the graph only holds workspace files.
@@ -28,7 +28,7 @@ export function watchSymbolGraph(session: Session): vscode.Disposable {
 
 /** On deactivate: the graph's pending cache write goes to disk, warm TypeScript services are freed. */
 export async function flushEngineState(session: Session | undefined): Promise<void> {
-  const engine = await loadedEngine();
+  const engine = await loadedRunner();
   if (!engine) return;
   if (session) await engine.getSymbolGraph({ files: session.files, cacheDir: session.cacheDir }).flush().catch(() => undefined);
   engine.disposeTsProjects();

@@ -1,6 +1,8 @@
 export type Engine = typeof import('./engine.js');
+export type Runner = Awaited<ReturnType<Engine['loadRunner']>>;
 
 let engine: Promise<Engine> | undefined;
+let runner: Promise<Runner> | undefined;
 
 /** The heavy half of the extension (see engine.ts), loaded once, on first use. */
 export function loadEngine(): Promise<Engine> {
@@ -10,7 +12,14 @@ export function loadEngine(): Promise<Engine> {
   return engine;
 }
 
-/** The engine if it was already loaded, without loading it: for work only worth doing once a run has happened. */
-export async function loadedEngine(): Promise<Engine | undefined> {
-  return engine ? engine.catch(() => undefined) : undefined;
+/** The part a run needs (the loop, TypeScript, tree-sitter, the model clients), loaded once, on first use. */
+export function loadRunner(): Promise<Runner> {
+  runner ??= loadEngine().then((e) => e.loadRunner());
+  runner.catch(() => (runner = undefined));
+  return runner;
+}
+
+/** The runner if something already loaded it, without loading it: for work only worth doing once a run has happened. */
+export async function loadedRunner(): Promise<Runner | undefined> {
+  return runner ? runner.catch(() => undefined) : undefined;
 }

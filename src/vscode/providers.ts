@@ -3,7 +3,7 @@ import type * as vscode from 'vscode';
 import type { ModelProvider } from '../core/models/provider';
 import { ProviderError } from '../core/models/provider';
 import { resolvePreset, type PresetName, type Settings } from '../core/settings';
-import { loadEngine } from './loadEngine';
+import { loadRunner } from './loadEngine';
 import { engineLogger } from './log';
 import { getAnthropicKey } from './secrets';
 
@@ -13,7 +13,7 @@ import { getAnthropicKey } from './secrets';
  * large). The Anthropic key comes from Secret Storage and goes only to the Anthropic client.
  */
 export async function createProvider(context: vscode.ExtensionContext, settings: Settings, preset: PresetName, workspaceRoot: string): Promise<ModelProvider> {
-  const { VscodeLmProvider, createProvider: fromSettings, ReplayProvider } = await loadEngine();
+  const { VscodeLmProvider, createProvider: fromSettings, ReplayProvider } = await loadRunner();
   if (settings.provider === 'vscode-lm') return new VscodeLmProvider(settings['vscodeLm.family']);
   const apiKey = settings.provider === 'anthropic' ? await getAnthropicKey(context) : undefined;
   return fromSettings(settings, {

@@ -6,7 +6,7 @@ import type { ReviewNode } from '../review/approvalTree';
 import { approveAndApply } from '../review/decisions';
 import { openPatchDiff } from '../review/proposalDocuments';
 import { toAbortSignal } from '../host/cancellation';
-import { loadEngine } from '../loadEngine';
+import { loadRunner } from '../loadEngine';
 import { engineLogger, log } from '../log';
 import { createProvider } from '../providers';
 import type { Session } from '../session';
@@ -57,7 +57,7 @@ export async function proposeRefactor(session: Session, reveal: (node: ReviewNod
     async (progress, token) => {
       // The notification shows at once; loading the engine the first time takes a moment.
       progress.report({ message: 'Starting' });
-      const { runRefactor, NodeProcessRunner } = await loadEngine();
+      const { runRefactor, NodeProcessRunner } = await loadRunner();
       const provider = await createProvider(context, settings, preset!, files.root);
       const store = await session.store();
       log().info(`Run: "${instruction}" on ${chosen.targets.map((t) => t.path).join(', ')}, preset ${preset}, ${provider.label}, trusted ${vscode.workspace.isTrusted}`);

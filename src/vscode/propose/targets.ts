@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { FunctionRange } from '../../core/context/functions';
 import type { VscodeWorkspaceFiles } from '../host/vscodeWorkspaceFiles';
-import { loadEngine } from '../loadEngine';
+import { loadRunner } from '../loadEngine';
 
 export interface ProposeTargets {
   targets: { path: string; function?: string }[];
@@ -50,7 +50,7 @@ export async function resolveTargets(files: VscodeWorkspaceFiles, uri?: vscode.U
  */
 async function functionAtLine(editor: vscode.TextEditor, line: number): Promise<FunctionRange | undefined> {
   try {
-    const { functionAt } = await loadEngine();
+    const { functionAt } = await loadRunner();
     return await functionAt(editor.document.fileName, editor.document.getText(), line);
   } catch {
     return undefined;

@@ -9,9 +9,9 @@ import * as esbuild from 'esbuild';
  */
 const root = path.join(__dirname, '..', '..', '..');
 
-async function staticGraph(): Promise<Set<string>> {
+async function staticGraph(entry = 'src/vscode/extension.ts'): Promise<Set<string>> {
   const result = await esbuild.build({
-    entryPoints: [path.join(root, 'src', 'vscode', 'extension.ts')],
+    entryPoints: [path.join(root, entry)],
     absWorkingDir: root,
     bundle: true,
     platform: 'node',
@@ -23,7 +23,7 @@ async function staticGraph(): Promise<Set<string>> {
   });
   const inputs = result.metafile.inputs;
   const seen = new Set<string>();
-  const stack = ['src/vscode/extension.ts'];
+  const stack = [entry];
   while (stack.length > 0) {
     const file = stack.pop()!;
     if (seen.has(file)) continue;
@@ -52,5 +52,16 @@ describe('activation evaluates only the small half of the extension', function (
   it('does not evaluate the engine (TypeScript, tree-sitter, the model SDKs)', () => {
     const engine = [...graph].filter((f) => /node_modules\/(typescript|web-tree-sitter|@anthropic-ai|openai)\//.test(f) || f === 'src/vscode/engine.ts');
     assert.deepEqual(engine, []);
+  });
+});
+
+describe('loading the engine bundle for the store evaluates neither TypeScript nor tree-sitter nor the model SDKs', function () {
+  this.timeout(30_000);
+  it('keeps them behind the runner, loaded when a run starts', async () => {
+    // The Runs view reads the store as soon as it is shown (at startup when it was left open).
+    const graph = await staticGraph('src/vscode/engine.ts');
+    assert.ok(graph.has('src/core/provenance/store.ts'));
+    const heavy = [...graph].filter((f) => /node_modules\/(typescript|web-tree-sitter|@anthropic-ai|openai|@astral-sh)\//.test(f)).map((f) => f.split('/').slice(0, 3).join('/'));
+    assert.deepEqual([...new Set(heavy)], []);
   });
 });
