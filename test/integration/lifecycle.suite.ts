@@ -22,11 +22,11 @@ export function registerLifecycleSuite(): void {
       assert.deepEqual(contributed.filter((id) => !all.has(id)), []);
     });
 
-    test('before any run has built the symbol graph, file changes neither parse files nor rewrite its disk cache', async () => {
+    test('until a run has built the symbol graph in this session, file changes neither parse files nor rewrite its disk cache', async () => {
       const { session } = await api();
-      // The Runs view reads the store when it is shown, which loads the engine without any run.
-      await session!.store();
-      // The state a window is in after a reload: engine loaded, no graph built in this session.
+      // A run loads the whole engine and leaves a graph cache on disk; dropping the warm graph then
+      // gives the state of a window that loaded the engine but has not built a graph in this session.
+      await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
       await vscode.commands.executeCommand(FLUSH_ENGINE_STATE);
       const cacheFile = path.join(session!.cacheDir, 'symbol-graph.json');
       const read = () => (existsSync(cacheFile) ? readFileSync(cacheFile, 'utf8') : undefined);
