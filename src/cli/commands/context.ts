@@ -8,7 +8,7 @@ import { cliSettings, openWorkspace, targetPath } from '../workspace';
 export async function contextCommand(flags: { target: string[]; function?: string; budget?: string; workspace?: string; json?: boolean; wholeFiles?: boolean; instruction?: string }, io: CliIO): Promise<number> {
   if (flags.target.length === 0) throw usage('Name at least one target with -t FILE.');
   const ws = openWorkspace(flags.workspace);
-  const settings = cliSettings(ws, {});
+  const settings = cliSettings(ws, {}, { env: io.env, warn: io.err });
   const budget = flags.budget === undefined ? resolvePreset(settings).contextBudget : Number(flags.budget);
   if (!Number.isInteger(budget) || budget < 100) throw usage('--budget must be a whole number of tokens, at least 100.');
   const result = await buildContext({

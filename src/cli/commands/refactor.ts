@@ -44,7 +44,7 @@ export async function refactorCommand(instruction: string, flags: RefactorFlags,
     provider: flags.provider,
     testCommand: flags.testCommand,
     ...(maxRisk !== undefined ? { maxRisk } : {}),
-  });
+  }, { env: io.env, warn: io.err });
   const preset = resolvePreset(settings);
   const provider = cliProvider(settings, preset.model, io.env, flags.transcript);
   const store = await ws.openStore();

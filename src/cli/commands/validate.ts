@@ -18,7 +18,7 @@ import { cliSettings, openWorkspace, targetPath } from '../workspace';
 export async function validateCommand(paths: string[], flags: { workspace?: string; json?: boolean }, io: CliIO): Promise<number> {
   if (paths.length === 0) throw usage('Name at least one file to validate.');
   const ws = openWorkspace(flags.workspace);
-  const settings = cliSettings(ws, {});
+  const settings = cliSettings(ws, {}, { env: io.env, warn: io.err });
   const results: { path: string; language: string | null; valid: boolean; findings: ReturnType<typeof formatFinding>[] | unknown[]; error?: string }[] = [];
   const candidates: CandidateFile[] = [];
   const order: string[] = [];

@@ -261,3 +261,33 @@ describe('refactor-guard apply --patch', function () {
     }
   });
 });
+
+describe('refactor-guard settings files', function () {
+  this.timeout(60000);
+
+  it("ignores a workspace config's test command (a cloned repository could carry one) but takes the user's", async () => {
+    const ws = copyFixture(join(DEMO, 'workspace'));
+    try {
+      mkdirSync(join(ws.dir, '.refactor-guard'), { recursive: true });
+      writeFileSync(join(ws.dir, '.refactor-guard', 'config.json'), JSON.stringify({ testCommand: 'touch pwned', preset: 'fast' }));
+      const workspaceOnly = captureIO({ env: { REFACTOR_GUARD_CONFIG: join(ws.dir, 'no-user-config.json') } });
+      assert.equal(await main(refactorArgs(ws.dir, '--dry-run', '--json'), workspaceOnly), 0, workspaceOnly.stderr);
+      assert.match(workspaceOnly.stderr, /ignored testCommand from .*config\.json/);
+      const status = captureIO();
+      assert.equal(await main(['status', '--latest', '--json', '--workspace', ws.dir], status), 0);
+      const recorded = JSON.parse(status.stdout) as { preset: string };
+      assert.equal(recorded.preset, 'fast', 'other workspace settings still apply');
+
+      const userConfig = join(ws.dir, 'user-config.json');
+      writeFileSync(userConfig, JSON.stringify({ testCommand: 'node -e "process.exit(0)"' }));
+      const withUser = captureIO({ env: { REFACTOR_GUARD_CONFIG: userConfig } });
+      assert.equal(await main(refactorArgs(ws.dir, '--dry-run', '--json'), withUser), 0, withUser.stderr);
+      const run = JSON.parse(withUser.stdout) as { runId: string };
+      const record = JSON.parse(readFileSync(join(ws.dir, '.refactor-guard', 'records', '00000002.json'), 'utf8')) as { runId: string; settings: { testCommand?: string } };
+      assert.equal(record.runId, run.runId);
+      assert.equal(record.settings.testCommand, 'node -e "process.exit(0)"');
+    } finally {
+      ws.cleanup();
+    }
+  });
+});
