@@ -12,9 +12,10 @@ export function watchSymbolGraph(session: Session): vscode.Disposable {
   const update = async (uri: vscode.Uri): Promise<void> => {
     const engine = await loadedRunner();
     if (!engine) return;
-    const rel = vscode.workspace.asRelativePath(uri, false);
-    // Paths outside the folder come back absolute; the graph only holds workspace files.
-    if (rel === uri.fsPath || rel.startsWith('..')) return;
+    // Relative to this session's folder only: asRelativePath answers for any folder of a
+    // multi-root window, which would re-index the wrong file.
+    const rel = session.files.relativeOf(uri);
+    if (rel === undefined) return;
     const graph = engine.getSymbolGraph({ files: session.files, cacheDir: session.cacheDir });
     // The engine is also loaded by just reading the store (the Runs view). A graph no run has built
     // yet has neither its .gitignore rules nor its disk cache loaded: updating it would parse

@@ -29,6 +29,8 @@ export class VscodeLmProvider implements ModelProvider {
     const cts = new vscode.CancellationTokenSource();
     const onAbort = () => cts.cancel();
     request.signal?.addEventListener('abort', onAbort);
+    // A cancel that came while the model was being chosen found no listener yet.
+    if (request.signal?.aborted) cts.cancel();
     const content: ContentBlock[] = [];
     const toolCalls: ToolCall[] = [];
     let text = '';

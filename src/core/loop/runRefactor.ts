@@ -209,6 +209,13 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
     for (const g of gates) g.dispose?.();
   }
 
+  if (opts.signal?.aborted && status !== 'cancelled') {
+    // A cancel that came after the last check still wins: a proposal the user cancelled must not
+    // be recorded as one (auto-apply would write it).
+    status = 'cancelled';
+    error = { kind: 'cancelled', message: 'The run was cancelled; nothing was written.' };
+    patches = [];
+  }
   progress({ stage: 'record', message: 'Recording provenance' });
   const endedAt = clock.now();
   const record = await opts.store.appendRun({
