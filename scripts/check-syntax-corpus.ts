@@ -23,6 +23,7 @@ import { languageOf, type LanguageId } from '../src/core/languages';
 import { silentLogger } from '../src/core/ports';
 import { syntaxErrors, syntaxGate } from '../src/core/validate/syntax';
 import type { GateContext } from '../src/core/validate/gate';
+import { seededRandom as mulberry32 } from '../test/support/seededRandom';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -452,16 +453,6 @@ function run(cmd: string, args: string[], opts: { input?: string; env?: NodeJS.P
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 main().catch((err: unknown) => {
   console.error(`check-syntax-corpus: ${err instanceof Error ? err.message : String(err)}`);

@@ -6,21 +6,12 @@ import { join } from 'node:path';
 import { applyPatch } from 'diff';
 import { applyHunks, diffFiles } from '../../../src/core/edits/diff';
 import { HunkSchema } from '../../../src/core/edits/hunk';
+import { seededRandom as rng } from '../../support/seededRandom';
 
 function lines(n: number, f: (i: number) => string = (i) => `line ${i}`): string {
   return Array.from({ length: n }, (_, i) => f(i) + '\n').join('');
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A random edit of a random text: lines changed, inserted and deleted; endings and final newline varied. */
 function randomPair(next: () => number): [string, string] {

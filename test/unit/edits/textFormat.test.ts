@@ -1,17 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { conformText, decode, encode, TextFormatError } from '../../../src/core/edits/textFormat';
+import { seededRandom as rng } from '../../support/seededRandom';
 
-/** A small deterministic generator (mulberry32), so a failing case can be reproduced from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = ['a', 'x = 1;', ' ', '\t', 'é', '中', '😀', '\r\n', '\n', '\r', '\uFEFF', '"', '\\'];
 
