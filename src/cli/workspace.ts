@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { NodeWorkspaceFiles } from '../core/host/nodeWorkspaceFiles';
+import { readRegularFileSync } from '../core/host/regularFile';
 import { ProvenanceStore } from '../core/provenance/store';
 import { readSettings, SettingsError, type Settings } from '../core/settings';
 import { usage } from './errors';
@@ -75,7 +76,8 @@ export function cliSettings(ws: CliWorkspace, flags: Record<string, unknown>, so
 function readConfigFile(file: string): Record<string, unknown> {
   if (!existsSync(file)) return {};
   try {
-    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    // readRegularFileSync: a FIFO as the workspace's config.json would block every command.
+    const parsed: unknown = JSON.parse(readRegularFileSync(file).toString('utf8'));
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('it must hold one JSON object');
     return { ...(parsed as Record<string, unknown>) };
   } catch (err) {

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { readRegularFile } from '../host/regularFile';
 import type { LanguageId } from '../languages';
 import { TAG_QUERIES } from './queries';
 import type { FileTags } from './tags';
@@ -47,7 +48,8 @@ function cacheVersion(): string {
 export async function loadGraphCache(cacheDir: string, root: string, maxFileBytes: number): Promise<FileEntry[] | undefined> {
   let text: string;
   try {
-    text = await fs.readFile(path.join(cacheDir, CACHE_FILE), 'utf8');
+    // The cache sits in the workspace; a FIFO put there must not block the run (it is just no cache).
+    text = (await readRegularFile(path.join(cacheDir, CACHE_FILE))).toString('utf8');
   } catch {
     return undefined;
   }

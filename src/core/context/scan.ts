@@ -76,7 +76,9 @@ export function isIgnored(rules: readonly DirRules[], path: string): boolean {
 }
 
 async function goModule(files: WorkspaceFiles): Promise<string | undefined> {
-  const bytes = await files.read('go.mod');
+  // Not necessarily a listed (regular) file: a FIFO or a folder of that name is refused by the host,
+  // and means no module here rather than a failed scan.
+  const bytes = await files.read('go.mod').catch(() => undefined);
   if (!bytes) return undefined;
   const m = /^\s*module\s+(\S+)/m.exec(new TextDecoder().decode(bytes));
   return m?.[1];

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { WorkspaceFiles } from '../ports';
 import { PathError, resolveInside } from '../workspacePath';
+import { NotRegularFileError, readRegularFile } from './regularFile';
 
 const SKIP_DIRS = new Set(['.git', 'node_modules', '.refactor-guard', '.venv', 'venv', '__pycache__', 'dist', 'out', 'build', 'target', '.next']);
 
@@ -45,10 +46,12 @@ export class NodeWorkspaceFiles implements WorkspaceFiles {
   async read(relative: string): Promise<Uint8Array | undefined> {
     const abs = await this.inside(relative);
     try {
-      return new Uint8Array(await fs.readFile(abs));
+      return new Uint8Array(await readRegularFile(abs));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       if ((err as NodeJS.ErrnoException).code === 'EISDIR') throw new PathError(`Path "${relative}" is a folder, not a file.`);
+      // A FIFO would block the read until some process wrote to it; refused before a byte is read.
+      if (err instanceof NotRegularFileError) throw new PathError(`Path "${relative}" is ${err.phrase}, not a file.`);
       throw err;
     }
   }
