@@ -7,6 +7,7 @@ import { CliError, EXIT } from './errors';
 import { errorLine } from '../core/errorLine';
 import { processIO, type CliIO } from './io';
 import { refactorCommand } from './commands/refactor';
+import { terminalLine, terminalText } from './terminalText';
 import { validateCommand } from './commands/validate';
 import { decisionCommand, listRunsCommand, statusCommand, verifyCommand } from './commands/runs';
 import { statsCommand } from './commands/stats';
@@ -19,8 +20,9 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .description('Guarded AI refactoring: every candidate passes syntax, types, lint, rules and tests before you see it.')
     .version(process.env.REFACTOR_GUARD_VERSION ?? '0.1.0')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-    .showHelpAfterError('(run refactor-guard --help for usage)');
+    // Commander's own error print is two lines ("error: ..." and the help hint); main() prints
+    // its message instead, as one `refactor-guard: ...` line like every other error.
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()), outputError: () => {} });
   const ws = new Option('--workspace <dir>', 'workspace folder (default: the current directory)');
   const json = new Option('--json', 'print one JSON document on stdout');
   const run = <A extends unknown[]>(fn: (...args: A) => Promise<number>) => async (...args: A) => setExit(await fn(...args));
@@ -120,20 +122,33 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
 /** Runs the CLI; resolves to the exit code. Errors become one line on stderr, never a stack trace. */
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   let code: number = EXIT.ok;
-  const program = buildProgram(io, (c) => (code = c));
+  // Every stderr line, whoever prints it (a command's warning, commander, the error below), has
+  // its control characters made visible: messages quote config files and paths from the workspace.
+  const safeIO: CliIO = { ...io, err: (text) => io.err(terminalText(text)) };
+  const program = buildProgram(safeIO, (c) => (code = c));
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (err) {
     if (err instanceof CommanderError) {
-      // Help and version are "errors" to commander; its own message was already printed.
-      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      // Help and version are "errors" to commander, as is the help shown for no command at all;
+      // that text was already printed.
+      if (err.exitCode === 0) return EXIT.ok;
+      if (err.code !== 'commander.help') io.err(`refactor-guard: ${terminalLine(usageLine(err.message, program, argv))}`);
+      return EXIT.usage;
     }
     const { message, exitCode } = describe(err);
-    io.err(`refactor-guard: ${message}`);
-    if (process.env.REFACTOR_GUARD_DEBUG && err instanceof Error && err.stack) io.err(err.stack);
+    io.err(`refactor-guard: ${terminalLine(message)}`);
+    if (process.env.REFACTOR_GUARD_DEBUG && err instanceof Error && err.stack) safeIO.err(err.stack);
     return exitCode;
   }
+}
+
+/** Commander's message as one line ("error: " dropped, a "Did you mean" joined on), with where to look. */
+function usageLine(message: string, program: Command, argv: string[]): string {
+  const text = message.replace(/^error:\s*/, '').replace(/\s*\n\s*/g, ' ').trim();
+  const sub = program.commands.find((c) => c.name() === argv[0]);
+  return `${text} (run refactor-guard ${sub ? `${sub.name()} ` : ''}--help for usage)`;
 }
 
 function describe(err: unknown): { message: string; exitCode: number } {

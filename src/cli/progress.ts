@@ -1,5 +1,6 @@
 import type { RunProgress } from '../core/loop/runOptions';
 import type { CliIO } from './io';
+import { terminalLine } from './terminalText';
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 
@@ -33,6 +34,7 @@ export class ProgressLine {
   private draw(): void {
     this.frame = (this.frame + 1) % FRAMES.length;
     const width = (process.stderr.columns || 80) - 4;
-    process.stderr.write(`\r\x1b[2K${FRAMES[this.frame]} ${this.message.slice(0, width)}`);
+    // The message can name workspace files; only the spinner's own control bytes reach the terminal.
+    process.stderr.write(`\r\x1b[2K${FRAMES[this.frame]} ${terminalLine(this.message).slice(0, width)}`);
   }
 }
