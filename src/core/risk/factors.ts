@@ -7,6 +7,7 @@
 export type FactorId =
   | 'share_changed'
   | 'lines_deleted'
+  | 'change_size'
   | 'public_symbols'
   | 'whole_file_rewrite'
   | 'findings_remaining'
@@ -17,7 +18,11 @@ export type FactorId =
 export interface Measures {
   changedLines: number;
   fileLines: number;
+  /** Lines added, as the diff counts them. */
+  addedLines: number;
   deletedLines: number;
+  /** UTF-8 bytes of the added and removed lines, line ends included (0 when no diff lines were given). */
+  changedBytes: number;
   /** Count of public symbols touched; `symbolNames` lists them when they were detected here. */
   publicSymbols: number;
   symbolNames?: readonly string[];
@@ -51,6 +56,22 @@ function plural(n: number, one: string, many = one + 's'): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/**
+ * The size of a change in lines, where bytes count as lines too at BYTES_PER_LINE each: one 50 MB
+ * minified line is as big a change as 625,000 ordinary ones. The larger of the two, so growing
+ * either never lowers it.
+ */
+export const BYTES_PER_LINE = 80;
+export function changeSize(m: Measures): number {
+  return Math.max(m.addedLines + m.deletedLines, m.changedBytes / BYTES_PER_LINE);
+}
+
+function sizeText(bytes: number): string {
+  if (bytes < 1024) return plural(bytes, 'byte');
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
 function share(m: Measures): number {
   return m.fileLines <= 0 ? (m.changedLines > 0 ? 1 : 0) : Math.min(1, m.changedLines / m.fileLines);
 }
@@ -71,6 +92,16 @@ export const FACTORS: readonly FactorDefinition[] = [
     value: (m) => m.deletedLines,
     severity: (m) => saturate(m.deletedLines, 20),
     detail: (m) => (m.deletedLines === 0 ? 'No lines deleted.' : `${plural(m.deletedLines, 'line')} deleted.`),
+  },
+  {
+    // The share stops at a whole file and deletions at their weight, so without this a 50 MB
+    // insertion scored 0.46 (medium), below a 100-line file rewritten; no one can review the first.
+    id: 'change_size',
+    label: 'Size of the change',
+    weight: 0.85,
+    value: (m) => Math.round(changeSize(m)),
+    severity: (m) => saturate(changeSize(m), 2000),
+    detail: (m) => `${plural(m.addedLines + m.deletedLines, 'line')} added or removed${m.changedBytes > 0 ? ` (${sizeText(m.changedBytes)})` : ''}.`,
   },
   {
     id: 'public_symbols',

@@ -48,7 +48,8 @@ export function scorePatch(input: PatchRiskInput): Risk {
   const hunks = input.hunks ?? [];
   const added = input.added ?? hunks.reduce((n, h) => n + h.added, 0);
   const removed = input.removed ?? hunks.reduce((n, h) => n + h.removed, 0);
-  const lines = hunks.flatMap((h) => changedLines(h.lines));
+  const lines: string[] = [];
+  for (const h of hunks) for (const l of changedLines(h.lines)) lines.push(l);
   return combine(measure(input, added, removed, lines, countFindings(input.findings)));
 }
 
@@ -74,7 +75,9 @@ function measure(
   return {
     changedLines: Math.max(added, removed),
     fileLines: lineCount(newFile ? (input.after ?? '') : input.before!),
+    addedLines: added,
     deletedLines: removed,
+    changedBytes: utf8Bytes(lines),
     publicSymbols: input.publicSymbols ?? symbolNames!.length,
     ...(symbolNames ? { symbolNames } : {}),
     symbolsPrecomputed: input.publicSymbols !== undefined,
@@ -97,6 +100,13 @@ function countFindings(findings: FindingsInput | undefined): { blocking: number;
     blocking: list.filter(isBlocking).length,
     warnings: list.filter((f) => f.introduced && f.severity === 'warning').length,
   };
+}
+
+/** Bytes of the changed lines, each with its line end. */
+function utf8Bytes(lines: readonly string[]): number {
+  let n = 0;
+  for (const l of lines) n += Buffer.byteLength(l, 'utf8') + 1;
+  return n;
 }
 
 function lineCount(text: string): number {
