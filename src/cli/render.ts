@@ -21,10 +21,16 @@ export function patchTable(run: RunRecord, states?: readonly PatchState[]): stri
   return table(['patch', 'file', 'valid', 'risk', 'lines', 'status'], rows);
 }
 
+/** A patch's status for people: "rolled back", "applied (partly applied)". */
 export function statusOf(p: Patch, states?: readonly PatchState[]): string {
+  const { status, partlyApplied } = patchStatus(p, states);
+  return partlyApplied ? `${status} (partly applied)` : status.replace(/_/g, ' ');
+}
+
+/** A patch's status for programs (`--json`): the enum value itself (`rolled_back`), never reworded. */
+export function patchStatus(p: Patch, states?: readonly PatchState[]): { status: PatchState['status']; partlyApplied: boolean } {
   const s = states?.find((x) => x.patchId === p.id);
-  if (!s) return 'pending';
-  return s.partlyApplied ? `${s.status} (partly applied)` : s.status.replace('_', ' ');
+  return s ? { status: s.status, partlyApplied: s.partlyApplied } : { status: 'pending', partlyApplied: false };
 }
 
 /** A run's story in a few lines: attempts, what each gate found, where the record went. */
@@ -88,7 +94,7 @@ export function runJson(run: RunRecord, view?: RunView, storeDir?: string): Reco
       risk: p.risk.score,
       riskLevel: p.risk.level,
       riskFactors: p.risk.factors,
-      status: statusOf(p, view?.patches),
+      ...patchStatus(p, view?.patches),
       linesAdded: p.linesAdded,
       linesRemoved: p.linesRemoved,
       matchKinds: p.matchKinds,
