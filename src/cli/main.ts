@@ -2,14 +2,15 @@ import { Command, CommanderError, Option } from 'commander';
 import { ProviderError } from '../core/models/provider';
 import { PathError } from '../core/workspacePath';
 import { StoreError } from '../core/provenance/errors';
-import { ApplyError } from '../core/loop/applyPatch';
+import { ReviewError } from '../core/review/outcome';
+import { WriteError } from '../core/host/durableWrite';
 import { CliError, EXIT } from './errors';
 import { errorLine } from '../core/errorLine';
 import { processIO, type CliIO } from './io';
-import { refactorCommand } from './commands/refactor';
 import { terminalLine, terminalText } from './terminalText';
+import { refactorCommand } from './commands/refactor';
 import { validateCommand } from './commands/validate';
-import { decisionCommand, listRunsCommand, statusCommand, verifyCommand } from './commands/runs';
+import { adoptCommand, decisionCommand, listRunsCommand, statusCommand, verifyCommand } from './commands/runs';
 import { statsCommand } from './commands/stats';
 import { contextCommand } from './commands/context';
 
@@ -77,10 +78,18 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
       .description(kind === 'apply' ? "apply a run's pending patches (refused for files changed since the proposal)" : "reject a run's pending patches")
       .argument('<run>', 'run id, an unambiguous prefix, or "latest"')
       .option('--patch <ids...>', 'only these patches (e.g. --patch p1 p2)')
+      .option('--hunk <ids...>', 'only these hunks (ids as `status --json` lists them)')
       .addOption(ws)
       .addOption(json)
       .action(run((runId: string, flags) => decisionCommand(kind, runId, flags, io)));
   }
+
+  program
+    .command('adopt')
+    .description('sign, with your key, the records an earlier release wrote before records were signed, so that apply and rollback act on them')
+    .addOption(ws)
+    .addOption(json)
+    .action(run((flags) => adoptCommand(flags, io)));
 
   program
     .command('rollback')
@@ -155,7 +164,12 @@ function describe(err: unknown): { message: string; exitCode: number } {
   if (err instanceof CliError) return { message: err.message, exitCode: err.exitCode };
   if (err instanceof ProviderError) return { message: err.message, exitCode: EXIT.provider };
   if (err instanceof PathError) return { message: err.message, exitCode: EXIT.usage };
-  if (err instanceof StoreError || err instanceof ApplyError) return { message: err.message, exitCode: EXIT.failed };
+  if (err instanceof ReviewError) {
+    if (err.reason === 'usage') return { message: err.message, exitCode: EXIT.usage };
+    if (err.reason === 'unsigned') return { message: `${err.message} If this store is yours, run \`refactor-guard adopt\` once, then try again.`, exitCode: EXIT.failed };
+    return { message: err.message, exitCode: EXIT.failed };
+  }
+  if (err instanceof StoreError || err instanceof WriteError) return { message: err.message, exitCode: EXIT.failed };
   return { message: `${errorLine(err)} (set REFACTOR_GUARD_DEBUG=1 for details)`, exitCode: EXIT.failed };
 }
 

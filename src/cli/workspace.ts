@@ -3,7 +3,10 @@ import { homedir } from 'node:os';
 import * as path from 'node:path';
 import { NodeWorkspaceFiles } from '../core/host/nodeWorkspaceFiles';
 import { readRegularFileSync } from '../core/host/regularFile';
+import { StoreKey } from '../core/provenance/key';
 import { ProvenanceStore } from '../core/provenance/store';
+import { recoverJournal } from '../core/review/recover';
+import { workspaceWriter } from '../core/review/writer';
 import { readSettings, SettingsError, type Settings } from '../core/settings';
 import { usage } from './errors';
 import { errorLine } from '../core/errorLine';
@@ -15,14 +18,42 @@ export interface CliWorkspace {
   root: string;
   files: NodeWorkspaceFiles;
   storeDir: string;
-  openStore(): Promise<ProvenanceStore>;
+  /**
+   * The store, signed with the user's key, after settling what an interrupted apply or rollback
+   * left (every command does that first); `notify` hears what was settled, one line each.
+   */
+  openStore(notify?: (message: string) => void): Promise<ProvenanceStore>;
 }
 
 export function openWorkspace(dir: string | undefined): CliWorkspace {
   const root = path.resolve(dir ?? process.cwd());
   if (!existsSync(root) || !statSync(root).isDirectory()) throw usage(`Workspace ${root} is not a folder.`);
   const storeDir = path.join(root, STORE_FOLDER);
-  return { root, files: new NodeWorkspaceFiles(root), storeDir, openStore: () => ProvenanceStore.open(storeDir) };
+  const files = new NodeWorkspaceFiles(root);
+  const openStore = async (notify?: (message: string) => void): Promise<ProvenanceStore> => {
+    const key = await StoreKey.loadOrCreate(userKeyFile(process.env));
+    const store = await ProvenanceStore.open(storeDir, { key, ignoreFile: true, ...lockWait(process.env) });
+    for (const r of await recoverJournal(store, workspaceWriter(files))) notify?.(`refactor-guard: ${r.message}`);
+    return store;
+  };
+  return { root, files, storeDir, openStore };
+}
+
+/**
+ * The key that signs this user's provenance records: `$REFACTOR_GUARD_KEY_FILE`, else
+ * `store.key` beside the user config (`$XDG_CONFIG_HOME/refactor-guard/`, `~/.config/refactor-guard/`).
+ * It never lives in a workspace, so a store a repository carries cannot be signed with it.
+ */
+export function userKeyFile(env: Record<string, string | undefined>): string {
+  if (env.REFACTOR_GUARD_KEY_FILE) return path.resolve(env.REFACTOR_GUARD_KEY_FILE);
+  const base = env.XDG_CONFIG_HOME || path.join(env.HOME || homedir(), '.config');
+  return path.join(base, 'refactor-guard', 'store.key');
+}
+
+/** `REFACTOR_GUARD_LOCK_WAIT_MS`: how long to wait for another command holding the store (default 30 s). */
+function lockWait(env: Record<string, string | undefined>): { lockWaitMs?: number } {
+  const ms = Number(env.REFACTOR_GUARD_LOCK_WAIT_MS);
+  return env.REFACTOR_GUARD_LOCK_WAIT_MS !== undefined && Number.isFinite(ms) && ms >= 0 ? { lockWaitMs: ms } : {};
 }
 
 /**

@@ -10,8 +10,14 @@ export interface WorkspaceFiles {
   readonly root: string;
   /** The file's bytes, or undefined when it does not exist. */
   read(path: string): Promise<Uint8Array | undefined>;
-  /** Writes all bytes or none (temporary file + rename), creating parent folders. */
-  writeAtomic(path: string, bytes: Uint8Array): Promise<void>;
+  /**
+   * Writes all bytes or none (temporary file + rename), creating parent folders; fails unless the
+   * file then holds exactly `bytes`. `tempPath` (workspace-relative, beside the file) names the
+   * temp file, for callers that journal their writes and must clean up after a killed one.
+   */
+  writeAtomic(path: string, bytes: Uint8Array, options?: { tempPath?: string }): Promise<void>;
+  /** The bytes on disk, where `read` may answer with an editor's unsaved text instead. */
+  readSaved?(path: string): Promise<Uint8Array | undefined>;
   /** Removes a file; a missing file is not an error. */
   remove(path: string): Promise<void>;
   /** Size and modification time, or undefined when it does not exist. */

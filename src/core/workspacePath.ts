@@ -35,6 +35,21 @@ export function resolveInside(root: string, relative: string): string {
   return abs;
 }
 
+/**
+ * Folders whose files run code or hold state of the tools themselves: version control (its hooks
+ * run on checkout), our own store, editor settings and installed dependencies. A model may never
+ * create a file in one, and nothing outside a run's own targets is ever written into one.
+ */
+export const TOOL_FOLDERS = ['.git', '.hg', '.svn', '.refactor-guard', '.vscode', 'node_modules'] as const;
+
+/**
+ * The tool folder a workspace path lies in, at any depth (a sub-project's .git/hooks runs code as
+ * surely as the root's), compared case-blind for the file systems (macOS, Windows) where .GIT is .git.
+ */
+export function toolFolderOf(relative: string): string | undefined {
+  return relative.split('/').find((segment) => (TOOL_FOLDERS as readonly string[]).includes(segment.toLowerCase()));
+}
+
 function printable(s: string): string {
   return s.replace(/[\u0000-\u001f]/g, '?').slice(0, 200);
 }

@@ -9,6 +9,8 @@
  * runner is a dynamic import, evaluated when a run, a function lookup or the file watcher needs it.
  */
 export { ProvenanceStore } from '../core/provenance/store';
+export { StoreKey } from '../core/provenance/key';
+export * as review from '../core/review';
 export { SettingsSchema, readSettings } from '../core/settings';
 export { formatFinding, isBlocking } from '../core/findings';
 

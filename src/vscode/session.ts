@@ -5,6 +5,7 @@ import type { ProvenanceStore } from '../core/provenance/store';
 import type { RunView } from '../core/provenance/views';
 import { VscodeWorkspaceFiles } from './host/vscodeWorkspaceFiles';
 import { loadEngine } from './loadEngine';
+import { log } from './log';
 
 /**
  * What every review command works on: the workspace folder, its files, and the provenance store in
@@ -34,10 +35,32 @@ export class Session implements vscode.Disposable {
   }
 
   store(): Promise<ProvenanceStore> {
-    this.storePromise ??= loadEngine().then(({ ProvenanceStore }) => ProvenanceStore.open(this.storeDir));
+    this.storePromise ??= this.openStore();
     // A failed open is not cached: the next command tries again (the folder may have been fixed).
     this.storePromise.catch(() => (this.storePromise = undefined));
     return this.storePromise;
+  }
+
+  /**
+   * The store signed with this user's key (kept in the extension's global storage, never in the
+   * workspace), after settling what an interrupted apply or rollback left. Unsigned records an
+   * earlier release wrote here are adopted: this folder is VS Code's own per-workspace storage,
+   * which no repository can carry, so they can only be this installation's.
+   */
+  private async openStore(): Promise<ProvenanceStore> {
+    const { ProvenanceStore, StoreKey, review } = await loadEngine();
+    const key = await StoreKey.loadOrCreate(path.join(this.context.globalStorageUri.fsPath, 'store.key'));
+    const store = await ProvenanceStore.open(this.storeDir, { key });
+    for (const r of await review.recoverJournal(store, review.workspaceWriter(this.files))) {
+      log().warn(r.message);
+      void vscode.window.showWarningMessage(`Refactor Guard: ${r.message}`);
+    }
+    const { unsigned } = await store.verify();
+    if (unsigned > 0) {
+      const adopted = await store.adopt(this.actor()).catch((err: unknown) => log().warn(`Records from an earlier release were not adopted: ${err instanceof Error ? err.message : String(err)}`));
+      if (adopted) log().info(`Adopted ${unsigned} record(s) written by an earlier release, through record ${adopted.throughSeq}.`);
+    }
+    return store;
   }
 
   async views(): Promise<RunView[]> {

@@ -1,5 +1,5 @@
 import { runRefactor, RunInputError } from '../../core/loop/runRefactor';
-import { applyPatches, rejectPatches, type PatchOutcome } from '../../core/loop/applyPatch';
+import { applyRun, rejectRun, workspaceWriter, type PatchOutcome } from '../../core/review';
 import { NodeProcessRunner } from '../../core/host/nodeProcessRunner';
 import { resolvePreset, PRESET_NAMES, type PresetName } from '../../core/settings';
 import type { RunRecord } from '../../core/provenance/schema';
@@ -47,7 +47,7 @@ export async function refactorCommand(instruction: string, flags: RefactorFlags,
   }, { env: io.env, warn: io.err });
   const preset = resolvePreset(settings);
   const provider = cliProvider(settings, preset.model, io.env, flags.transcript);
-  const store = await ws.openStore();
+  const store = await ws.openStore(io.err);
 
   const controller = new AbortController();
   const onSigint = () => controller.abort();
@@ -83,13 +83,13 @@ export async function refactorCommand(instruction: string, flags: RefactorFlags,
   const notApplied = (outcomes: readonly PatchOutcome[]) => {
     if (outcomes.some((o) => o.outcome === 'stale' || o.outcome === 'refused')) exit = EXIT.failed;
   };
-  const ctx = { store, files: ws.files, actor: flags.autoApply ? 'auto-apply' : actorName('cli') };
+  const ctx = { store, writer: workspaceWriter(ws.files), actor: flags.autoApply ? 'auto-apply' : actorName('cli') };
   const valid = run.patches.filter((p) => p.valid);
 
   if (run.status === 'proposed' && flags.autoApply) {
     const limit = maxRisk ?? settings.maxRisk;
     const under = valid.filter((p) => p.risk.score <= limit).map((p) => p.id);
-    const outcomes = under.length > 0 ? await applyPatches(ctx, run.runId, under) : [];
+    const outcomes = under.length > 0 ? await applyRun(ctx, { runId: run.runId, patchIds: under, maxRisk: limit }) : [];
     notApplied(outcomes);
     if (!flags.json) for (const o of outcomes) io.err(o.message);
     const over = valid.filter((p) => p.risk.score > limit);
@@ -99,7 +99,7 @@ export async function refactorCommand(instruction: string, flags: RefactorFlags,
     for (const p of valid) {
       io.out('\n' + patchDetail(p));
       const answer = (await io.ask(`Apply ${p.id} to ${p.file}? [y/N] `)).trim().toLowerCase();
-      const outcomes = answer === 'y' || answer === 'yes' ? await applyPatches(ctx, run.runId, [p.id]) : await rejectPatches(ctx, run.runId, [p.id]);
+      const outcomes = answer === 'y' || answer === 'yes' ? await applyRun(ctx, { runId: run.runId, patchIds: [p.id] }) : await rejectRun(ctx, { runId: run.runId, patchIds: [p.id] });
       notApplied(outcomes);
       for (const o of outcomes) io.err(o.message);
     }

@@ -1,6 +1,8 @@
 import { formatFinding } from '../../core/findings';
-import { applyPatches, rejectPatches, rollbackRun, type PatchOutcome } from '../../core/loop/applyPatch';
+import { StoreError } from '../../core/provenance/errors';
+import { foreignStoreMessage } from '../../core/provenance/records';
 import type { RunView } from '../../core/provenance/views';
+import { applyRun, rejectRun, rollbackRun, workspaceWriter, type PatchOutcome } from '../../core/review';
 import { EXIT, usage } from '../errors';
 import type { CliIO } from '../io';
 import { patchDetail, patchTable, runJson, runSummary } from '../render';
@@ -16,7 +18,7 @@ interface StoreFlags {
 export async function statusCommand(flags: StoreFlags & { runId?: string; latest?: boolean; diff?: boolean }, io: CliIO): Promise<number> {
   if (flags.runId && flags.latest) throw usage('Give --run-id ID or --latest, not both.');
   const ws = openWorkspace(flags.workspace);
-  const store = await ws.openStore();
+  const store = await ws.openStore(io.err);
   let view: RunView | undefined;
   if (flags.runId) view = await store.getRun(flags.runId);
   else view = await store.latestRun();
@@ -38,7 +40,7 @@ export async function listRunsCommand(flags: StoreFlags & { limit?: string }, io
   const limit = flags.limit === undefined ? 20 : Number(flags.limit);
   if (!Number.isInteger(limit) || limit < 1) throw usage('--limit must be a positive whole number.');
   const ws = openWorkspace(flags.workspace);
-  const store = await ws.openStore();
+  const store = await ws.openStore(io.err);
   const list = await store.listRuns({ limit });
   if (flags.json) {
     io.out(JSON.stringify({ runs: [...list], problems: list.problems }, null, 2));
@@ -62,18 +64,31 @@ function patchCounts(counts: Record<string, number>): string {
 
 type DecisionKind = 'apply' | 'reject' | 'rollback';
 
-export async function decisionCommand(kind: DecisionKind, runId: string, flags: StoreFlags & { patch?: string[] }, io: CliIO): Promise<number> {
+export async function decisionCommand(kind: DecisionKind, runId: string, flags: StoreFlags & { patch?: string[]; hunk?: string[] }, io: CliIO): Promise<number> {
   const ws = openWorkspace(flags.workspace);
-  const store = await ws.openStore();
-  const ctx = { store, files: ws.files, actor: actorName('cli') };
+  const store = await ws.openStore(io.err);
+  const ctx = { store, writer: workspaceWriter(ws.files), actor: actorName('cli') };
   if (runId === 'latest') {
     const latest = await store.latestRun();
-    if (!latest) throw usage(`No runs yet in ${ws.storeDir}.`);
+    if (!latest) {
+      // With nothing readable, say why: a foreign or damaged store is not an empty one.
+      const { problems } = await store.allViews();
+      const foreign = problems.find((p) => p.kind === 'foreign');
+      if (foreign) throw new StoreError(foreignStoreMessage(ws.storeDir, foreign.file));
+      if (problems.length > 0) throw new StoreError(`No readable run in ${ws.storeDir}: ${problems[0]!.message} Run verify.`);
+      throw usage(`No runs yet in ${ws.storeDir}.`);
+    }
     runId = latest.run.runId;
   }
-  if (kind === 'rollback' && flags.patch && flags.patch.length > 0) throw usage('rollback restores a whole run; it takes no --patch.');
+  if (kind === 'rollback' && ((flags.patch?.length ?? 0) > 0 || (flags.hunk?.length ?? 0) > 0)) throw usage('rollback restores a whole run; it takes no --patch or --hunk.');
+  const patchIds = flags.patch ?? [];
+  const hunkIds = flags.hunk ?? [];
   const outcomes: PatchOutcome[] =
-    kind === 'apply' ? await applyPatches(ctx, runId, flags.patch) : kind === 'reject' ? await rejectPatches(ctx, runId, flags.patch) : await rollbackRun(ctx, runId);
+    kind === 'apply'
+      ? await applyRun(ctx, { runId, patchIds, hunkIds })
+      : kind === 'reject'
+        ? await rejectRun(ctx, { runId, patchIds, hunkIds })
+        : await rollbackRun(ctx, runId);
   if (flags.json) io.out(JSON.stringify({ runId, decision: kind, outcomes }, null, 2));
   else if (outcomes.length === 0) io.out(kind === 'rollback' ? 'Nothing to roll back: no patch of this run is applied.' : 'Nothing to do: no patch of this run is pending.');
   else for (const o of outcomes) io.out(o.message);
@@ -81,12 +96,27 @@ export async function decisionCommand(kind: DecisionKind, runId: string, flags: 
   return bad ? EXIT.failed : EXIT.ok;
 }
 
+/** Signs, with this user's key, the unsigned records an earlier release wrote, once they verify. */
+export async function adoptCommand(flags: StoreFlags, io: CliIO): Promise<number> {
+  const ws = openWorkspace(flags.workspace);
+  const store = await ws.openStore(io.err);
+  const before = await store.verify();
+  const adopted = await store.adopt(actorName('cli'));
+  if (flags.json) io.out(JSON.stringify({ adopted: adopted ? { throughSeq: adopted.throughSeq, records: before.unsigned } : null }, null, 2));
+  else if (!adopted) io.out('Nothing to adopt: every record in this store is signed by you.');
+  else io.out(`Adopted ${before.unsigned} unsigned record${before.unsigned === 1 ? '' : 's'} (through record ${adopted.throughSeq}): Refactor Guard will act on them now.`);
+  return EXIT.ok;
+}
+
 export async function verifyCommand(flags: StoreFlags, io: CliIO): Promise<number> {
   const ws = openWorkspace(flags.workspace);
-  const store = await ws.openStore();
+  const store = await ws.openStore(io.err);
   const result = await store.verify();
   if (flags.json) io.out(JSON.stringify(result, null, 2));
-  else if (result.ok) io.out(`Provenance verified: ${result.checked} record${result.checked === 1 ? '' : 's'}, chain intact.`);
+  else if (result.ok) {
+    io.out(`Provenance verified: ${result.checked} record${result.checked === 1 ? '' : 's'}, chain intact.`);
+    if (result.unsigned > 0) io.out(`  ${result.unsigned} record${result.unsigned === 1 ? ' was' : 's were'} written before records were signed; if this store is yours, \`refactor-guard adopt\` signs ${result.unsigned === 1 ? 'it' : 'them'} so that apply and rollback act on ${result.unsigned === 1 ? 'it' : 'them'}.`);
+  }
   else {
     io.out(`Provenance chain broken (${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} in ${result.checked} records):`);
     for (const p of result.problems) io.out(`  ${p.message}`);

@@ -5,7 +5,7 @@ import { openWorkspace } from '../workspace';
 
 export async function statsCommand(flags: { workspace?: string; json?: boolean }, io: CliIO): Promise<number> {
   const ws = openWorkspace(flags.workspace);
-  const store = await ws.openStore();
+  const store = await ws.openStore(io.err);
   const stats = await store.stats();
   io.out(flags.json ? JSON.stringify(stats, null, 2) : formatStats(stats));
   return EXIT.ok;

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { writeFileDurably } from '../host/durableWrite';
 import { readRegularFile } from '../host/regularFile';
 import type { LanguageId } from '../languages';
 import { TAG_QUERIES } from './queries';
@@ -66,7 +66,7 @@ export async function loadGraphCache(cacheDir: string, root: string, maxFileByte
 export async function saveGraphCache(cacheDir: string, root: string, maxFileBytes: number, files: Iterable<FileEntry>): Promise<void> {
   const doc: CacheDocument = { format: 'refactor-guard-symbol-graph', version: cacheVersion(), root, maxFileBytes, files: [...files] };
   await fs.mkdir(cacheDir, { recursive: true });
-  await writeFileAtomic(path.join(cacheDir, CACHE_FILE), JSON.stringify(doc));
+  await writeFileDurably(path.join(cacheDir, CACHE_FILE), new TextEncoder().encode(JSON.stringify(doc)));
 }
 
 function isEntry(e: unknown): e is FileEntry {

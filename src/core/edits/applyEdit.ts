@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import type { ToolCall } from '../models/provider';
-import { normalizeWorkspacePath, PathError } from '../workspacePath';
+import { normalizeWorkspacePath, PathError, toolFolderOf } from '../workspacePath';
 import type { MatchKind } from './hunk';
 import { replaceOnce } from './match';
 import { UnreadableFileError, type Overlay } from './overlay';
@@ -22,9 +22,6 @@ export interface AllowedFiles {
 }
 
 export type EditOutcome = { ok: true; path: string; matchKind: MatchKind } | { ok: false; path?: string; error: string };
-
-/** Folders a model must never create files in, even when new files are allowed. */
-const FORBIDDEN_NEW_FILE_DIRS = ['.git', 'node_modules', '.refactor-guard', '.vscode'];
 
 export async function applyToolCall(overlay: Overlay, call: ToolCall, allowed: AllowedFiles): Promise<EditOutcome> {
   if (!isEditTool(call.name)) {
@@ -64,9 +61,7 @@ async function refuse(overlay: Overlay, tool: EditToolName, path: string, allowe
   if (!allowed.allowNewFiles || (await overlay.files.stat(path)) !== undefined) {
     return `${tool}: ${path} is not one of the files this run may change (${list}).`;
   }
-  // Any depth: a sub-project's .git/hooks runs code as surely as the root's. Case-blind, for the
-  // file systems (macOS, Windows) where .GIT is .git.
-  const toolDir = path.split('/').find((segment) => FORBIDDEN_NEW_FILE_DIRS.includes(segment.toLowerCase()));
+  const toolDir = toolFolderOf(path);
   if (toolDir !== undefined) {
     return `${tool}: new files may not be created under ${toolDir}/.`;
   }

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import type { WorkspaceFiles } from '../ports';
+import { removeFileDurably, writeFileDurably } from './durableWrite';
 import { PathError, resolveInside } from '../workspacePath';
 import { NotRegularFileError, readRegularFile } from './regularFile';
 
@@ -56,21 +56,16 @@ export class NodeWorkspaceFiles implements WorkspaceFiles {
     }
   }
 
-  async writeAtomic(relative: string, bytes: Uint8Array): Promise<void> {
+  async writeAtomic(relative: string, bytes: Uint8Array, options: { tempPath?: string } = {}): Promise<void> {
     const abs = await this.inside(relative);
     await fs.mkdir(path.dirname(abs), { recursive: true });
-    let mode: number | undefined;
-    try {
-      mode = (await fs.stat(abs)).mode;
-    } catch {
-      mode = undefined;
-    }
-    await writeFileAtomic(abs, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), mode === undefined ? {} : { mode });
+    const tempPath = options.tempPath === undefined ? undefined : await this.inside(options.tempPath);
+    await writeFileDurably(abs, bytes, tempPath === undefined ? {} : { tempPath });
   }
 
   async remove(relative: string): Promise<void> {
     const abs = await this.inside(relative);
-    await fs.rm(abs, { force: true });
+    await removeFileDurably(abs);
   }
 
   async stat(relative: string): Promise<{ size: number; mtimeMs: number } | undefined> {

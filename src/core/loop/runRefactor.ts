@@ -9,6 +9,7 @@ import { ProviderError } from '../models/provider';
 import { CancelledError, silentLogger, systemClock, throwIfAborted } from '../ports';
 import type { Attempt, GateRun, ModelCall, NewRunRecord, Patch, RunRecord, RunStatus } from '../provenance/schema';
 import { applyRetention } from '../provenance/retention';
+import { sha256Hex } from '../sha256';
 import { resolvePreset } from '../settings';
 import { normalizeWorkspacePath } from '../workspacePath';
 import { errorLine } from '../errorLine';
@@ -220,7 +221,6 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
   const endedAt = clock.now();
   const record = await opts.store.appendRun({
     kind: 'run',
-    schemaVersion: 1,
     runId,
     createdAt: endedAt.toISOString(),
     instruction: opts.instruction,
@@ -238,7 +238,13 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
     timings: { startedAt: startedAt.toISOString(), endedAt: endedAt.toISOString(), durationMs: timer.elapsed(), phases: timer.phases },
   });
   try {
-    await applyRetention(opts.store, opts.settings['retention.maxRuns']);
+    await applyRetention(opts.store, opts.settings['retention.maxRuns'], {
+      // An old run whose proposal is on disk keeps the originals its rollback needs.
+      holds: async (path, sha256) => {
+        const bytes = await opts.files.read(path);
+        return bytes !== undefined && sha256Hex(bytes) === sha256;
+      },
+    });
   } catch (err) {
     // The run is recorded; a prune that failed leaves more records than wanted, nothing worse.
     logger.warn(`Provenance retention skipped: ${errorLine(err)}`);

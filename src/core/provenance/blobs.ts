@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
+import { writeFileDurably } from '../host/durableWrite';
 import { StoreError, oneLine } from './errors';
 import { sha256Hex } from './hash';
 
@@ -15,6 +15,10 @@ export class BlobStore {
   constructor(
     /** The `blobs` folder itself. */
     readonly dir: string,
+    /** A temp file for a blob being written, in the store's tmp folder. */
+    private readonly tempPath: (name: string) => string = (name) => join(dir, `.${name}.${process.pid}.tmp`),
+    /** Makes the store's folders before the first write. */
+    private readonly ensureStore: () => Promise<void> = async () => undefined,
   ) {}
 
   pathOf(sha: string): string {
@@ -35,8 +39,14 @@ export class BlobStore {
       await fs.utimes(path, now, now).catch(() => undefined);
       return sha;
     }
+    await this.ensureStore();
     await fs.mkdir(join(this.dir, sha.slice(0, 2)), { recursive: true });
-    await writeFileAtomic(path, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    try {
+      // Every byte, synced and read back: a blob is the only copy of what a rollback restores.
+      await writeFileDurably(path, bytes, { tempPath: this.tempPath(`blob-${sha.slice(0, 12)}`) });
+    } catch (err) {
+      throw new StoreError(`Cannot store blob ${sha.slice(0, 12)}: ${oneLine(err)}`, this.rel(sha));
+    }
     return sha;
   }
 

@@ -1,40 +1,166 @@
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import * as lockfile from 'proper-lockfile';
+import { writeTempFile } from '../host/durableWrite';
 import { StoreError, oneLine } from './errors';
 
 const LOCK_NAME = 'store.lock';
+const OWNER = 'owner.json';
+
+/** Who holds the lock: written into the lock folder right after it is made. */
+interface Owner {
+  pid: number;
+  host: string;
+  token: string;
+  since: string;
+}
+
+export interface LockOptions {
+  /** How long to wait for another holder before giving up (default 30 s). */
+  waitMs?: number;
+  /** A lock whose holder cannot be asked (another host) is taken over once untouched this long. */
+  staleMs?: number;
+}
+
+/** The lock as its holder sees it. */
+export interface HeldLock {
+  /** Throws a StoreError when the lock is no longer this holder's (taken over as stale). */
+  assertHeld(): Promise<void>;
+}
 
 /**
- * Runs `fn` holding the store's lock, so two processes (the CLI and the extension, or two CLIs)
- * never append at the same time. proper-lockfile takes the lock with an atomic mkdir and keeps
- * its mtime fresh while held; a lock left by a crashed process is taken over once it is older
- * than `staleMs`. If the lock is lost while held (the machine slept past the stale limit), the
- * callback still runs to completion but the append itself refuses to overwrite a record, so the
- * worst case is a failed append, never a forked chain.
+ * Runs `fn` holding the store's lock, so that two processes (two CLIs, or the CLI and a test)
+ * never interleave a check, a write and its record.
+ *
+ * The lock is a folder made with mkdir (atomic on every local file system) holding its owner's
+ * pid, host and a random token. proper-lockfile, used before, knows no owner: a lock left by a
+ * killed process held every command up for its whole stale period (10 s) and then was taken on
+ * age alone. Here a holder on this host that no longer runs is known dead at once and its lock
+ * taken over; a holder elsewhere is judged by age (the holder touches the folder every few
+ * seconds). Taking over renames the dead lock aside first and checks that it renamed the one it
+ * judged, so two waiters cannot both take the same dead lock. A holder checks with `assertHeld`
+ * that the lock is still its own before it commits, so even a lock lost to a long stall cannot let
+ * two writers commit at once.
  */
-export async function withStoreLock<T>(storeDir: string, fn: () => Promise<T>, staleMs = 10_000): Promise<T> {
-  await fs.mkdir(storeDir, { recursive: true });
-  const lockfilePath = join(storeDir, LOCK_NAME);
-  let release: () => Promise<void>;
+export async function withStoreLock<T>(storeDir: string, fn: (lock: HeldLock) => Promise<T>, options: LockOptions = {}): Promise<T> {
+  const waitMs = options.waitMs ?? 30_000;
+  const staleMs = options.staleMs ?? 15_000;
+  const dir = join(storeDir, LOCK_NAME);
+  const me: Owner = { pid: process.pid, host: hostname(), token: randomBytes(12).toString('hex'), since: new Date().toISOString() };
+  await acquire(dir, me, waitMs, staleMs);
+  const touch = setInterval(() => {
+    const now = new Date();
+    void fs.utimes(dir, now, now).catch(() => undefined);
+  }, Math.max(200, Math.floor(staleMs / 4)));
+  touch.unref();
+  const held: HeldLock = {
+    assertHeld: async () => {
+      const owner = await readOwner(dir);
+      if (owner?.token !== me.token) throw new StoreError(`The provenance store's lock (${dir}) was taken over by another process while this one held it; nothing more was written.`, LOCK_NAME);
+    },
+  };
   try {
-    release = await lockfile.lock(storeDir, {
-      lockfilePath,
-      realpath: false,
-      stale: staleMs,
-      // Appends hold the lock for milliseconds; waiting up to about half a minute covers a slow
-      // disk and a stale lock from a crashed writer being reclaimed.
-      retries: { retries: 120, factor: 1.3, minTimeout: 10, maxTimeout: 300, randomize: true },
-      onCompromised: () => {
-        /* handled by the no-overwrite append; the default would throw from a timer */
-      },
-    });
-  } catch (err) {
-    throw new StoreError(`The provenance store is locked by another process (${lockfilePath}): ${oneLine(err)}`, LOCK_NAME);
-  }
-  try {
-    return await fn();
+    return await fn(held);
   } finally {
-    await release().catch(() => undefined);
+    clearInterval(touch);
+    await release(dir, me);
   }
+}
+
+async function acquire(dir: string, me: Owner, waitMs: number, staleMs: number): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  let delay = 5;
+  for (;;) {
+    try {
+      await fs.mkdir(dir);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') {
+        await fs.mkdir(join(dir, '..'), { recursive: true });
+        continue;
+      }
+      if (code !== 'EEXIST') throw new StoreError(`Cannot lock the provenance store (${dir}): ${oneLine(err)}`, LOCK_NAME);
+      const holder = await readOwner(dir);
+      if (await isAbandoned(dir, holder, staleMs)) {
+        await takeOver(dir, holder);
+        continue;
+      }
+      if (Date.now() >= deadline) {
+        const who = holder ? `process ${holder.pid}${holder.host === me.host ? '' : ` on ${holder.host}`} has held its lock since ${holder.since}` : 'another process holds its lock';
+        throw new StoreError(`The provenance store is busy: ${who} (${dir}); nothing was changed. Try again when it has finished.`, LOCK_NAME);
+      }
+      await sleep(Math.min(delay, Math.max(1, deadline - Date.now())));
+      delay = Math.min(200, Math.ceil(delay * 1.5));
+      continue;
+    }
+    try {
+      await writeTempFile(join(dir, OWNER), new TextEncoder().encode(JSON.stringify(me)));
+    } catch (err) {
+      await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      throw new StoreError(`Cannot lock the provenance store (${dir}): ${oneLine(err)}`, LOCK_NAME);
+    }
+    return;
+  }
+}
+
+/** True when the lock's holder is gone: a dead process on this host, or untouched for `staleMs`. */
+async function isAbandoned(dir: string, holder: Owner | undefined, staleMs: number): Promise<boolean> {
+  if (holder && holder.host === hostname() && !isAlive(holder.pid)) return true;
+  const st = await fs.stat(dir).catch(() => undefined);
+  if (!st) return false; // released meanwhile: the next mkdir will tell
+  return Date.now() - st.mtimeMs > staleMs;
+}
+
+async function takeOver(dir: string, judged: Owner | undefined): Promise<void> {
+  const aside = `${dir}.abandoned-${randomBytes(6).toString('hex')}`;
+  try {
+    await fs.rename(dir, aside);
+  } catch {
+    return; // someone else took it over or it was released: try again from the start
+  }
+  const moved = await readOwner(aside);
+  if (moved?.token !== judged?.token) {
+    // The folder changed hands between the look and the rename: it is a live lock; put it back.
+    await fs.rename(aside, dir).catch(() => undefined);
+  }
+  await fs.rm(aside, { recursive: true, force: true }).catch(() => undefined);
+}
+
+async function release(dir: string, me: Owner): Promise<void> {
+  const owner = await readOwner(dir);
+  if (owner?.token !== me.token) return; // taken over: it is someone else's now
+  const aside = `${dir}.released-${me.token}`;
+  // Renamed before removal, so no other process ever sees a half-removed lock folder as a lock.
+  try {
+    await fs.rename(dir, aside);
+  } catch {
+    return;
+  }
+  await fs.rm(aside, { recursive: true, force: true }).catch(() => undefined);
+}
+
+async function readOwner(dir: string): Promise<Owner | undefined> {
+  try {
+    const parsed = JSON.parse(await fs.readFile(join(dir, OWNER), 'utf8')) as Partial<Owner>;
+    if (typeof parsed.pid === 'number' && typeof parsed.host === 'string' && typeof parsed.token === 'string') return parsed as Owner;
+  } catch {
+    // Missing (the holder is between mkdir and writing it) or unreadable: judged by age.
+  }
+  return undefined;
+}
+
+/** Whether a process with this pid runs on this host (a zombie counts, until it is reaped). */
+export function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

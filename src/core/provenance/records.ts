@@ -1,15 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import type { z } from 'zod';
+import { writeTempFile } from '../host/durableWrite';
 import { StoreError, oneLine } from './errors';
 import { hashRecord } from './hash';
-import { withStoreLock } from './lock';
+import type { StoreKey } from './key';
+import { isAlive, withStoreLock, type HeldLock, type LockOptions } from './lock';
 import { StoreRecordSchema, type PruneMarker, type StoreRecord } from './schema';
 
 /** What can be wrong with a record file, as `verify` and the readers report it. */
-export type ProblemKind = 'edited' | 'removed' | 'reordered' | 'unreadable' | 'invalid_json' | 'schema_invalid' | 'unexpected_file';
+export type ProblemKind = 'edited' | 'removed' | 'reordered' | 'unreadable' | 'invalid_json' | 'schema_invalid' | 'unexpected_file' | 'foreign';
+
+/**
+ * Whose a record is: `signed` with this installation's key; `unsigned`, a version 1 record from
+ * before records were signed (trusted once adopted); `foreign`, claiming a signature that this key
+ * did not make (another user's store, or a record edited and re-hashed by hand).
+ */
+export type Trust = 'signed' | 'unsigned' | 'foreign';
 
 export interface RecordProblem {
   /** The file at fault, relative to the store folder: `records/00000007.json`. */
@@ -27,8 +35,9 @@ export type ReadEntry =
       nameSeq: number;
       record: StoreRecord;
       raw: Record<string, unknown>;
-      /** The hash of the content as read; computed only for fresh reads (verify), as it costs more than parsing. */
-      actualHash?: string;
+      /** The hash of the content as read. */
+      actualHash: string;
+      trust: Trust;
     }
   | { ok: false; file: string; nameSeq: number; problem: RecordProblem };
 
@@ -52,10 +61,16 @@ export function recordFileName(seq: number): string {
  */
 export class ChainFiles {
   readonly recordsDir: string;
-  private readonly tmpDir: string;
+  readonly tmpDir: string;
   private readonly cache = new Map<string, { size: number; mtimeMs: number; entry: ReadEntry }>();
 
-  constructor(readonly storeDir: string) {
+  constructor(
+    readonly storeDir: string,
+    readonly key: StoreKey,
+    private readonly lockOptions: LockOptions = {},
+    /** Makes the store's folders before the first write (the store adds its .gitignore). */
+    private readonly ensureStore: () => Promise<void> = () => this.ensure(),
+  ) {
     this.recordsDir = join(storeDir, 'records');
     this.tmpDir = join(storeDir, 'tmp');
   }
@@ -65,18 +80,32 @@ export class ChainFiles {
     await fs.mkdir(this.tmpDir, { recursive: true });
   }
 
-  /** Removes temporary files a crashed writer left, once they are old enough to be nobody's. */
+  /**
+   * Removes temporary files that killed writers left: at once when the pid in their name
+   * (`<name>.<pid>.<random>`) no longer runs here, else once they are an hour old; and the
+   * folders a lock left when its holder died between renaming and removing them.
+   */
   async sweepTemp(olderThanMs = 60 * 60 * 1000): Promise<void> {
     const names = await fs.readdir(this.tmpDir).catch(() => [] as string[]);
     for (const name of names) {
       const path = join(this.tmpDir, name);
+      const pid = Number(/\.(\d+)\.[0-9a-f]+$/.exec(name)?.[1]);
       const st = await fs.stat(path).catch(() => undefined);
-      if (st && Date.now() - st.mtimeMs > olderThanMs) await fs.rm(path, { force: true });
+      if (!st) continue;
+      if ((pid > 0 && pid !== process.pid && !isAlive(pid)) || Date.now() - st.mtimeMs > olderThanMs) await fs.rm(path, { force: true, recursive: true });
+    }
+    for (const name of await fs.readdir(this.storeDir).catch(() => [] as string[])) {
+      if (/^store\.lock\.(abandoned|released)-/.test(name)) await fs.rm(join(this.storeDir, name), { recursive: true, force: true }).catch(() => undefined);
     }
   }
 
-  withLock<T>(fn: () => Promise<T>): Promise<T> {
-    return withStoreLock(this.storeDir, fn);
+  withLock<T>(fn: (lock: HeldLock) => Promise<T>): Promise<T> {
+    return withStoreLock(this.storeDir, fn, this.lockOptions);
+  }
+
+  /** A temp file name in the store's tmp folder that sweepTemp can tell the owner of. */
+  tempPath(name: string): string {
+    return join(this.tmpDir, `${name}.${process.pid}.${randomBytes(4).toString('hex')}`);
   }
 
   async snapshot(options: { fresh?: boolean } = {}): Promise<ChainSnapshot> {
@@ -122,21 +151,21 @@ export class ChainFiles {
     } catch (err) {
       return bad('unreadable', `${file} cannot be read: ${oneLine(err)}`);
     }
-    const entry = parseRecordText(file, nameSeq, text, fresh);
+    const entry = parseRecordText(file, nameSeq, text, this.key);
     this.cache.set(name, { size: st.size, mtimeMs: st.mtimeMs, entry });
     return entry;
   }
 
   /**
-   * Appends one record; call it only inside `withLock`. The store fills in seq, prevHash and
-   * hash, validates the whole record with `schema`, and links the finished file into place:
-   * a hard link never replaces an existing name, so even a writer that lost its lock fails
+   * Appends one record; call it only inside `withLock`. The store fills in seq, prevHash, hash and
+   * its signature, validates the whole record with `schema`, and links the finished file into
+   * place: a hard link never replaces an existing name, so even a writer that lost its lock fails
    * instead of overwriting a record and forking the chain.
    */
   async appendLocked<T extends StoreRecord>(schema: z.ZodType<T>, fields: object): Promise<T> {
     const head = await this.head();
     const seq = head ? head.seq + 1 : 1;
-    const candidate = { ...fields, seq, prevHash: head ? head.hash : null, hash: '0'.repeat(64) };
+    const candidate = { ...fields, schemaVersion: 2, seq, prevHash: head ? head.hash : null, hash: '0'.repeat(64) };
     const parsed = schema.safeParse(candidate);
     if (!parsed.success) {
       const kind = (fields as { kind?: unknown }).kind;
@@ -144,6 +173,7 @@ export class ChainFiles {
     }
     const record = parsed.data;
     record.hash = hashRecord(record);
+    record.mac = this.key.sign(record.hash);
     await this.writeNew(seq, JSON.stringify(record, null, 2) + '\n');
     return record;
   }
@@ -158,12 +188,17 @@ export class ChainFiles {
   }
 
   private async head(): Promise<{ seq: number; hash: string } | undefined> {
-    const names = (await fs.readdir(this.recordsDir)).filter((n) => RECORD_NAME.test(n));
+    const names = (await fs.readdir(this.recordsDir).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return [] as string[];
+      throw err;
+    })).filter((n) => RECORD_NAME.test(n));
     if (names.length === 0) return undefined;
     const last = names.map((n) => Number(RECORD_NAME.exec(n)![1])).reduce((a, b) => Math.max(a, b));
     const entry = await this.read(recordFileName(last), last, true);
     if (!entry) throw new StoreError(`Cannot append to the provenance chain: its last record records/${recordFileName(last)} vanished while being read; try again.`);
     if (!entry.ok) throw new StoreError(`Cannot append to the provenance chain: its last record is damaged (${entry.problem.message}). Run verify.`, entry.file);
+    if (entry.actualHash !== entry.record.hash) throw new StoreError(`Cannot append to the provenance chain: its last record ${entry.file} was edited (its content no longer matches its hash). Run verify.`, entry.file);
+    if (entry.trust === 'foreign') throw new StoreError(foreignStoreMessage(this.storeDir, entry.file), entry.file);
     if (entry.record.seq !== last) {
       throw new StoreError(`Cannot append to the provenance chain: its last record ${entry.file} holds seq ${entry.record.seq}. Run verify.`, entry.file);
     }
@@ -171,11 +206,18 @@ export class ChainFiles {
   }
 
   private async writeNew(seq: number, text: string): Promise<void> {
-    await this.ensure();
+    await this.ensureStore();
     const name = recordFileName(seq);
     const final = join(this.recordsDir, name);
-    const tmp = join(this.tmpDir, `${name}.${process.pid}.${randomBytes(4).toString('hex')}`);
-    await writeFileAtomic(tmp, text, { fsync: true });
+    const tmp = this.tempPath(name);
+    // Every byte on disk and synced before the record is linked into the chain: a full disk
+    // fails here, and never leaves a truncated record that every later command would refuse.
+    try {
+      await writeTempFile(tmp, new TextEncoder().encode(text));
+    } catch (err) {
+      await fs.rm(tmp, { force: true }).catch(() => undefined);
+      throw new StoreError(`Cannot write records/${name}: ${oneLine(err)}; nothing was recorded.`, `records/${name}`);
+    }
     try {
       await fs.link(tmp, final);
     } catch (err) {
@@ -195,8 +237,8 @@ export class ChainFiles {
   }
 }
 
-/** Parses one record file's text: JSON, then the schema; also recomputes its hash. */
-export function parseRecordText(file: string, nameSeq: number, text: string, withHash = true): ReadEntry {
+/** Parses one record file's text: JSON, then the schema; recomputes its hash and checks its signature. */
+export function parseRecordText(file: string, nameSeq: number, text: string, key: StoreKey): ReadEntry {
   const bad = (kind: ProblemKind, message: string): ReadEntry => ({ ok: false, file, nameSeq, problem: { file, seq: nameSeq, kind, message } });
   let raw: unknown;
   try {
@@ -207,15 +249,20 @@ export function parseRecordText(file: string, nameSeq: number, text: string, wit
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return bad('schema_invalid', `${file} does not hold a JSON object.`);
   const parsed = StoreRecordSchema.safeParse(raw);
   if (!parsed.success) return bad('schema_invalid', `${file} does not match the record schema: ${describeIssues(parsed.error)}`);
-  const entry: ReadEntry = { ok: true, file, nameSeq, record: parsed.data, raw: raw as Record<string, unknown> };
-  if (withHash) {
-    try {
-      entry.actualHash = hashRecord(raw);
-    } catch (err) {
-      return bad('schema_invalid', `${file} cannot be hashed: ${oneLine(err)}`);
-    }
+  let actualHash: string;
+  try {
+    actualHash = hashRecord(raw);
+  } catch (err) {
+    return bad('schema_invalid', `${file} cannot be hashed: ${oneLine(err)}`);
   }
-  return entry;
+  const record = parsed.data;
+  const trust: Trust = record.mac !== undefined ? (key.verify(actualHash, record.mac) ? 'signed' : 'foreign') : record.schemaVersion === 1 ? 'unsigned' : 'foreign';
+  return { ok: true, file, nameSeq, record, raw: raw as Record<string, unknown>, actualHash, trust };
+}
+
+/** The one line for a store this installation did not write. */
+export function foreignStoreMessage(storeDir: string, file: string): string {
+  return `The provenance store ${storeDir} holds records this installation did not sign (${file}: a store copied from elsewhere, or edited by hand); nothing was changed. Move the folder aside to start a new store.`;
 }
 
 export function describeIssues(error: z.ZodError): string {
@@ -225,11 +272,14 @@ export function describeIssues(error: z.ZodError): string {
   return `${where}${first.message}${rest.length > 0 ? ` (and ${rest.length} more)` : ''}`;
 }
 
-/** The seq ranges that prune markers declare removed. Only a marker written after its range counts. */
+/**
+ * The seq ranges that prune markers declare removed. Only a marker written after its range counts,
+ * and only one not signed by someone else (a forged marker must not excuse a removal).
+ */
 export function prunedRanges(entries: readonly ReadEntry[]): PruneMarker[] {
   const out: PruneMarker[] = [];
   for (const e of entries) {
-    if (!e.ok || e.record.kind !== 'prune') continue;
+    if (!e.ok || e.record.kind !== 'prune' || e.trust === 'foreign' || e.actualHash !== e.record.hash) continue;
     const m = e.record;
     if (m.fromSeq <= m.toSeq && m.toSeq < m.seq) out.push(m);
   }
@@ -240,15 +290,65 @@ export function isPruned(seq: number, ranges: readonly PruneMarker[]): boolean {
   return ranges.some((r) => seq >= r.fromSeq && seq <= r.toSeq);
 }
 
-/** The readable records a reader should see: schema-valid, and not inside a pruned range. */
-export function liveRecords(snapshot: ChainSnapshot): { records: StoreRecord[]; problems: RecordProblem[] } {
+/**
+ * The records a reader should see: schema-valid, intact (content matches its hash), not signed by
+ * someone else, and not inside a pruned range. `unsigned` lists the seqs of version 1 records
+ * that no adoption covers: readable, never acted on.
+ */
+export function liveRecords(snapshot: ChainSnapshot): { records: StoreRecord[]; problems: RecordProblem[]; unadopted: Set<number> } {
   const ranges = prunedRanges(snapshot.entries);
   const records: StoreRecord[] = [];
   const problems: RecordProblem[] = [];
   for (const e of snapshot.entries) {
     if (isPruned(e.nameSeq, ranges)) continue; // left over by an interrupted prune
-    if (e.ok) records.push(e.record);
-    else problems.push(e.problem);
+    if (!e.ok) problems.push(e.problem);
+    else if (e.actualHash !== e.record.hash) problems.push({ file: e.file, seq: e.nameSeq, kind: 'edited', message: `${e.file} was edited: its content no longer matches its hash.` });
+    else if (e.trust === 'foreign') problems.push(foreignProblem(e));
+    else records.push(e.record);
   }
-  return { records, problems };
+  return { records, problems, unadopted: unadoptedSeqs(snapshot.entries) };
+}
+
+export function foreignProblem(e: { file: string; nameSeq: number }): RecordProblem {
+  return { file: e.file, seq: e.nameSeq, kind: 'foreign', message: `${e.file} is not signed by this installation's key: written by another installation, or edited and re-hashed by hand.` };
+}
+
+/**
+ * Seqs of unsigned records that no signed adoption vouches for. An adoption covers the records up
+ * to its `throughSeq` when the record there still hashes to `throughHash` and every record up to
+ * it is intact and linked to the one before it (or to a declared prune gap): the links make one
+ * signature cover the whole prefix.
+ */
+export function unadoptedSeqs(entries: readonly ReadEntry[]): Set<number> {
+  type Ok = Extract<ReadEntry, { ok: true }>;
+  const ok = entries.filter((e): e is Ok => e.ok);
+  const ranges = prunedRanges(ok);
+  const bySeq = new Map(ok.map((e) => [e.nameSeq, e]));
+  // The longest prefix 1..n of the chain that is intact and linked.
+  let intactThrough = 0;
+  let prevHash: string | null = null;
+  const last = entries.reduce((m, e) => Math.max(m, e.nameSeq), 0);
+  for (let seq = 1; seq <= last; seq++) {
+    const e = bySeq.get(seq);
+    if (!e) {
+      const gap = ranges.find((r) => r.fromSeq === seq);
+      if (!gap) break;
+      seq = gap.toSeq;
+      prevHash = gap.lastPrunedHash;
+      intactThrough = seq;
+      continue;
+    }
+    if (e.actualHash !== e.record.hash || e.record.seq !== seq || e.record.prevHash !== prevHash || e.trust === 'foreign') break;
+    prevHash = e.record.hash;
+    intactThrough = seq;
+  }
+  let adoptedThrough = 0;
+  for (const e of ok) {
+    const r = e.record;
+    if (r.kind !== 'adopt' || e.trust !== 'signed' || e.actualHash !== r.hash) continue;
+    if (r.throughSeq <= intactThrough && bySeq.get(r.throughSeq)?.record.hash === r.throughHash) adoptedThrough = Math.max(adoptedThrough, r.throughSeq);
+  }
+  const out = new Set<number>();
+  for (const e of ok) if (e.trust === 'unsigned' && e.nameSeq > adoptedThrough) out.add(e.nameSeq);
+  return out;
 }

@@ -3,7 +3,7 @@ import { isPruned, liveRecords, prunedRanges, type ReadEntry } from './records';
 import { PruneMarkerSchema, type PruneMarker, type RunRecord } from './schema';
 import { isOnDisk } from './status';
 import type { ProvenanceStore } from './store';
-import { buildViews } from './views';
+import { buildViews, type RunView } from './views';
 
 export interface PruneOptions {
   /** How many of the newest runs to keep. */
@@ -14,6 +14,12 @@ export interface PruneOptions {
    */
   minBlobAgeMs?: number;
   now?: Date;
+  /**
+   * Whether the workspace file holds these bytes now. With it, an old run whose proposal is on
+   * disk though its record does not say applied (an apply by an earlier release killed before its
+   * record) is kept, with the originals its rollback would need.
+   */
+  holds?: (path: string, sha256: string) => Promise<boolean>;
 }
 
 export interface PruneResult {
@@ -25,6 +31,8 @@ export interface PruneResult {
   removedBlobs: number;
   /** Set when blobs were left alone, and why. */
   blobsSkipped?: string;
+  /** Set when nothing was pruned, and why. */
+  skipped?: string;
 }
 
 /**
@@ -45,17 +53,24 @@ export async function prune(store: ProvenanceStore, options: PruneOptions): Prom
   const now = (options.now ?? new Date()).getTime();
   const minAge = options.minBlobAgeMs ?? 60 * 60 * 1000;
 
-  return store.chain.withLock(async () => {
+  return store.locked(async () => {
+    // An operation under way (or one a killed process left) still needs every blob and record it
+    // names; recovery settles it first, and the next prune goes ahead.
+    const journals = await store.journal.list();
+    if (journals.length > 0) {
+      return { prunedRunIds: [], keptForRollback: [], removedRecords: 0, markers: [], removedBlobs: 0, skipped: `an unfinished operation is in the journal (${journals[0]!.name})` };
+    }
     const snapshot = await store.chain.snapshot({ fresh: true });
-    const { records, problems } = liveRecords(snapshot);
-    const views = buildViews(records, problems);
+    const { records, problems, unadopted } = liveRecords(snapshot);
+    const views = buildViews(records, problems, unadopted);
     const newestFirst = [...views].reverse();
     const old = newestFirst.slice(keep);
-    const keptForRollback = old.filter((v) => v.patches.some(isOnDisk)).map((v) => v.run.runId);
+    const keptForRollback: string[] = [];
+    for (const v of old) if (v.patches.some(isOnDisk) || (await proposalOnDisk(v, options.holds))) keptForRollback.push(v.run.runId);
     const pruned = new Set(old.map((v) => v.run.runId).filter((id) => !keptForRollback.includes(id)));
 
     const doomed = new Set<number>();
-    for (const r of records) if (r.kind !== 'prune' && pruned.has(r.runId)) doomed.add(r.seq);
+    for (const r of records) if ((r.kind === 'run' || r.kind === 'decision') && pruned.has(r.runId)) doomed.add(r.seq);
     const toRemove = blocks(snapshot.entries, doomed);
     // Leftovers of an interrupted prune are already declared by their marker: finish removing them.
     const ranges = prunedRanges(snapshot.entries);
@@ -67,7 +82,6 @@ export async function prune(store: ProvenanceStore, options: PruneOptions): Prom
       markers.push(
         await store.chain.appendLocked(PruneMarkerSchema, {
           kind: 'prune',
-          schemaVersion: 1,
           createdAt: new Date(now).toISOString(),
           fromSeq: block[0]!.nameSeq,
           toSeq: last.nameSeq,
@@ -88,6 +102,14 @@ export async function prune(store: ProvenanceStore, options: PruneOptions): Prom
       return result;
     }
     const needed = new Set<string>();
+    // Journals recovery could not settle keep the bytes they name: a user may still want them.
+    for (const j of [...(await store.journal.list()), ...(await store.journal.listKept())]) {
+      if (!j.ok) {
+        result.blobsSkipped = `${j.name} cannot be read; no blob was removed.`;
+        return result;
+      }
+      for (const f of j.entry.files) for (const sha of [f.before, f.after]) if (sha) needed.add(sha);
+    }
     for (const r of remaining) {
       if (r.kind !== 'run') continue;
       for (const p of r.patches) {
@@ -102,6 +124,15 @@ export async function prune(store: ProvenanceStore, options: PruneOptions): Prom
     }
     return result;
   });
+}
+
+async function proposalOnDisk(v: RunView, holds: PruneOptions['holds']): Promise<boolean> {
+  if (!holds) return false;
+  for (const p of v.run.patches) {
+    if (p.afterSha256 === null || p.afterSha256 === p.beforeSha256) continue;
+    if (await holds(p.file, p.afterSha256).catch(() => true)) return true;
+  }
+  return false;
 }
 
 /** Maximal runs of consecutive seqs, all present, intact and to be removed, in chain order. */

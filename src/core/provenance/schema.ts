@@ -13,6 +13,13 @@ import { RiskSchema } from '../risk/schema';
 
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
 const IsoTime = z.string().datetime({ offset: true });
+/**
+ * 1: written before records were signed (read, verified, and acted on once adopted);
+ * 2: signed with the installation's key (`mac`), decisions with typed `writes`.
+ */
+const SchemaVersion = z.union([z.literal(1), z.literal(2)]);
+/** HMAC-SHA256 of the record's hash with the per-user key (key.ts); absent on version 1 records. */
+const Mac = Sha256.optional();
 
 export const ModelCallSchema = z.object({
   phase: z.enum(['plan', 'generate', 'repair']),
@@ -96,7 +103,7 @@ export const PhaseTimingSchema = z.object({ name: z.string(), startMs: z.number(
 
 export const RunRecordSchema = z.object({
   kind: z.literal('run'),
-  schemaVersion: z.literal(1),
+  schemaVersion: SchemaVersion,
   seq: z.number().int().min(1),
   runId: z.string().min(1),
   createdAt: IsoTime,
@@ -119,15 +126,20 @@ export const RunRecordSchema = z.object({
   timings: z.object({ startedAt: IsoTime, endedAt: IsoTime, durationMs: z.number().min(0), phases: z.array(PhaseTimingSchema) }),
   prevHash: Sha256.nullable(),
   hash: Sha256,
+  mac: Mac,
 });
 export type RunRecord = z.infer<typeof RunRecordSchema>;
 
 export const DecisionSchema = z.enum(['approve', 'reject', 'apply', 'rollback', 'stale']);
 export type Decision = z.infer<typeof DecisionSchema>;
 
+/** One file a decision wrote: the bytes it left there, by hash (null: the file was removed). */
+export const WriteSchema = z.object({ path: z.string().min(1), sha256: Sha256.nullable() });
+export type Write = z.infer<typeof WriteSchema>;
+
 export const DecisionRecordSchema = z.object({
   kind: z.literal('decision'),
-  schemaVersion: z.literal(1),
+  schemaVersion: SchemaVersion,
   seq: z.number().int().min(1),
   runId: z.string().min(1),
   createdAt: IsoTime,
@@ -137,17 +149,22 @@ export const DecisionRecordSchema = z.object({
   hunkIds: z.array(z.string()).optional(),
   /** Who decided: 'cli:<user>', 'vscode:<user>', 'auto-apply'. */
   actor: z.string(),
-  /** For apply: the sha256 written per patch; for stale/refusals: why. */
+  /** Why, in words: for stale, what changed. Version 1 applies kept `<file> sha256 <hex>` here. */
   detail: z.string().optional(),
+  /** For apply and rollback: what each file holds after it (version 2). */
+  writes: z.array(WriteSchema).optional(),
+  /** The journal transaction that wrote the files, so recovery knows it was committed. */
+  txId: z.string().optional(),
   prevHash: Sha256.nullable(),
   hash: Sha256,
+  mac: Mac,
 });
 export type DecisionRecord = z.infer<typeof DecisionRecordSchema>;
 
 /** Left where retention pruned records: the chain goes on through it, so a gap is visible and signed. */
 export const PruneMarkerSchema = z.object({
   kind: z.literal('prune'),
-  schemaVersion: z.literal(1),
+  schemaVersion: SchemaVersion,
   seq: z.number().int().min(1),
   createdAt: IsoTime,
   /** The range of seqs removed and the hash of the last removed record. */
@@ -156,12 +173,33 @@ export const PruneMarkerSchema = z.object({
   lastPrunedHash: Sha256,
   prevHash: Sha256.nullable(),
   hash: Sha256,
+  mac: Mac,
 });
 export type PruneMarker = z.infer<typeof PruneMarkerSchema>;
 
-export const StoreRecordSchema = z.discriminatedUnion('kind', [RunRecordSchema, DecisionRecordSchema, PruneMarkerSchema]);
+/**
+ * The user vouching, with their key, for the unsigned (version 1) records up to `throughSeq`, whose
+ * record hashes `throughHash`: a store their own earlier release wrote. The chain's links make
+ * that one signature cover every record before it.
+ */
+export const AdoptRecordSchema = z.object({
+  kind: z.literal('adopt'),
+  schemaVersion: z.literal(2),
+  seq: z.number().int().min(1),
+  createdAt: IsoTime,
+  actor: z.string(),
+  throughSeq: z.number().int().min(1),
+  throughHash: Sha256,
+  prevHash: Sha256.nullable(),
+  hash: Sha256,
+  mac: Mac,
+});
+export type AdoptRecord = z.infer<typeof AdoptRecordSchema>;
+
+export const StoreRecordSchema = z.discriminatedUnion('kind', [RunRecordSchema, DecisionRecordSchema, PruneMarkerSchema, AdoptRecordSchema]);
 export type StoreRecord = z.infer<typeof StoreRecordSchema>;
 
-/** What callers hand to the store: it fills in seq, prevHash and hash. */
-export type NewRunRecord = Omit<RunRecord, 'seq' | 'prevHash' | 'hash'>;
-export type NewDecisionRecord = Omit<DecisionRecord, 'seq' | 'prevHash' | 'hash'>;
+/** What callers hand to the store: it fills in seq, prevHash, hash, mac and the schema version. */
+type Filled = 'seq' | 'prevHash' | 'hash' | 'mac' | 'schemaVersion';
+export type NewRunRecord = Omit<RunRecord, Filled> & { schemaVersion?: 1 | 2 };
+export type NewDecisionRecord = Omit<DecisionRecord, Filled> & { schemaVersion?: 1 | 2 };

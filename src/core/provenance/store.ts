@@ -1,35 +1,74 @@
+import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
+import { writeTempFile } from '../host/durableWrite';
 import { BlobStore } from './blobs';
 import { StoreError, oneLine } from './errors';
-import { ChainFiles, liveRecords } from './records';
-import { DecisionRecordSchema, RunRecordSchema, type DecisionRecord, type NewDecisionRecord, type NewRunRecord, type RunRecord } from './schema';
+import { JournalFiles } from './journal';
+import type { StoreKey } from './key';
+import type { HeldLock } from './lock';
+import { ChainFiles, liveRecords, type ChainSnapshot } from './records';
+import {
+  AdoptRecordSchema,
+  DecisionRecordSchema,
+  RunRecordSchema,
+  type AdoptRecord,
+  type DecisionRecord,
+  type NewDecisionRecord,
+  type NewRunRecord,
+  type RunRecord,
+} from './schema';
 import { computeStats, type Stats } from './stats';
 import { checkDecision, foldDecisions } from './status';
 import { verifyChain, type VerifyResult } from './verify';
 import { buildViews, summarize, type RunList, type RunView } from './views';
 
+export interface StoreOptions {
+  /** The installation's key: records are signed with it, and only records it signed are acted on. */
+  key: StoreKey;
+  /** How long a command waits for another one holding the store (default 30 s). */
+  lockWaitMs?: number;
+  /**
+   * Write a `.gitignore` of `*` into the folder when it is made: a store inside the workspace (the
+   * CLI's) must not be committed by accident, or a clone carries it to someone else.
+   */
+  ignoreFile?: boolean;
+}
+
+/** Every run with the damaged records that were skipped. */
+export interface StoreViews {
+  views: RunView[];
+  problems: VerifyResult['problems'];
+}
+
 /**
- * The provenance store over one folder: `records/` (the hash chain, one file per record),
- * `blobs/` (file contents by sha256), `tmp/` (files being written) and `store.lock`. The CLI uses
- * `<workspace>/.refactor-guard/`, the extension its workspace storage folder.
+ * The provenance store over one folder: `records/` (the hash chain, one signed file per record),
+ * `blobs/` (file contents by sha256), `journal/` (operations under way), `tmp/` (files being
+ * written) and `store.lock`. The CLI uses `<workspace>/.refactor-guard/`, the extension its
+ * workspace storage folder. Opening it creates nothing: a folder appears with the first write.
  *
  * Readers never throw for a damaged record: they skip it and report it beside their answer, so
  * one bad file cannot stop `list-runs` or `status` of another run. Writers refuse to append
- * onto a damaged head, and refuse any record that fails the schema, before anything is written.
+ * onto a damaged or foreign head, and refuse any record that fails the schema, before anything
+ * is written.
  */
 export class ProvenanceStore {
   readonly chain: ChainFiles;
   readonly blobs: BlobStore;
+  readonly journal: JournalFiles;
 
-  private constructor(readonly dir: string) {
-    this.chain = new ChainFiles(dir);
-    this.blobs = new BlobStore(join(dir, 'blobs'));
+  private constructor(
+    readonly dir: string,
+    readonly key: StoreKey,
+    private readonly options: StoreOptions,
+  ) {
+    this.chain = new ChainFiles(dir, key, options.lockWaitMs === undefined ? {} : { waitMs: options.lockWaitMs }, () => this.ensure());
+    this.blobs = new BlobStore(join(dir, 'blobs'), (name) => this.chain.tempPath(name), () => this.ensure());
+    this.journal = new JournalFiles(dir, key, (name) => this.chain.tempPath(name));
   }
 
-  static async open(dir: string): Promise<ProvenanceStore> {
-    const store = new ProvenanceStore(dir);
+  static async open(dir: string, options: StoreOptions): Promise<ProvenanceStore> {
+    const store = new ProvenanceStore(dir, options.key, options);
     try {
-      await store.chain.ensure();
       await store.chain.sweepTemp();
     } catch (err) {
       throw new StoreError(`Cannot open the provenance store at ${dir}: ${oneLine(err)}`);
@@ -37,38 +76,56 @@ export class ProvenanceStore {
     return store;
   }
 
-  /** Writes a run once, when its proposal is ready or it failed. Its runId must be new. */
-  async appendRun(run: NewRunRecord): Promise<RunRecord> {
-    return this.chain.withLock(async () => {
-      const { records } = liveRecords(await this.chain.snapshot());
-      if (records.some((r) => r.kind === 'run' && r.runId === run.runId)) {
-        throw new StoreError(`Refused to write run ${run.runId}: the store already has a run with that id.`);
-      }
-      return this.chain.appendLocked(RunRecordSchema, { ...run, kind: 'run' });
-    });
+  /** Makes the store's folders (and its .gitignore) before a first write. */
+  async ensure(): Promise<void> {
+    // The first write makes records/; the lock may already have made the folder itself.
+    const fresh = !(await fs.stat(this.chain.recordsDir).then(() => true, () => false));
+    await this.chain.ensure();
+    if (fresh && this.options.ignoreFile) {
+      const tmp = this.chain.tempPath('gitignore');
+      await writeTempFile(tmp, new TextEncoder().encode('# Refactor Guard provenance: local to this machine, never committed.\n*\n'));
+      await fs.link(tmp, join(this.dir, '.gitignore')).catch(() => undefined);
+      await fs.rm(tmp, { force: true });
+    }
   }
 
   /**
-   * Records a decision about some of a run's patches. It is refused, and nothing is written,
-   * when the run or a patch or hunk is unknown, or the patches' current status does not allow it
-   * (applying a rejected patch, rolling back one that was never applied).
+   * Runs `fn` holding the store's lock, with a view of the store read under it: a check, the
+   * writes it allows and their record happen as one step, never interleaved with another process.
    */
-  async appendDecision(decision: NewDecisionRecord): Promise<DecisionRecord> {
-    return this.chain.withLock(async () => {
-      const { records } = liveRecords(await this.chain.snapshot());
-      const run = records.find((r): r is RunRecord => r.kind === 'run' && r.runId === decision.runId);
-      if (!run) throw new StoreError(`Refused to record ${decision.decision}: the store has no run ${decision.runId}.`);
-      const decisions = records.filter((r): r is DecisionRecord => r.kind === 'decision' && r.runId === run.runId);
-      const why = checkDecision(run, foldDecisions(run, decisions).patches, decision);
-      if (why) throw new StoreError(`Refused to record ${decision.decision} for run ${run.runId}: ${why}`);
-      return this.chain.appendLocked(DecisionRecordSchema, { ...decision, kind: 'decision' });
+  locked<T>(fn: (tx: LockedStore) => Promise<T>): Promise<T> {
+    return this.chain.withLock((lock) => fn(new LockedStore(this, lock)));
+  }
+
+  /** Writes a run once, when its proposal is ready or it failed. Its runId must be new. */
+  appendRun(run: NewRunRecord): Promise<RunRecord> {
+    return this.locked((tx) => tx.appendRun(run));
+  }
+
+  /** Records a decision; refused, with nothing written, when the run's state does not allow it. */
+  appendDecision(decision: NewDecisionRecord): Promise<DecisionRecord> {
+    return this.locked((tx) => tx.appendDecision(decision));
+  }
+
+  /**
+   * Signs for the unsigned records an earlier release wrote, once the chain they form verifies.
+   * Returns undefined when there was nothing to adopt.
+   */
+  adopt(actor: string, createdAt = new Date().toISOString()): Promise<AdoptRecord | undefined> {
+    return this.locked(async () => {
+      const snapshot = await this.chain.snapshot({ fresh: true });
+      const { unadopted } = liveRecords(snapshot);
+      if (unadopted.size === 0) return undefined;
+      const result = verifyChain(snapshot);
+      if (!result.ok) throw new StoreError(`Not adopted: the store's chain is broken (${result.problems[0]!.message}); nothing was signed.`);
+      const head = snapshot.entries[snapshot.entries.length - 1];
+      if (!head?.ok) throw new StoreError('Not adopted: the store has no readable last record.');
+      return this.chain.appendLocked(AdoptRecordSchema, { kind: 'adopt', createdAt, actor, throughSeq: head.nameSeq, throughHash: head.record.hash });
     });
   }
 
-  /** Every run, oldest first, with the damaged records that were skipped. */
-  async allViews(): Promise<{ views: RunView[]; problems: VerifyResult['problems'] }> {
-    const { records, problems } = liveRecords(await this.chain.snapshot());
-    return { views: buildViews(records, problems), problems };
+  async allViews(): Promise<StoreViews> {
+    return viewsOf(await this.chain.snapshot());
   }
 
   /** Runs newest first (the last `limit` when given), with skipped damaged records in `.problems`. */
@@ -81,20 +138,7 @@ export class ProvenanceStore {
 
   /** One run by its id or an unambiguous prefix of it. */
   async getRun(idOrPrefix: string): Promise<RunView> {
-    const wanted = idOrPrefix.trim();
-    if (wanted === '') throw new StoreError('No run id given.');
-    const { views, problems } = await this.allViews();
-    const exact = views.find((v) => v.run.runId === wanted);
-    if (exact) return exact;
-    const matches = views.filter((v) => v.run.runId.startsWith(wanted));
-    if (matches.length === 1) return matches[0]!;
-    if (matches.length > 1) {
-      const ids = matches.slice(0, 5).map((v) => v.run.runId).join(', ');
-      throw new StoreError(`Run id '${wanted}' is ambiguous: it starts ${matches.length} runs (${ids}${matches.length > 5 ? ', ...' : ''}).`);
-    }
-    const note =
-      problems.length === 0 ? '' : ` (${problems.length} damaged record${problems.length === 1 ? '' : 's'} skipped, first ${problems[0]!.file}; run verify)`;
-    throw new StoreError(`No run '${wanted}' in the provenance store${note}.`);
+    return findRun(await this.allViews(), idOrPrefix);
   }
 
   /** The most recently written run, if any. */
@@ -103,7 +147,7 @@ export class ProvenanceStore {
     return views[views.length - 1];
   }
 
-  /** Reads every record afresh and checks the chain. Never throws for a damaged record. */
+  /** Reads every record afresh and checks the chain and the signatures. Never throws for a damaged record. */
   async verify(): Promise<VerifyResult> {
     return verifyChain(await this.chain.snapshot({ fresh: true }));
   }
@@ -112,4 +156,66 @@ export class ProvenanceStore {
     const { views } = await this.allViews();
     return computeStats(views);
   }
+}
+
+/** The store as seen by the holder of its lock: reads are fresh, appends need no further locking. */
+export class LockedStore {
+  constructor(
+    readonly store: ProvenanceStore,
+    readonly lock: HeldLock,
+  ) {}
+
+  async snapshot(): Promise<ChainSnapshot> {
+    return this.store.chain.snapshot();
+  }
+
+  async views(): Promise<StoreViews> {
+    return viewsOf(await this.snapshot());
+  }
+
+  async getRun(idOrPrefix: string): Promise<RunView> {
+    return findRun(await this.views(), idOrPrefix);
+  }
+
+  async appendRun(run: NewRunRecord): Promise<RunRecord> {
+    const { records } = liveRecords(await this.snapshot());
+    if (records.some((r) => r.kind === 'run' && r.runId === run.runId)) {
+      throw new StoreError(`Refused to write run ${run.runId}: the store already has a run with that id.`);
+    }
+    return this.store.chain.appendLocked(RunRecordSchema, { ...run, kind: 'run' });
+  }
+
+  async appendDecision(decision: NewDecisionRecord): Promise<DecisionRecord> {
+    const { records } = liveRecords(await this.snapshot());
+    const run = records.find((r): r is RunRecord => r.kind === 'run' && r.runId === decision.runId);
+    if (!run) throw new StoreError(`Refused to record ${decision.decision}: the store has no run ${decision.runId}.`);
+    const decisions = records.filter((r): r is DecisionRecord => r.kind === 'decision' && r.runId === run.runId);
+    const why = checkDecision(run, foldDecisions(run, decisions).patches, decision);
+    if (why) throw new StoreError(`Refused to record ${decision.decision} for run ${run.runId}: ${why}`);
+    // The last moment before the record makes the writes count: the lock must still be ours.
+    await this.lock.assertHeld();
+    return this.store.chain.appendLocked(DecisionRecordSchema, { ...decision, kind: 'decision' });
+  }
+}
+
+function viewsOf(snapshot: ChainSnapshot): StoreViews {
+  const { records, problems, unadopted } = liveRecords(snapshot);
+  return { views: buildViews(records, problems, unadopted), problems };
+}
+
+function findRun({ views, problems }: StoreViews, idOrPrefix: string): RunView {
+  const wanted = idOrPrefix.trim();
+  if (wanted === '') throw new StoreError('No run id given.');
+  const exact = views.find((v) => v.run.runId === wanted);
+  if (exact) return exact;
+  const matches = views.filter((v) => v.run.runId.startsWith(wanted));
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length > 1) {
+    const ids = matches.slice(0, 5).map((v) => v.run.runId).join(', ');
+    throw new StoreError(`Run id '${wanted}' is ambiguous: it starts ${matches.length} runs (${ids}${matches.length > 5 ? ', ...' : ''}).`);
+  }
+  const foreign = problems.find((p) => p.kind === 'foreign');
+  if (foreign) throw new StoreError(`No run '${wanted}' signed by this installation: ${foreign.message} Nothing was changed; run verify.`, foreign.file);
+  const note = problems.length === 0 ? '' : ` (${problems.length} damaged record${problems.length === 1 ? '' : 's'} skipped, first ${problems[0]!.file}; run verify)`;
+  throw new StoreError(`No run '${wanted}' in the provenance store${note}.`);
 }

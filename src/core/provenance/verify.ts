@@ -1,5 +1,4 @@
-import { hashRecord } from './hash';
-import { isPruned, prunedRanges, recordFileName, type ChainSnapshot, type ReadEntry, type RecordProblem } from './records';
+import { foreignProblem, isPruned, prunedRanges, recordFileName, unadoptedSeqs, type ChainSnapshot, type ReadEntry, type RecordProblem } from './records';
 import type { PruneMarker, StoreRecord } from './schema';
 
 export type VerifyProblem = RecordProblem;
@@ -9,6 +8,11 @@ export interface VerifyResult {
   /** Record files read. */
   checked: number;
   problems: VerifyProblem[];
+  /**
+   * Intact records from before records were signed that no adoption covers yet: not a fault (an
+   * earlier release wrote them), but nothing acts on them until the user adopts the store.
+   */
+  unsigned: number;
 }
 
 /**
@@ -24,8 +28,10 @@ export interface VerifyResult {
  * after it must still link to `lastPrunedHash`, so editing or removing anything outside the range
  * is still caught. The marker is itself a chained record, so it cannot be edited unnoticed either.
  *
- * What a hash chain without a key cannot catch: removing records from the very end (the chain
- * simply looks shorter), or someone rewriting a record and recomputing every hash after it.
+ * Every record since version 2 is also signed with the installation's key (key.ts): a record
+ * rewritten with every hash after it recomputed is caught as `foreign`, since its signature no
+ * longer matches. What neither catches: removing records from the very end (the chain simply
+ * looks shorter).
  */
 export function verifyChain(snapshot: ChainSnapshot): VerifyResult {
   const { entries } = snapshot;
@@ -42,8 +48,10 @@ export function verifyChain(snapshot: ChainSnapshot): VerifyResult {
       continue;
     }
     const { record: r, file } = e;
-    if ((e.actualHash ?? hashRecord(e.raw)) !== r.hash) {
+    if (e.actualHash !== r.hash) {
       problems.push({ file, seq: r.seq, kind: 'edited', message: `${file} was edited: its content no longer matches its hash.` });
+    } else if (e.trust === 'foreign') {
+      problems.push(foreignProblem(e));
     }
     if (r.seq !== e.nameSeq) {
       problems.push({ file, seq: e.nameSeq, kind: 'reordered', message: `${file} holds record ${r.seq}: records were renamed or swapped.` });
@@ -64,7 +72,7 @@ export function verifyChain(snapshot: ChainSnapshot): VerifyResult {
 
   problems.push(...gaps(entries, ranges));
   problems.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
-  return { ok: problems.length === 0, checked: entries.length, problems };
+  return { ok: problems.length === 0, checked: entries.length, problems, unsigned: unadoptedSeqs(entries).size };
 }
 
 /** 'ok', 'unknown' (the record before it is unreadable or missing: reported elsewhere), or what it should link to. */

@@ -11,6 +11,11 @@ export interface RunView {
   anomalies: { seq: number; message: string }[];
   /** Damaged records elsewhere in the store, so a caller can say "run verify". */
   storeProblems: RecordProblem[];
+  /**
+   * Some of its records come from before records were signed and no adoption covers them: shown,
+   * never acted on (apply, reject, rollback refuse) until the store is adopted.
+   */
+  unsigned: boolean;
 }
 
 /** One line of `list-runs`. */
@@ -30,8 +35,8 @@ export interface RunSummary {
 /** Newest first. An array, with the damaged records it skipped alongside. */
 export type RunList = RunSummary[] & { problems: RecordProblem[] };
 
-/** Groups live records into run views, in chain order. */
-export function buildViews(records: readonly StoreRecord[], storeProblems: RecordProblem[]): RunView[] {
+/** Groups live records into run views, in chain order. `unadopted`: seqs of unsigned records no adoption covers. */
+export function buildViews(records: readonly StoreRecord[], storeProblems: RecordProblem[], unadopted: ReadonlySet<number> = new Set()): RunView[] {
   const decisions = new Map<string, DecisionRecord[]>();
   for (const r of records) {
     if (r.kind !== 'decision') continue;
@@ -44,7 +49,8 @@ export function buildViews(records: readonly StoreRecord[], storeProblems: Recor
     if (r.kind !== 'run') continue;
     const own = decisions.get(r.runId) ?? [];
     const fold = foldDecisions(r, own);
-    views.push({ run: r, decisions: own, patches: fold.patches, anomalies: fold.anomalies, storeProblems });
+    const unsigned = unadopted.has(r.seq) || own.some((d) => unadopted.has(d.seq));
+    views.push({ run: r, decisions: own, patches: fold.patches, anomalies: fold.anomalies, storeProblems, unsigned });
   }
   return views.sort((a, b) => a.run.seq - b.run.seq);
 }

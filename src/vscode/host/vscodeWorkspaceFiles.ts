@@ -56,9 +56,17 @@ export class VscodeWorkspaceFiles implements WorkspaceFiles {
     }
   }
 
-  async writeAtomic(relative: string, bytes: Uint8Array): Promise<void> {
-    if (this.node) return this.node.writeAtomic(relative, bytes);
-    await vscode.workspace.fs.writeFile(this.uriOf(relative), bytes);
+  async readSaved(relative: string): Promise<Uint8Array | undefined> {
+    return this.readDisk(this.uriOf(relative));
+  }
+
+  async writeAtomic(relative: string, bytes: Uint8Array, options: { tempPath?: string } = {}): Promise<void> {
+    if (this.node) return this.node.writeAtomic(relative, bytes, options);
+    const uri = this.uriOf(relative);
+    await vscode.workspace.fs.writeFile(uri, bytes);
+    // A remote file system has no rename-into-place here: at least check what it holds now.
+    const back = await this.readDisk(uri);
+    if (!back || back.byteLength !== bytes.byteLength || !back.every((b, i) => b === bytes[i])) throw new Error(`${relative} does not hold the bytes written.`);
   }
 
   async remove(relative: string): Promise<void> {

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { RunRecord } from '../../core/provenance/schema';
 import type { PresetName } from '../../core/settings';
 import type { ReviewNode } from '../review/approvalTree';
-import { approveAndApply } from '../review/decisions';
+import { applyUnderMaxRisk } from '../review/decisions';
 import { openPatchDiff } from '../review/proposalDocuments';
 import { toAbortSignal } from '../host/cancellation';
 import { loadRunner } from '../loadEngine';
@@ -101,12 +101,9 @@ function resolveFolder(root: string, folder: string): string {
 async function announce(session: Session, record: RunRecord, autoApplyUnder: number | undefined): Promise<void> {
   const valid = record.patches.filter((p) => p.valid);
   if (record.status === 'proposed' && autoApplyUnder !== undefined) {
-    const applied: string[] = [];
-    for (const p of valid.filter((p) => p.risk.score <= autoApplyUnder)) {
-      const outcome = await approveAndApply(session, record.runId, p.id, undefined, 'auto-apply');
-      if (outcome.kind === 'applied') applied.push(p.file);
-      else log().warn(`Auto-apply skipped ${p.file}: ${outcome.reason}`);
-    }
+    const outcomes = await applyUnderMaxRisk(session, record.runId, autoApplyUnder, 'auto-apply');
+    const applied = outcomes.filter((o) => o.outcome === 'applied').map((o) => o.file);
+    for (const o of outcomes.filter((x) => x.outcome !== 'applied')) log().warn(`Auto-apply skipped ${o.file}: ${o.message}`);
     if (applied.length > 0) log().info(`Auto-applied (risk at most ${autoApplyUnder}): ${applied.join(', ')}`);
   }
   log().info(`Run ${record.runId}: ${record.status}${record.error ? ` (${record.error.kind}: ${record.error.message})` : ''}, ${record.patches.length} patch(es), ${record.attempts.length} attempt(s)`);

@@ -1,15 +1,16 @@
 import type { Patch } from '../../core/provenance/schema';
 import type { PatchState } from '../../core/provenance/status';
 import type { RunView } from '../../core/provenance/views';
+import type { PatchOutcome, ReviewContext } from '../../core/review';
+import { loadEngine } from '../loadEngine';
 import type { Session } from '../session';
-import { writeThroughEditor } from './editorWrite';
-import { bytesWithHunks, loadVersions, sameBytes, sha256 } from './patchBytes';
+import { editorWriter } from './editorWriter';
 
 /**
- * Approve, reject, apply and roll back, each recorded in provenance before or after it touches a
- * file as the promise requires: nothing is written over a file that changed since the proposal
- * (the patch is recorded stale instead), and a rollback only restores a file that still holds what
- * the patch wrote.
+ * The editor's side of every review decision: it builds the context (the store, a writer that
+ * goes through a WorkspaceEdit and a save, the user) and shows what the core decided. The
+ * decisions themselves (checks, transaction, records) are src/core/review's, the same code the
+ * CLI runs.
  */
 
 export type ApplyOutcome =
@@ -24,11 +25,8 @@ export function findPatch(view: RunView, patchId: string): { patch: Patch; state
   return { patch, state };
 }
 
-/** What the file holds now if everything recorded so far is true: the original plus applied hunks. */
-export async function expectedOnDisk(session: Session, patch: Patch, state: PatchState): Promise<Uint8Array | undefined> {
-  const versions = await loadVersions(await session.store(), patch);
-  if (state.status === 'applied' && state.appliedHunkIds.length === 0) return versions.after;
-  return bytesWithHunks(patch, versions, state.appliedHunkIds);
+async function context(session: Session, actor: string): Promise<ReviewContext> {
+  return { store: await session.store(), writer: editorWriter(session.files), actor };
 }
 
 /**
@@ -36,57 +34,51 @@ export async function expectedOnDisk(session: Session, patch: Patch, state: Patc
  * The current text, unsaved editor changes included, must be what the proposal was made from.
  */
 export function approveAndApply(session: Session, runId: string, patchId: string, hunkIds: string[] | undefined, actor = session.actor()): Promise<ApplyOutcome> {
-  return session.exclusive(() => approveAndApplyNow(session, runId, patchId, hunkIds, actor));
-}
-
-async function approveAndApplyNow(session: Session, runId: string, patchId: string, hunkIds: string[] | undefined, actor: string): Promise<ApplyOutcome> {
-  const store = await session.store();
-  const view = await store.getRun(runId);
-  const { patch, state } = findPatch(view, patchId);
-  if (!patch.valid) return { kind: 'refused', file: patch.file, reason: `${patch.file}: this candidate did not pass the gates; it cannot be approved.` };
-  if (state.status !== 'pending' && state.status !== 'approved') {
-    return { kind: 'refused', file: patch.file, reason: `${patch.file}: the patch is ${state.status.replace('_', ' ')}.` };
-  }
-  const versions = await loadVersions(store, patch);
-  const expected = await expectedOnDisk(session, patch, state);
-  const current = await session.files.read(patch.file);
-  if (!sameBytes(current, expected)) {
-    const reason = current === undefined ? `${patch.file} no longer exists` : `${patch.file} changed since the proposal (now sha256 ${sha256(current).slice(0, 12)}, proposal made from ${expected ? sha256(expected).slice(0, 12) : 'no file'})`;
-    await store.appendDecision({ kind: 'decision', schemaVersion: 1, runId, createdAt: new Date().toISOString(), decision: 'stale', patchIds: [patchId], actor, detail: reason });
-    session.changed();
-    return { kind: 'stale', file: patch.file, reason };
-  }
-  const all = patch.hunks.map((h) => h.id);
-  const target = hunkIds ?? all.filter((h) => !state.rejectedHunkIds.includes(h) && !state.appliedHunkIds.includes(h));
-  const onDiskAfter = [...new Set([...state.appliedHunkIds, ...target])];
-  const bytes = bytesWithHunks(patch, versions, onDiskAfter);
-  // Name the hunks whenever some are already decided: a whole-patch approve would reopen rejected ones.
-  const partial = hunkIds !== undefined || state.appliedHunkIds.length > 0 || state.rejectedHunkIds.length > 0;
-  const named = partial ? { hunkIds: target } : {};
-  await store.appendDecision({ kind: 'decision', schemaVersion: 1, runId, createdAt: new Date().toISOString(), decision: 'approve', patchIds: [patchId], actor, ...named });
-  session.changed();
-  await writeThroughEditor(session.files, patch.file, bytes);
-  const sha = bytes === undefined ? 'deleted' : sha256(bytes);
-  await store.appendDecision({
-    kind: 'decision',
-    schemaVersion: 1,
-    runId,
-    createdAt: new Date().toISOString(),
-    decision: 'apply',
-    patchIds: [patchId],
-    actor,
-    ...named,
-    detail: `${patch.file} sha256 ${sha}`,
-  });
-  session.changed();
-  return { kind: 'applied', file: patch.file, sha, hunkIds };
-}
-
-export function reject(session: Session, runId: string, patchId: string, hunkIds: string[] | undefined, actor = session.actor()): Promise<void> {
   return session.exclusive(async () => {
-    const store = await session.store();
-    await store.appendDecision({ kind: 'decision', schemaVersion: 1, runId, createdAt: new Date().toISOString(), decision: 'reject', patchIds: [patchId], actor, ...(hunkIds ? { hunkIds } : {}) });
-    session.changed();
+    const { review } = await loadEngine();
+    try {
+      const outcomes = await review.applyRun(await context(session, actor), { runId, patchIds: [patchId], ...(hunkIds ? { hunkIds } : {}), approve: true });
+      return toApplyOutcome(outcomes, patchId);
+    } finally {
+      session.changed();
+    }
+  });
+}
+
+function toApplyOutcome(outcomes: PatchOutcome[], patchId: string): ApplyOutcome {
+  const o = outcomes.find((x) => x.patchId === patchId) ?? outcomes[0];
+  if (!o) return { kind: 'refused', file: '', reason: 'Nothing to apply.' };
+  if (o.outcome === 'applied') return { kind: 'applied', file: o.file, sha: o.sha256 ?? 'deleted', hunkIds: o.hunkIds };
+  if (o.outcome === 'stale') return { kind: 'stale', file: o.file, reason: o.message.replace(/; not applied\. Run the refactor again\.$/, '') };
+  return { kind: 'refused', file: o.file, reason: o.message };
+}
+
+/**
+ * Approves and applies, as one transaction, every valid undecided patch of the run whose risk is at
+ * most `maxRisk` (Approve All Under Max Risk, auto-apply): they land together or not at all.
+ */
+export function applyUnderMaxRisk(session: Session, runId: string, maxRisk: number, actor = session.actor()): Promise<PatchOutcome[]> {
+  return session.exclusive(async () => {
+    const { review } = await loadEngine();
+    try {
+      const view = await session.run(runId);
+      const eligible = view.run.patches.filter((p, i) => p.valid && p.risk.score <= maxRisk && ['pending', 'approved'].includes(view.patches[i]!.status)).map((p) => p.id);
+      if (eligible.length === 0) return [];
+      return await review.applyRun(await context(session, actor), { runId, patchIds: eligible, approve: true, maxRisk });
+    } finally {
+      session.changed();
+    }
+  });
+}
+
+export function reject(session: Session, runId: string, patchId: string, hunkIds: string[] | undefined, actor = session.actor()): Promise<PatchOutcome[]> {
+  return session.exclusive(async () => {
+    const { review } = await loadEngine();
+    try {
+      return await review.rejectRun(await context(session, actor), { runId, patchIds: [patchId], ...(hunkIds ? { hunkIds } : {}) });
+    } finally {
+      session.changed();
+    }
   });
 }
 
@@ -101,37 +93,16 @@ export interface RollbackReport {
  * and reported.
  */
 export function rollbackRun(session: Session, runId: string, actor = session.actor()): Promise<RollbackReport> {
-  return session.exclusive(() => rollbackRunNow(session, runId, actor));
-}
-
-async function rollbackRunNow(session: Session, runId: string, actor: string): Promise<RollbackReport> {
-  const store = await session.store();
-  const view = await store.getRun(runId);
-  const report: RollbackReport = { restored: [], refused: [] };
-  // Later patches of the same file sit on top of earlier ones: undo them newest first.
-  const onDisk = view.patches.filter((s) => s.status === 'applied' || (s.status !== 'rolled_back' && s.appliedHunkIds.length > 0)).reverse();
-  for (const state of onDisk) {
-    const patch = view.run.patches.find((p) => p.id === state.patchId)!;
-    const versions = await loadVersions(store, patch);
-    const wrote = await expectedOnDisk(session, patch, state);
-    const current = await session.files.read(patch.file);
-    if (!sameBytes(current, wrote)) {
-      report.refused.push({ file: patch.file, reason: `${patch.file} changed after the patch was applied; it was left as it is.` });
-      continue;
+  return session.exclusive(async () => {
+    const { review } = await loadEngine();
+    try {
+      const outcomes = await review.rollbackRun(await context(session, actor), runId);
+      return {
+        restored: outcomes.filter((o) => o.outcome === 'rolled_back').map((o) => o.file),
+        refused: outcomes.filter((o) => o.outcome === 'refused').map((o) => ({ file: o.file, reason: o.message })),
+      };
+    } finally {
+      session.changed();
     }
-    await writeThroughEditor(session.files, patch.file, versions.before);
-    await store.appendDecision({
-      kind: 'decision',
-      schemaVersion: 1,
-      runId,
-      createdAt: new Date().toISOString(),
-      decision: 'rollback',
-      patchIds: [patch.id],
-      actor,
-      detail: `${patch.file} restored to sha256 ${versions.before ? sha256(versions.before) : 'absent'}`,
-    });
-    report.restored.push(patch.file);
-    session.changed();
-  }
-  return report;
+  });
 }

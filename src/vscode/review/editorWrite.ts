@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { decode } from '../../core/edits/textFormat';
 import type { VscodeWorkspaceFiles } from '../host/vscodeWorkspaceFiles';
 import { log } from '../log';
-import { sameBytes } from './patchBytes';
+import { sameBytes } from '../../core/sha256';
 import { changedSpan } from './textSpan';
 
 /**
@@ -12,7 +12,8 @@ import { changedSpan } from './textSpan';
  * approved; then the exact bytes are written over them, because provenance and rollback promise
  * exact bytes. Returns whether the editor path alone produced them.
  */
-export async function writeThroughEditor(files: VscodeWorkspaceFiles, rel: string, bytes: Uint8Array | undefined): Promise<{ viaEditor: boolean }> {
+export async function writeThroughEditor(files: VscodeWorkspaceFiles, rel: string, bytes: Uint8Array | undefined, tempPath?: string): Promise<{ viaEditor: boolean }> {
+  const exact = tempPath === undefined ? {} : { tempPath };
   const uri = files.uriOf(rel);
   if (bytes === undefined) {
     const edit = new vscode.WorkspaceEdit();
@@ -22,7 +23,7 @@ export async function writeThroughEditor(files: VscodeWorkspaceFiles, rel: strin
   }
   const disk = await files.readDisk(uri);
   if (disk === undefined) {
-    await files.writeAtomic(rel, bytes);
+    await files.writeAtomic(rel, bytes, exact);
     return { viaEditor: false };
   }
   const doc = await vscode.workspace.openTextDocument(uri);
@@ -38,6 +39,6 @@ export async function writeThroughEditor(files: VscodeWorkspaceFiles, rel: strin
   const written = await files.readDisk(uri);
   if (sameBytes(written, bytes)) return { viaEditor: true };
   log().warn(`Saving ${rel} through the editor changed its bytes (save participants or line endings); writing the exact approved bytes.`);
-  await files.writeAtomic(rel, bytes);
+  await files.writeAtomic(rel, bytes, exact);
   return { viaEditor: false };
 }

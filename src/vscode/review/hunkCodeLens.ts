@@ -3,7 +3,7 @@ import { loadEngine } from '../loadEngine';
 import type { Session } from '../session';
 import { findPatch } from './decisions';
 import { hunkStatus, riskBadge, topFactor } from './labels';
-import { hunkLinesIn } from './patchBytes';
+import { hunkLinesIn } from '../../core/review/hunkBytes';
 import { PROPOSAL_SCHEME, parseProposalUri } from './proposalDocuments';
 
 /**

@@ -4,7 +4,7 @@ import { decode } from '../../core/edits/textFormat';
 import type { Session } from '../session';
 import { findPatch } from './decisions';
 import { riskBadge } from './labels';
-import { bytesWithHunks, loadVersions } from './patchBytes';
+import { bytesWithHunks, loadVersions } from '../../core/review/hunkBytes';
 
 export const PROPOSAL_SCHEME = 'refactor-guard-proposal';
 /** Stands for "no file yet" on the left of a new file's diff. */

@@ -4,7 +4,7 @@ import { loadEngine } from '../loadEngine';
 import type { Session } from '../session';
 import { readVsCodeSettings } from '../settings';
 import type { ApprovalTree, ReviewNode } from './approvalTree';
-import { approveAndApply, findPatch, reject, rollbackRun, type ApplyOutcome } from './decisions';
+import { applyUnderMaxRisk, approveAndApply, findPatch, reject, rollbackRun, type ApplyOutcome } from './decisions';
 import { riskFactorsText } from './labels';
 import { openPatchDiff, parseProposalUri, type ProposalRef } from './proposalDocuments';
 
@@ -95,16 +95,13 @@ export function registerReviewCommands(context: vscode.ExtensionContext, session
     const settings = await readVsCodeSettings(session.folder.uri);
     const runId = await pickRun(arg, (id) => !!tree.view(id)?.patches.some((s) => s.status === 'pending' || s.status === 'approved'));
     if (!runId) return vscode.window.showInformationMessage('Refactor Guard: no run has patches waiting for review.');
-    const view = await session.run(runId);
-    const eligible = view.run.patches.filter((p, i) => p.valid && p.risk.score <= settings.maxRisk && ['pending', 'approved'].includes(view.patches[i]!.status));
-    if (eligible.length === 0) return vscode.window.showInformationMessage(`Refactor Guard: no valid pending patch has risk at most ${settings.maxRisk}.`);
-    const done: string[] = [];
-    for (const p of eligible) {
-      const outcome = await approveAndApply(session, runId, p.id, undefined);
-      if (outcome.kind === 'applied') done.push(p.file);
-      else await report(outcome, runId);
-    }
-    void vscode.window.showInformationMessage(`Refactor Guard: applied ${done.length} patch(es) with risk at most ${settings.maxRisk}${done.length ? `: ${done.join(', ')}` : ''}.`);
+    const outcomes = await applyUnderMaxRisk(session, runId, settings.maxRisk);
+    if (outcomes.length === 0) return vscode.window.showInformationMessage(`Refactor Guard: no valid pending patch has risk at most ${settings.maxRisk}.`);
+    const done = outcomes.filter((o) => o.outcome === 'applied').map((o) => o.file);
+    const stale = outcomes.filter((o) => o.outcome === 'stale');
+    for (const o of stale) log().warn(`Not applied, marked stale: ${o.message}`);
+    if (stale.length > 0) void vscode.window.showWarningMessage(`Refactor Guard: nothing applied: ${stale.map((o) => o.file).join(', ')} changed since the proposal (marked stale), and a run's patches land together.`);
+    else void vscode.window.showInformationMessage(`Refactor Guard: applied ${done.length} patch(es) with risk at most ${settings.maxRisk}${done.length ? `: ${done.join(', ')}` : ''}.`);
   });
 
   reg('refactorGuard.rollbackRun', async (arg?: unknown) => {

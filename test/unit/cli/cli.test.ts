@@ -250,7 +250,7 @@ describe('refactor-guard apply --patch', function () {
       const { runId } = JSON.parse(io.stdout) as { runId: string };
       const before = snapshotFiles(ws.dir);
       const bad = captureIO();
-      assert.equal(await main(['apply', runId, '--patch', 'p1', 'p7', '--workspace', ws.dir], bad), 1);
+      assert.equal(await main(['apply', runId, '--patch', 'p1', 'p7', '--workspace', ws.dir], bad), 2, 'an unknown patch id is a usage error');
       assert.match(bad.stderr, /has no patch p7/);
       assert.deepEqual(snapshotFiles(ws.dir), before);
       const good = captureIO();

@@ -11,6 +11,7 @@ import { readSettings } from '../../../src/core/settings';
 import { copyFixture, snapshotFiles } from '../../support/tempWorkspace';
 import { checkMessagesRequest } from '../../support/anthropicRequestRules';
 import { toAnthropicParams } from '../../../src/core/models/anthropicMapping';
+import { TEST_KEY } from '../../support/testKey';
 
 const DEMO = join(__dirname, '..', '..', 'fixtures', 'demo');
 const demoTranscript = (): Transcript => JSON.parse(readFileSync(join(DEMO, 'transcript.json'), 'utf8')) as Transcript;
@@ -32,7 +33,7 @@ class Recording implements ModelProvider {
 
 async function setup(transcript: Transcript, settings: Record<string, unknown> = {}) {
   const ws = copyFixture(join(DEMO, 'workspace'));
-  const store = await ProvenanceStore.open(join(ws.dir, '.refactor-guard'));
+  const store = await ProvenanceStore.open(join(ws.dir, '.refactor-guard'), { key: TEST_KEY });
   const provider = new Recording(new ReplayProvider(transcript));
   const before = snapshotFiles(ws.dir);
   const opts: RunOptions = {

@@ -10,6 +10,7 @@ import { readSettings } from '../../../src/core/settings';
 import { startFakeAnthropic, type FakeAnthropicServer, type FakeReply } from '../../support/fakeAnthropicServer';
 import { copyFixture, snapshotFiles } from '../../support/tempWorkspace';
 import { FAKE_KEY } from './helpers';
+import { TEST_KEY } from '../../support/testKey';
 
 /**
  * Whole runs through the engine with the real Anthropic SDK talking to the fake Messages API: the
@@ -59,7 +60,7 @@ describe('a whole run through the engine with the Anthropic provider', function 
       preset: 'balanced',
       provider: new AnthropicProvider({ apiKey, baseURL: server.url, maxRetries: 1, timeoutMs: 30_000, model: 'claude-sonnet-5-5' }),
       files: new NodeWorkspaceFiles(ws.dir),
-      store: await ProvenanceStore.open(join(ws.dir, '.refactor-guard')),
+      store: await ProvenanceStore.open(join(ws.dir, '.refactor-guard'), { key: TEST_KEY }),
       trusted: true,
     };
     return { server, ws, opts, before: snapshotFiles(ws.dir) };

@@ -8,6 +8,7 @@ import { buildExport, validateExport, type ProvenanceExport } from '../../../src
 import { loadPanelModel } from '../../../src/vscode/provenance/panelModel';
 import { runPickRow, runStatusText } from '../../../src/vscode/provenance/runText';
 import { sampleDecisions, sampleRun } from './sampleRun';
+import { TEST_KEY } from '../../support/testKey';
 
 /** The view's store-facing parts over a real store in a temporary folder. */
 describe('provenance view: over a real store', () => {
@@ -16,7 +17,7 @@ describe('provenance view: over a real store', () => {
 
   beforeEach(async () => {
     dir = await fs.mkdtemp(join(tmpdir(), 'rg-prov-view-'));
-    store = await ProvenanceStore.open(dir);
+    store = await ProvenanceStore.open(dir, { key: TEST_KEY });
     await store.appendRun(sampleRun({ runId: 'run-a' }));
     for (const d of sampleDecisions('run-a')) await store.appendDecision(d);
     await store.appendRun(sampleRun({ runId: 'run-b', createdAt: '2026-11-21T11:00:00.000Z', instruction: 'Rename getUser to fetchUser' }));
@@ -44,7 +45,7 @@ describe('provenance view: over a real store', () => {
   });
 
   it('says there are no runs in an empty store', async () => {
-    const empty = await ProvenanceStore.open(join(dir, 'empty'));
+    const empty = await ProvenanceStore.open(join(dir, 'empty'), { key: TEST_KEY });
     const vm = await loadPanelModel(empty, undefined);
     assert.equal(vm.run, null);
     assert.match(vm.notice ?? '', /No runs yet/);

@@ -6,11 +6,12 @@
 import { ProvenanceStore } from '../../../src/core/provenance/store';
 import { newRunId } from '../../../src/core/provenance/runId';
 import { makeDecision, makeRun } from './fixtures';
+import { TEST_KEY } from '../../support/testKey';
 
 async function main(): Promise<void> {
   const [dir, countText, tag] = process.argv.slice(2);
   if (!dir || !countText || !tag) throw new Error('usage: appendWorker <storeDir> <count> <tag>');
-  const store = await ProvenanceStore.open(dir);
+  const store = await ProvenanceStore.open(dir, { key: TEST_KEY });
   for (let i = 0; i < Number(countText); i++) {
     const run = await store.appendRun(makeRun({ runId: newRunId(), instruction: `${tag} ${i}` }));
     await store.appendDecision(makeDecision(run.runId, 'approve', ['p1'], { actor: `cli:${tag}` }));

@@ -4,6 +4,7 @@ import { mkdirSync, readdirSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProvenanceStore } from '../../../src/core/provenance/store';
 import { makeRun, tempDir } from './fixtures';
+import { TEST_KEY } from '../../support/testKey';
 
 const WORKER = join(__dirname, 'appendWorker.ts');
 
@@ -29,7 +30,7 @@ describe('provenance store: concurrent appends', () => {
     const results = await Promise.all([runWorker(dir, count, 'alpha'), runWorker(dir, count, 'beta')]);
     for (const r of results) assert.equal(r.code, 0, r.stderr);
 
-    const store = await ProvenanceStore.open(dir);
+    const store = await ProvenanceStore.open(dir, { key: TEST_KEY });
     const verdict = await store.verify();
     assert.deepEqual(verdict.problems, []);
     assert.equal(verdict.checked, 4 * count);
@@ -43,7 +44,7 @@ describe('provenance store: concurrent appends', () => {
   });
 
   it('takes over a lock left behind by a crashed process', async () => {
-    const store = await ProvenanceStore.open(dir);
+    const store = await ProvenanceStore.open(dir, { key: TEST_KEY });
     const lock = join(dir, 'store.lock');
     mkdirSync(lock);
     const old = new Date(Date.now() - 60_000);

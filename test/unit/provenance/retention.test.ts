@@ -5,6 +5,7 @@ import { applyRetention, prune } from '../../../src/core/provenance/retention';
 import { PruneMarkerSchema, type RunRecord } from '../../../src/core/provenance/schema';
 import { ProvenanceStore } from '../../../src/core/provenance/store';
 import { makeDecision, makePatch, makeRun, tempDir } from './fixtures';
+import { TEST_KEY } from '../../support/testKey';
 
 describe('provenance retention', () => {
   let cleanup: () => void;
@@ -12,7 +13,7 @@ describe('provenance retention', () => {
   beforeEach(async () => {
     let dir: string;
     ({ dir, cleanup } = tempDir());
-    store = await ProvenanceStore.open(dir);
+    store = await ProvenanceStore.open(dir, { key: TEST_KEY });
   });
   afterEach(() => cleanup());
 
@@ -44,7 +45,7 @@ describe('provenance retention', () => {
     assert.equal(result.removedRecords, 3);
     assert.deepEqual(result.markers.map((m) => [m.seq, m.fromSeq, m.toSeq]), [[8, 1, 3]]);
     assert.deepEqual(records(), ['00000004.json', '00000005.json', '00000006.json', '00000007.json', '00000008.json']);
-    assert.deepEqual(await store.verify(), { ok: true, checked: 5, problems: [] });
+    assert.deepEqual(await store.verify(), { ok: true, checked: 5, problems: [], unsigned: 0 });
     assert.deepEqual((await store.listRuns()).map((r) => r.instruction), ['five', 'four', 'three']);
 
     // Blobs: the pruned runs' and the orphan are gone; the applied patch's original bytes stay.
@@ -190,14 +191,43 @@ describe('provenance retention', () => {
 
   it('never prunes away a record that was edited: the evidence stays and verify still reports it', async () => {
     for (const label of ['a', 'b', 'c']) await runWithBlobs(label);
+    const kept = (await store.listRuns()).find((r) => r.instruction === 'a')!;
+    const keptBefore = (await store.getRun(kept.runId)).run.patches[0]!.beforeSha256!;
     writeFileSync(file(1), readFileSync(file(1), 'utf8').replace('"a"', '"A"'));
     const result = await prune(store, { keepRuns: 1, minBlobAgeMs: 0 });
     assert.deepEqual(result.markers.map((m) => [m.fromSeq, m.toSeq]), [[2, 2]]);
     assert.equal(result.prunedRunIds.length, 1, 'only run b is really gone');
     assert.equal(existsSync(file(1)), true);
-    assert.deepEqual((await store.listRuns()).map((r) => r.instruction), ['c', 'A']);
-    const kept = (await store.getRun((await store.listRuns())[1]!.runId)).run.patches[0]!;
-    assert.equal(await store.blobs.has(kept.beforeSha256!), true, 'a run still in the store keeps its blobs');
+    // Readers skip the edited record (its content no longer matches its hash) and say so.
+    assert.deepEqual((await store.listRuns()).map((r) => r.instruction), ['c']);
+    assert.equal(await store.blobs.has(keptBefore), true, 'with a damaged record in the store no blob is removed');
     assert.deepEqual((await store.verify()).problems.map((p) => [p.file, p.kind]), [['records/00000001.json', 'edited']]);
+  });
+  it('prunes nothing while an operation is in the journal, and keeps what kept journals name', async () => {
+    const a = await runWithBlobs('a');
+    for (const label of ['b', 'c', 'd']) await runWithBlobs(label);
+    await store.journal.write({ txId: 'lzzzzzzz-0000000001', runId: a.run.runId, operation: 'apply', createdAt: new Date().toISOString(), actor: 'test', files: [{ path: 'src/a.ts', before: a.before, after: a.after, temp: 'src/.a.ts.x.rg-tmp' }] });
+    const held = await prune(store, { keepRuns: 1, minBlobAgeMs: 0 });
+    assert.match(held.skipped ?? '', /unfinished operation/);
+    assert.equal((await store.listRuns()).length, 4, 'nothing pruned');
+    // Recovery could not settle it (a file changed meanwhile): it is kept, and so are its blobs.
+    await store.journal.keep('lzzzzzzz-0000000001');
+    const result = await prune(store, { keepRuns: 1, minBlobAgeMs: 0 });
+    assert.ok(result.prunedRunIds.includes(a.run.runId));
+    assert.equal(await store.blobs.has(a.before), true);
+    assert.equal(await store.blobs.has(a.after), true);
+  });
+
+  it('keeps an old run whose proposal is on disk though never recorded applied, with its originals', async () => {
+    const a = await runWithBlobs('a');
+    const b = await runWithBlobs('b');
+    for (const label of ['c', 'd']) await runWithBlobs(label);
+    // The workspace file of run a holds a's proposal (an apply by an earlier release, killed before its record).
+    const holds = async (_path: string, sha: string) => sha === a.after;
+    const result = await prune(store, { keepRuns: 1, minBlobAgeMs: 0, holds });
+    assert.deepEqual(result.keptForRollback, [a.run.runId]);
+    assert.ok(result.prunedRunIds.includes(b.run.runId));
+    assert.equal(await store.blobs.has(a.before), true, 'the original a rollback needs is kept');
+    assert.equal(await store.blobs.has(b.before), false);
   });
 });

@@ -4,6 +4,7 @@ import { computeStats } from '../../../src/core/provenance/stats';
 import { ProvenanceStore } from '../../../src/core/provenance/store';
 import { buildViews } from '../../../src/core/provenance/views';
 import { asDecisionRecords, asRunRecord, makeAttempt, makeDecision, makeFinding, makeGateRun, makeHunk, makeModelCall, makePatch, makeRun, tempDir } from './fixtures';
+import { TEST_KEY } from '../../support/testKey';
 
 /** Five runs whose figures are worked out by hand in the test below. */
 function handcrafted(): { runs: NewRunRecord[]; decisions: NewDecisionRecord[] } {
@@ -112,7 +113,7 @@ describe('provenance stats', () => {
   it('store.stats() gives the same figures over records on disk', async () => {
     const { dir, cleanup } = tempDir();
     try {
-      const store = await ProvenanceStore.open(dir);
+      const store = await ProvenanceStore.open(dir, { key: TEST_KEY });
       const { runs, decisions } = handcrafted();
       for (const r of runs) {
         await store.appendRun(r);

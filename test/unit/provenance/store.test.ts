@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { strict as assert } from 'node:assert';
 import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { RUN_ID_PATTERN, newRunId } from '../../../src/core/provenance/runId';
 import { RunRecordSchema, type NewRunRecord } from '../../../src/core/provenance/schema';
 import { ProvenanceStore } from '../../../src/core/provenance/store';
 import { makeDecision, makeHunk, makePatch, makeRun, tempDir } from './fixtures';
+import { TEST_KEY } from '../../support/testKey';
 
 async function rejects(p: Promise<unknown>, pattern: RegExp): Promise<StoreError> {
   try {
@@ -26,11 +28,11 @@ describe('provenance store', () => {
   let store: ProvenanceStore;
   beforeEach(async () => {
     ({ dir, cleanup } = tempDir());
-    store = await ProvenanceStore.open(join(dir, '.refactor-guard'));
+    store = await ProvenanceStore.open(join(dir, '.refactor-guard'), { key: TEST_KEY });
   });
   afterEach(() => cleanup());
 
-  const recordFiles = () => readdirSync(join(store.dir, 'records')).sort();
+  const recordFiles = () => (existsSync(join(store.dir, 'records')) ? readdirSync(join(store.dir, 'records')).sort() : []);
 
   it('round-trips a run and its decisions through files on disk', async () => {
     const input = makeRun({ patches: [makePatch({ hunks: [makeHunk('h1'), makeHunk('h2')] })] });
@@ -44,7 +46,7 @@ describe('provenance store', () => {
     assert.deepEqual(recordFiles(), ['00000001.json', '00000002.json', '00000003.json']);
 
     // A second store object reads the files, not any memory of the first.
-    const reopened = await ProvenanceStore.open(store.dir);
+    const reopened = await ProvenanceStore.open(store.dir, { key: TEST_KEY });
     const view = await reopened.getRun(run.runId);
     assert.deepEqual(view.run, RunRecordSchema.parse(JSON.parse(readFileSync(join(store.dir, 'records', '00000001.json'), 'utf8'))));
     assert.deepEqual(view.run.patches, input.patches);
@@ -52,7 +54,7 @@ describe('provenance store', () => {
     assert.deepEqual(view.decisions.map((d) => d.decision), ['approve', 'apply']);
     assert.deepEqual(view.patches.map((p) => [p.status, p.appliedHunkIds, p.partlyApplied]), [['approved', ['h2'], true]]);
     assert.deepEqual(view.storeProblems, []);
-    assert.deepEqual(await reopened.verify(), { ok: true, checked: 3, problems: [] });
+    assert.deepEqual(await reopened.verify(), { ok: true, checked: 3, problems: [], unsigned: 0 });
   });
 
   it('lists runs newest first with patch counts, honours limit, and finds the latest', async () => {
@@ -77,7 +79,7 @@ describe('provenance store', () => {
   it('has no latest run and an empty list when new', async () => {
     assert.equal(await store.latestRun(), undefined);
     assert.equal((await store.listRuns()).length, 0);
-    assert.deepEqual(await store.verify(), { ok: true, checked: 0, problems: [] });
+    assert.deepEqual(await store.verify(), { ok: true, checked: 0, problems: [], unsigned: 0 });
   });
 
   it('finds a run by an unambiguous prefix of its id, and says when a prefix is ambiguous', async () => {
@@ -101,7 +103,8 @@ describe('provenance store', () => {
     await rejects(store.appendRun(bad), /Refused to write a run record: patches\.0\.beforeSha256/);
     await rejects(store.appendRun({ ...makeRun(), createdAt: 'yesterday' }), /createdAt/);
     assert.deepEqual(recordFiles(), []);
-    assert.deepEqual(readdirSync(join(store.dir, 'tmp')), [], 'no temp file is left behind');
+    const tmp = join(store.dir, 'tmp');
+    assert.deepEqual(existsSync(tmp) ? readdirSync(tmp) : [], [], 'no temp file is left behind');
   });
 
   it('writes only what the schema knows, so a stray secret in the input is not stored', async () => {
@@ -172,7 +175,7 @@ describe('provenance store', () => {
     await store.appendRun(makeRun());
     // Another writer that lost the lock linked record 2 between our read of the head and our write:
     // simulate by planting it, then appending through a store whose head read is stale.
-    const other = await ProvenanceStore.open(store.dir);
+    const other = await ProvenanceStore.open(store.dir, { key: TEST_KEY });
     await other.appendRun(makeRun());
     const files = recordFiles();
     assert.deepEqual(files, ['00000001.json', '00000002.json']);
@@ -184,19 +187,25 @@ describe('provenance store', () => {
     assert.equal((await store.verify()).ok, true);
   });
 
-  it('sweeps old temporary files a crashed writer left, and keeps young ones', async () => {
+  it('sweeps temporary files a crashed writer left: at once when their process is gone, else once old', async () => {
+    await store.appendRun(makeRun());
     const tmp = join(store.dir, 'tmp');
-    writeFileSync(join(tmp, 'old.json.1.abcd'), '{}');
-    writeFileSync(join(tmp, 'young.json.2.abcd'), '{}');
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!; // a pid that ran and exited
+    const alive = process.pid;
+    writeFileSync(join(tmp, `old.json.${alive}.abcd`), '{}');
+    writeFileSync(join(tmp, `young.json.${alive}.abcd`), '{}');
+    writeFileSync(join(tmp, `dead.json.${gone}.abcd`), '{}');
     const old = new Date(Date.now() - 3 * 60 * 60 * 1000);
-    utimesSync(join(tmp, 'old.json.1.abcd'), old, old);
-    await ProvenanceStore.open(store.dir);
-    assert.deepEqual(readdirSync(tmp), ['young.json.2.abcd']);
+    utimesSync(join(tmp, `old.json.${alive}.abcd`), old, old);
+    // Another process's view: sweepTemp keeps its own process's young files.
+    const other = spawnSync(process.execPath, ['--import', 'tsx', '-e', `require('./src/core/provenance/store').ProvenanceStore.open(${JSON.stringify(store.dir)}, { key: require('./test/support/testKey').TEST_KEY })`], { cwd: join(__dirname, '..', '..', '..'), encoding: 'utf8' });
+    assert.equal(other.status, 0, other.stderr);
+    assert.deepEqual(readdirSync(tmp), [`young.json.${alive}.abcd`]);
   });
 
   it('opens a store in a folder that does not exist yet', async () => {
     const nested = join(dir, 'deep', 'er', 'store');
-    const s = await ProvenanceStore.open(nested);
+    const s = await ProvenanceStore.open(nested, { key: TEST_KEY });
     await s.appendRun(makeRun());
     assert.ok(existsSync(join(nested, 'records', '00000001.json')));
   });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { hashRecord } from '../../../src/core/provenance/hash';
 import { ProvenanceStore } from '../../../src/core/provenance/store';
 import { makeDecision, makeRun, tempDir } from './fixtures';
+import { TEST_KEY } from '../../support/testKey';
 
 describe('provenance verify', () => {
   let cleanup: () => void;
@@ -13,7 +14,7 @@ describe('provenance verify', () => {
   beforeEach(async () => {
     let dir: string;
     ({ dir, cleanup } = tempDir());
-    store = await ProvenanceStore.open(dir);
+    store = await ProvenanceStore.open(dir, { key: TEST_KEY });
     // Five records: run, decision, run, run, decision.
     const a = await store.appendRun(makeRun({ instruction: 'Add caching to the user service' }));
     await store.appendDecision(makeDecision(a.runId, 'approve'));
@@ -24,7 +25,7 @@ describe('provenance verify', () => {
   afterEach(() => cleanup());
 
   it('passes an untouched chain', async () => {
-    assert.deepEqual(await store.verify(), { ok: true, checked: 5, problems: [] });
+    assert.deepEqual(await store.verify(), { ok: true, checked: 5, problems: [], unsigned: 0 });
   });
 
   it('catches one character changed in a record', async () => {
@@ -47,8 +48,9 @@ describe('provenance verify', () => {
     record.hash = hashRecord(record);
     writeFileSync(file(2), JSON.stringify(record));
     const result = await store.verify();
-    assert.deepEqual(result.problems.map((p) => [p.file, p.kind]), [['records/00000003.json', 'edited']]);
-    assert.match(result.problems[0]!.message, /does not link to records\/00000002\.json/);
+    // The signature no longer matches the new hash, and the next record no longer links to it.
+    assert.deepEqual(result.problems.map((p) => [p.file, p.kind]), [['records/00000002.json', 'foreign'], ['records/00000003.json', 'edited']]);
+    assert.match(result.problems[1]!.message, /does not link to records\/00000002\.json/);
   });
 
   it('catches a removed record', async () => {
@@ -92,11 +94,13 @@ describe('provenance verify', () => {
     const result = await store.verify();
     assert.equal(result.ok, false);
     assert.deepEqual(result.problems.map((p) => [p.file, p.kind]), [
+      ['records/00000003.json', 'foreign'],
       ['records/00000003.json', 'edited'],
+      ['records/00000004.json', 'foreign'],
       ['records/00000004.json', 'reordered'],
       ['records/00000005.json', 'edited'],
     ]);
-    assert.match(result.problems[1]!.message, /links to records\/00000002\.json, not to the record before it/);
+    assert.match(result.problems[3]!.message, /links to records\/00000002\.json, not to the record before it/);
   });
 
   it('reports an unreadable record and a stray file by name, and checks the rest', async () => {

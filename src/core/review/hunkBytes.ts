@@ -1,8 +1,10 @@
-import { createHash } from 'node:crypto';
-import type { Hunk } from '../../core/edits/hunk';
-import { decode, encode } from '../../core/edits/textFormat';
-import type { Patch } from '../../core/provenance/schema';
-import type { ProvenanceStore } from '../../core/provenance/store';
+import type { Hunk } from '../edits/hunk';
+import { decode, encode } from '../edits/textFormat';
+import type { Patch } from '../provenance/schema';
+import type { ProvenanceStore } from '../provenance/store';
+import { sameBytes, sha256Hex } from '../sha256';
+
+export { sameBytes };
 
 /**
  * The bytes a patch, or some of its hunks, would leave in a file. Hunks are applied by line ranges
@@ -11,14 +13,7 @@ import type { ProvenanceStore } from '../../core/provenance/store';
  * is only trusted after the full set has been checked to rebuild the proposal byte for byte.
  */
 
-export function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  return a.length === b.length && sha256(a) === sha256(b);
-}
+export const sha256 = sha256Hex;
 
 export interface PatchVersions {
   /** Undefined for a new file. */
@@ -27,7 +22,8 @@ export interface PatchVersions {
   after: Uint8Array | undefined;
 }
 
-export async function loadVersions(store: ProvenanceStore, patch: Patch): Promise<PatchVersions> {
+/** Both versions from the blob store, each checked against its hash on the way. */
+export async function loadVersions(store: Pick<ProvenanceStore, 'blobs'>, patch: Patch): Promise<PatchVersions> {
   return {
     before: patch.beforeSha256 ? await store.blobs.get(patch.beforeSha256) : undefined,
     after: patch.afterSha256 ? await store.blobs.get(patch.afterSha256) : undefined,

@@ -2,20 +2,21 @@ import { strict as assert } from 'node:assert';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NodeWorkspaceFiles } from '../../../src/core/host/nodeWorkspaceFiles';
-import { applyPatches, rejectPatches, rollbackRun } from '../../../src/core/loop/applyPatch';
+import { applyRun, rejectRun, rollbackRun, workspaceWriter } from '../../../src/core/review';
 import { runRefactor } from '../../../src/core/loop/runRefactor';
 import { ReplayProvider, type Transcript } from '../../../src/core/models/replay';
 import { ProvenanceStore } from '../../../src/core/provenance/store';
 import { readSettings } from '../../../src/core/settings';
 import { copyFixture, snapshotFiles } from '../../support/tempWorkspace';
 import { recordFileName } from '../../../src/core/provenance/records';
+import { TEST_KEY } from '../../support/testKey';
 
 const DEMO = join(__dirname, '..', '..', 'fixtures', 'demo');
 
 async function proposed(prepare?: (dir: string) => void) {
   const ws = copyFixture(join(DEMO, 'workspace'));
   prepare?.(ws.dir);
-  const store = await ProvenanceStore.open(join(ws.dir, '.refactor-guard'));
+  const store = await ProvenanceStore.open(join(ws.dir, '.refactor-guard'), { key: TEST_KEY });
   const files = new NodeWorkspaceFiles(ws.dir);
   const transcript = JSON.parse(readFileSync(join(DEMO, 'transcript.json'), 'utf8')) as Transcript;
   const run = await runRefactor({
@@ -30,12 +31,12 @@ async function proposed(prepare?: (dir: string) => void) {
   });
   assert.equal(run.status, 'proposed');
   const target = join(ws.dir, 'src', 'userService.ts');
-  return { ws, store, files, run, target, ctx: { store, files, actor: 'test' } };
+  return { ws, store, files, run, target, ctx: { store, files, writer: workspaceWriter(files), actor: 'test' } };
 }
 
 /** A proposed run with two patches: src/app.ts (p1) and src/userService.ts (p2). */
 async function twoPatchRun(dir: string) {
-  const store = await ProvenanceStore.open(join(dir, '.refactor-guard'));
+  const store = await ProvenanceStore.open(join(dir, '.refactor-guard'), { key: TEST_KEY });
   const files = new NodeWorkspaceFiles(dir);
   const run = await runRefactor({
     instruction: 'Say hi',
@@ -71,7 +72,7 @@ describe('apply, reject and rollback', function () {
       writeFileSync(file, original);
     });
     try {
-      const applied = await applyPatches(ctx, run.runId);
+      const applied = await applyRun(ctx, { runId: run.runId });
       assert.deepEqual(applied.map((o) => o.outcome), ['applied']);
       assert.deepEqual(readFileSync(target), Buffer.from(await store.blobs.get(run.patches[0]!.afterSha256!)));
       assert.equal((await store.getRun(run.runId)).patches[0]!.status, 'applied');
@@ -90,7 +91,7 @@ describe('apply, reject and rollback', function () {
     try {
       writeFileSync(target, readFileSync(target, 'utf8') + '\n// edited by the user\n');
       const edited = readFileSync(target);
-      const outcomes = await applyPatches(ctx, run.runId);
+      const outcomes = await applyRun(ctx, { runId: run.runId });
       assert.deepEqual(outcomes.map((o) => o.outcome), ['stale']);
       assert.deepEqual(readFileSync(target), edited, 'the user file is untouched');
       assert.equal((await store.getRun(run.runId)).patches[0]!.status, 'stale');
@@ -102,7 +103,7 @@ describe('apply, reject and rollback', function () {
   it('refuses to roll back a file the user changed after the apply, keeping their work', async () => {
     const { ws, run, target, ctx } = await proposed();
     try {
-      await applyPatches(ctx, run.runId);
+      await applyRun(ctx, { runId: run.runId });
       writeFileSync(target, readFileSync(target, 'utf8') + '\n// later work\n');
       const later = readFileSync(target);
       const outcomes = await rollbackRun(ctx, run.runId);
@@ -117,7 +118,7 @@ describe('apply, reject and rollback', function () {
     const { ws, run, target, ctx } = await proposed();
     try {
       rmSync(target);
-      const outcomes = await applyPatches(ctx, run.runId);
+      const outcomes = await applyRun(ctx, { runId: run.runId });
       assert.deepEqual(outcomes.map((o) => o.outcome), ['stale']);
       assert.throws(() => readFileSync(target));
     } finally {
@@ -129,10 +130,10 @@ describe('apply, reject and rollback', function () {
     const { ws, store, run, target, ctx } = await proposed();
     try {
       const before = readFileSync(target);
-      assert.deepEqual((await rejectPatches(ctx, run.runId, ['p1'])).map((o) => o.outcome), ['rejected']);
-      assert.deepEqual((await applyPatches(ctx, run.runId, ['p1'])).map((o) => o.outcome), ['skipped']);
+      assert.deepEqual((await rejectRun(ctx, { runId: run.runId, patchIds: ['p1'] })).map((o) => o.outcome), ['rejected']);
+      assert.deepEqual((await applyRun(ctx, { runId: run.runId, patchIds: ['p1'] })).map((o) => o.outcome), ['skipped']);
       assert.deepEqual(readFileSync(target), before);
-      await assert.rejects(applyPatches(ctx, run.runId, ['p9']), /no patch p9/);
+      await assert.rejects(applyRun(ctx, { runId: run.runId, patchIds: ['p9'] }), /no patch p9/);
       assert.equal((await store.getRun(run.runId)).patches[0]!.status, 'rejected');
     } finally {
       ws.cleanup();
@@ -156,7 +157,7 @@ describe('apply, reject and rollback', function () {
       });
       assert.equal(second.status, 'proposed');
       writeFileSync(join(ws.dir, '.refactor-guard', 'records', recordFileName(2)), '{ damaged');
-      await assert.rejects(applyPatches(ctx, run.runId), /damaged|put back/);
+      await assert.rejects(applyRun(ctx, { runId: run.runId }), /damaged|put back/);
       assert.deepEqual(readFileSync(target), before, 'nothing stays written that the store does not record');
       assert.equal((await store.getRun(run.runId)).patches[0]!.status, 'pending');
     } finally {
@@ -170,7 +171,7 @@ describe('apply, reject and rollback', function () {
       const original = readFileSync(target);
       // What a process killed after its write and before its decision leaves behind.
       writeFileSync(target, await store.blobs.get(run.patches[0]!.afterSha256!));
-      assert.deepEqual((await applyPatches(ctx, run.runId)).map((o) => o.outcome), ['applied']);
+      assert.deepEqual((await applyRun(ctx, { runId: run.runId })).map((o) => o.outcome), ['applied']);
       assert.equal((await store.getRun(run.runId)).patches[0]!.status, 'applied');
       assert.deepEqual((await rollbackRun(ctx, run.runId)).map((o) => o.outcome), ['rolled_back']);
       assert.deepEqual(readFileSync(target), original);
@@ -188,13 +189,13 @@ describe('apply, reject and rollback', function () {
       const app = join(ws.dir, 'src', 'app.ts');
       writeFileSync(join(ws.dir, 'src', 'userService.ts'), readFileSync(join(ws.dir, 'src', 'userService.ts'), 'utf8') + '// the user\'s edit\n');
       const appBefore = readFileSync(app);
-      const outcomes = await applyPatches({ store, files, actor: 'test' }, run.runId);
+      const outcomes = await applyRun({ store, writer: workspaceWriter(files), actor: 'test' }, { runId: run.runId });
       assert.deepEqual(outcomes.map((o) => [o.file, o.outcome]).sort(), [['src/app.ts', 'skipped'], ['src/userService.ts', 'stale']]);
       assert.deepEqual(readFileSync(app), appBefore, 'half a refactor never lands');
       const view = await store.getRun(run.runId);
       assert.deepEqual(view.patches.map((p) => p.status), ['pending', 'stale']);
       // Asked for alone, the fresh patch still applies.
-      assert.deepEqual((await applyPatches({ store, files, actor: 'test' }, run.runId, ['p1'])).map((o) => o.outcome), ['applied']);
+      assert.deepEqual((await applyRun({ store, writer: workspaceWriter(files), actor: 'test' }, { runId: run.runId, patchIds: ['p1'] })).map((o) => o.outcome), ['applied']);
     } finally {
       ws.cleanup();
     }
@@ -204,7 +205,7 @@ describe('apply, reject and rollback', function () {
     const { ws, store, run, target, ctx } = await proposed();
     try {
       const original = readFileSync(target);
-      await applyPatches(ctx, run.runId);
+      await applyRun(ctx, { runId: run.runId });
       writeFileSync(target, original); // restored, but the process died before its record
       assert.deepEqual((await rollbackRun(ctx, run.runId)).map((o) => o.outcome), ['rolled_back']);
       assert.equal((await store.getRun(run.runId)).patches[0]!.status, 'rolled_back');
@@ -218,8 +219,8 @@ describe('apply, reject and rollback', function () {
     const ws = copyFixture(join(DEMO, 'workspace'));
     try {
       const { store, files, run } = await twoPatchRun(ws.dir);
-      const ctx = { store, files, actor: 'test' };
-      assert.deepEqual((await applyPatches(ctx, run.runId)).map((o) => o.outcome), ['applied', 'applied']);
+      const ctx = { store, writer: workspaceWriter(files), actor: 'test' };
+      assert.deepEqual((await applyRun(ctx, { runId: run.runId })).map((o) => o.outcome), ['applied', 'applied']);
       const applied = snapshotFiles(ws.dir);
       rmSync(store.blobs.pathOf(run.patches[1]!.beforeSha256!));
       await assert.rejects(rollbackRun(ctx, run.runId), /missing/);

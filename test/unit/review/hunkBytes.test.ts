@@ -8,8 +8,9 @@ import { ReplayProvider } from '../../../src/core/models/replay';
 import type { Patch, RunRecord } from '../../../src/core/provenance/schema';
 import { ProvenanceStore } from '../../../src/core/provenance/store';
 import { readSettings } from '../../../src/core/settings';
-import { bytesWithHunks, hunkLinesIn, loadVersions, sha256, type PatchVersions } from '../../../src/vscode/review/patchBytes';
+import { bytesWithHunks, hunkLinesIn, loadVersions, sha256, type PatchVersions } from '../../../src/core/review/hunkBytes';
 import { changedSpan } from '../../../src/vscode/review/textSpan';
+import { TEST_KEY } from '../../support/testKey';
 
 /**
  * Per-hunk application as the editor does it, on patches the real engine produced from the
@@ -18,7 +19,7 @@ import { changedSpan } from '../../../src/vscode/review/textSpan';
 const fixtures = path.join(__dirname, '..', '..', 'fixtures', 'vscode');
 
 async function proposeIn(workspace: string, transcript: string, file: string, instruction: string): Promise<{ record: RunRecord; store: ProvenanceStore }> {
-  const store = await ProvenanceStore.open(path.join(path.dirname(workspace), 'store'));
+  const store = await ProvenanceStore.open(path.join(path.dirname(workspace), 'store'), { key: TEST_KEY });
   const record = await runRefactor({
     instruction,
     targets: [{ path: file }],

@@ -1,0 +1,156 @@
+import type { Patch } from '../provenance/schema';
+import type { PatchState } from '../provenance/status';
+import type { LockedStore } from '../provenance/store';
+import type { RunView } from '../provenance/views';
+import { sameBytes, sha256Hex } from '../sha256';
+import { describeState, nowIso, requireSigned, selectPatches, type ReviewContext } from './context';
+import { HunkSubsetError, bytesWithHunks, loadVersions, type PatchVersions } from './hunkBytes';
+import { ReviewError, type PatchOutcome } from './outcome';
+import { writeRefusal } from './pathRules';
+import { commit } from './transaction';
+
+export interface ApplyRequest {
+  runId: string;
+  /** Only these patches (default: every pending or approved one). */
+  patchIds?: readonly string[];
+  /** Only these hunks (their patches are implied). */
+  hunkIds?: readonly string[];
+  /** Record an approval first: the editor's Approve approves and applies in one step. */
+  approve?: boolean;
+  /** Only valid patches whose risk is at most this (auto-apply, Approve All Under Max Risk). */
+  maxRisk?: number;
+}
+
+interface Ready {
+  patch: Patch;
+  state: PatchState;
+  /** The hunks this apply writes. */
+  target: string[];
+  /** Some hunks are named or already decided: the record must name the hunks. */
+  partial: boolean;
+  from: Uint8Array | undefined;
+  to: Uint8Array | undefined;
+}
+
+/**
+ * Applies a run's valid pending (or approved) patches, whole or some hunks, as one transaction:
+ * under the store lock every file is checked to hold what the proposal was made from (or, for
+ * a partly applied patch, what its applied hunks left); if any does not, that patch is recorded
+ * stale and nothing is written, since the run's patches were validated together. Otherwise the
+ * files are written and recorded together (transaction.ts). A file that already holds exactly
+ * the result is recorded without a write.
+ */
+export async function applyRun(ctx: ReviewContext, req: ApplyRequest): Promise<PatchOutcome[]> {
+  return ctx.store.locked(async (tx) => {
+    const view = await tx.getRun(req.runId);
+    requireSigned(view);
+    const outcomes: PatchOutcome[] = [];
+    const ready: Ready[] = [];
+    const stale: { patch: Patch; reason: string }[] = [];
+    for (const { patch, state } of selectPatches(view, req.patchIds, req.hunkIds)) {
+      const skip = (message: string, outcome: PatchOutcome['outcome'] = 'skipped') => outcomes.push({ patchId: patch.id, file: patch.file, outcome, message });
+      if (state.status !== 'pending' && state.status !== 'approved') {
+        skip(`${patch.file}: already ${describeState(state)}.`);
+        continue;
+      }
+      if (!patch.valid) {
+        skip(`${patch.file}: the candidate did not pass the gates; it cannot be applied.`, 'refused');
+        continue;
+      }
+      if (req.maxRisk !== undefined && patch.risk.score > req.maxRisk) {
+        skip(`${patch.file}: risk ${patch.risk.score.toFixed(2)} is above the limit ${req.maxRisk}; left for review.`);
+        continue;
+      }
+      const refusal = writeRefusal(view.run, patch);
+      if (refusal) throw new ReviewError(`Refused to apply run ${view.run.runId}: ${refusal}; nothing was written.`, 'refused');
+
+      const all = patch.hunks.map((h) => h.id);
+      const named = req.hunkIds && req.hunkIds.length > 0 ? req.hunkIds.filter((h) => all.includes(h)) : undefined;
+      const again = (named ?? []).filter((h) => state.appliedHunkIds.includes(h));
+      if (again.length > 0) {
+        skip(`${patch.file}: hunk ${again.join(', ')} is already applied.`);
+        continue;
+      }
+      const target = named ?? all.filter((h) => !state.rejectedHunkIds.includes(h) && !state.appliedHunkIds.includes(h));
+      if (all.length > 0 && target.length === 0) {
+        skip(`${patch.file}: no hunk left to apply.`);
+        continue;
+      }
+      const versions = await loadVersions(tx.store, patch);
+      const partial = named !== undefined || state.appliedHunkIds.length > 0 || state.rejectedHunkIds.length > 0;
+      // Whole patches move between the two stored versions; only hunk subsets are rebuilt.
+      const from = state.appliedHunkIds.length === 0 ? versions.before : bytesFor(patch, versions, state.appliedHunkIds);
+      const to = partial ? bytesFor(patch, versions, [...state.appliedHunkIds, ...target]) : versions.after;
+      const current = await ctx.writer.read(patch.file);
+      // A file that already holds exactly the result (written, then the record was lost to an
+      // earlier release's crash) is recorded, so that its rollback works again.
+      if (sameBytes(current, from) || sameBytes(current, to)) ready.push({ patch, state, target, partial, from: current, to });
+      else stale.push({ patch, reason: current === undefined ? `${patch.file} no longer exists` : `${patch.file} changed since the proposal (now sha256 ${sha256Hex(current).slice(0, 12)}, proposal made from ${from ? sha256Hex(from).slice(0, 12) : 'no file'})` });
+    }
+
+    if (stale.length > 0) {
+      for (const s of stale) {
+        await tx.appendDecision({ kind: 'decision', runId: view.run.runId, createdAt: nowIso(ctx), decision: 'stale', patchIds: [s.patch.id], actor: ctx.actor, detail: s.reason });
+        outcomes.push({ patchId: s.patch.id, file: s.patch.file, outcome: 'stale', message: `${s.reason}; not applied. Run the refactor again.` });
+      }
+      // Validated together, landed together: half a refactor is one the gates never saw.
+      const why = stale.map((s) => s.patch.file).join(', ');
+      for (const r of ready) outcomes.push({ patchId: r.patch.id, file: r.patch.file, outcome: 'skipped', message: `${r.patch.file}: not applied, since ${why} changed and this run's patches land together; apply ${r.patch.id} on its own if you want it.` });
+      return outcomes;
+    }
+    if (ready.length === 0) return outcomes;
+    await record(ctx, tx, view, ready, req.approve === true);
+    for (const r of ready) {
+      const hunks = r.partial ? { hunkIds: r.target } : {};
+      const what = r.partial ? `hunk${r.target.length === 1 ? '' : 's'} ${r.target.join(', ')}` : `+${r.patch.linesAdded} -${r.patch.linesRemoved}`;
+      outcomes.push({ patchId: r.patch.id, file: r.patch.file, outcome: 'applied', message: `${r.patch.file}: applied (${what}).`, sha256: r.to === undefined ? null : sha256Hex(r.to), ...hunks });
+    }
+    return outcomes;
+  });
+}
+
+async function record(ctx: ReviewContext, tx: LockedStore, view: RunView, ready: Ready[], approve: boolean): Promise<void> {
+  const partial = ready.some((r) => r.partial);
+  if (partial && ready.some((r) => r.patch.hunks.length === 0)) {
+    const whole = ready.filter((r) => r.patch.hunks.length === 0).map((r) => r.patch.id);
+    throw new ReviewError(`Patch ${whole.join(', ')} has no hunks and cannot be applied with hunks of other patches; apply it on its own.`, 'usage');
+  }
+  const patchIds = ready.map((r) => r.patch.id);
+  const hunkIds = partial ? { hunkIds: ready.flatMap((r) => r.target) } : {};
+  const runId = view.run.runId;
+  if (approve) await tx.appendDecision({ kind: 'decision', runId, createdAt: nowIso(ctx), decision: 'approve', patchIds, actor: ctx.actor, ...hunkIds });
+  const writes = ready.map((r) => ({ path: r.patch.file, sha256: r.to === undefined ? null : sha256Hex(r.to) }));
+  await commit(
+    tx,
+    ctx.writer,
+    {
+      runId,
+      operation: 'apply',
+      actor: ctx.actor,
+      changes: ready.filter((r) => !sameBytes(r.from, r.to)).map((r) => ({ path: r.patch.file, from: r.from, to: r.to })),
+      decision: (txId) => ({
+        kind: 'decision',
+        runId,
+        createdAt: nowIso(ctx),
+        decision: 'apply',
+        patchIds,
+        actor: ctx.actor,
+        ...hunkIds,
+        writes,
+        detail: writes.map((w) => `${w.path} sha256 ${w.sha256 ?? 'deleted'}`).join('; '),
+        ...(txId ? { txId } : {}),
+      }),
+    },
+    ctx.logger,
+  );
+}
+
+/** The file's bytes with these hunks of the patch applied (none: the original; all: the proposal). */
+export function bytesFor(patch: Patch, versions: PatchVersions, hunkIds: readonly string[]): Uint8Array | undefined {
+  try {
+    return bytesWithHunks(patch, versions, [...new Set(hunkIds)]);
+  } catch (err) {
+    if (err instanceof HunkSubsetError) throw new ReviewError(err.message, 'usage');
+    throw err;
+  }
+}
