@@ -5,25 +5,58 @@ import { isBlocking } from '../findings';
 const WHOLE_FILE_LINES = 160;
 const WINDOW = 6;
 const MAX_FINDINGS = 25;
+const MAX_WARNINGS = 10;
+/**
+ * Bounds on what one finding and the whole list may quote: a message can carry a refused edit's
+ * nearest lines from a minified file, and a runaway reply can make hundreds of findings.
+ */
+const MAX_MESSAGE_CHARS = 1_000;
+const MAX_EXCERPT_CHARS = 300;
+export const MAX_FINDINGS_CHARS = 24_000;
 
 /**
  * The findings part of a repair prompt: blocking findings first, each with file, line, column,
  * category, tool and code and the excerpt of the offending line, so the model can act on it.
+ * At most MAX_FINDINGS blocking and MAX_WARNINGS warnings, MAX_FINDINGS_CHARS in all; the rest
+ * are counted ("and 175 more").
  */
 export function formatFindingsForRepair(findings: readonly Finding[]): string {
   const blocking = findings.filter(isBlocking);
   const warnings = findings.filter((f) => f.introduced && !isBlocking(f));
   const lines: string[] = [];
+  let chars = 0;
+  const fits = (entry: string[]) => {
+    const size = entry.reduce((n, l) => n + l.length + 1, 0);
+    if (chars + size > MAX_FINDINGS_CHARS) return false;
+    chars += size;
+    lines.push(...entry);
+    return true;
+  };
+  let shown = 0;
   for (const f of blocking.slice(0, MAX_FINDINGS)) {
-    lines.push(`- ${f.file || '(edit)'}${f.file ? `:${f.line}:${f.column}` : ''} [${f.category}] ${f.tool}${f.code ? ' ' + f.code : ''}: ${f.message}`);
-    if (f.excerpt && !f.message.includes(f.excerpt)) lines.push(`    ${f.line} | ${f.excerpt}`);
+    const entry = [`- ${f.file || '(edit)'}${f.file ? `:${f.line}:${f.column}` : ''} [${f.category}] ${f.tool}${f.code ? ' ' + f.code : ''}: ${clip(f.message, MAX_MESSAGE_CHARS)}`];
+    if (f.excerpt && !f.message.includes(f.excerpt)) entry.push(`    ${f.line} | ${clip(f.excerpt, MAX_EXCERPT_CHARS)}`);
+    if (!fits(entry)) break;
+    shown++;
   }
-  if (blocking.length > MAX_FINDINGS) lines.push(`- ... and ${blocking.length - MAX_FINDINGS} more`);
+  if (blocking.length > shown) lines.push(`- ... and ${blocking.length - shown} more`);
   if (warnings.length > 0) {
     lines.push('', 'Warnings (do not block, fix if cheap):');
-    for (const f of warnings.slice(0, 10)) lines.push(`- ${f.file}:${f.line}:${f.column} [${f.category}] ${f.message}`);
+    let told = 0;
+    for (const f of warnings.slice(0, MAX_WARNINGS)) {
+      if (!fits([`- ${f.file}:${f.line}:${f.column} [${f.category}] ${clip(f.message, MAX_MESSAGE_CHARS)}`])) break;
+      told++;
+    }
+    if (warnings.length > told) lines.push(`- ... and ${warnings.length - told} more`);
   }
   return lines.join('\n');
+}
+
+/** At most `max` characters of `text`, saying how many were cut; never half a surrogate pair. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = /[\ud800-\udbff]/.test(text[max - 1]!) ? max - 1 : max;
+  return `${text.slice(0, cut)}… (${text.length - cut} more characters)`;
 }
 
 /**

@@ -148,10 +148,12 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
       progress({ stage: phase, message: attempt === 1 ? `Generating, attempt 1 of ${maxAttempts}` : `Repairing, attempt ${attempt} of ${maxAttempts}`, attempt, of: maxAttempts });
       const errorsIn = attempt === 1 ? 0 : blockingCount(findings);
       const reply = await timer.time(`${phase} ${attempt}`, () => call(phase, attempt, { system, tools, messages: conversation, ...(opts.onProgress ? { onProgress: (e) => { if (e.kind === 'tool') progress({ stage: phase, message: `Model is writing ${e.name}`, attempt, of: maxAttempts }); } } : {}) }));
-      conversation.push(reply.message);
       throwIfAborted(opts.signal);
 
-      const { edits, findings: editFindings, toolResults } = await applyReplyEdits(overlay, reply, allowed);
+      // The reply goes back into the conversation as applyReplyEdits kept it (a runaway reply's
+      // calls past the limit left out), each kept call answered in toolResults.
+      const { edits, findings: editFindings, toolResults, message: sentBack } = await applyReplyEdits(overlay, reply, allowed);
+      conversation.push(sentBack);
 
       progress({ stage: 'validate', message: 'Validating', attempt, of: maxAttempts });
       const candidate = await overlay.changedFiles();
