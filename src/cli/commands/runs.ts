@@ -112,12 +112,18 @@ export async function verifyCommand(flags: StoreFlags, io: CliIO): Promise<numbe
   const ws = openWorkspace(flags.workspace);
   const store = await ws.openStore(io.err);
   const result = await store.verify();
-  if (flags.json) io.out(JSON.stringify(result, null, 2));
+  // Operations recovery could not settle keep both versions of the files they name: say where.
+  const kept = (await store.journal.listKept()).map((j) =>
+    j.ok
+      ? `${j.name}: an interrupted ${j.entry.operation} of run ${j.entry.runId} found ${j.entry.files.map((f) => f.path).join(', ')} changed meanwhile and left ${j.entry.files.length === 1 ? 'it' : 'them'} alone; the old and new bytes are kept in the store's blobs, named in that entry.`
+      : j.message,
+  );
+  if (flags.json) io.out(JSON.stringify({ ...result, keptJournal: kept }, null, 2));
   else if (result.ok) {
     io.out(`Provenance verified: ${result.checked} record${result.checked === 1 ? '' : 's'}, chain intact.`);
+    for (const k of kept) io.out(`  note: ${k}`);
     if (result.unsigned > 0) io.out(`  ${result.unsigned} record${result.unsigned === 1 ? ' was' : 's were'} written before records were signed; if this store is yours, \`refactor-guard adopt\` signs ${result.unsigned === 1 ? 'it' : 'them'} so that apply and rollback act on ${result.unsigned === 1 ? 'it' : 'them'}.`);
-  }
-  else {
+  } else {
     io.out(`Provenance chain broken (${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} in ${result.checked} records):`);
     for (const p of result.problems) io.out(`  ${p.message}`);
   }

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileDurably } from '../host/durableWrite';
+import { readRegularFile } from '../host/regularFile';
 import { StoreError, oneLine } from './errors';
 import { sha256Hex } from './hash';
 
@@ -55,7 +56,7 @@ export class BlobStore {
     const path = this.pathOf(sha);
     let bytes: Buffer;
     try {
-      bytes = await fs.readFile(path);
+      bytes = await readRegularFile(path);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
         throw new StoreError(`Blob ${sha} is missing (${this.rel(sha)}).`, this.rel(sha));
@@ -108,7 +109,7 @@ function checkSha(sha: string): void {
 
 async function readOrUndefined(path: string): Promise<Buffer | undefined> {
   try {
-    return await fs.readFile(path);
+    return await readRegularFile(path);
   } catch {
     return undefined;
   }

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { syncFolder, writeTempFile } from '../host/durableWrite';
+import { readRegularFile } from '../host/regularFile';
 import { StoreError, oneLine } from './errors';
 import { hashRecord } from './hash';
 import type { StoreKey } from './key';
@@ -107,7 +108,7 @@ export class JournalFiles {
   private async read(path: string, name: string): Promise<JournalRead> {
     let raw: unknown;
     try {
-      raw = JSON.parse(await fs.readFile(path, 'utf8'));
+      raw = JSON.parse((await readRegularFile(path)).toString('utf8'));
     } catch (err) {
       return { ok: false, name, message: `${name} cannot be read: ${oneLine(err)}` };
     }

@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { dirname } from 'node:path';
 import { tempPathFor, writeTempFile } from '../host/durableWrite';
+import { readRegularFile } from '../host/regularFile';
 import { StoreError, oneLine } from './errors';
 
 /**
@@ -64,7 +65,7 @@ export class StoreKey {
 async function readKeyFile(file: string): Promise<StoreKey | undefined> {
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    text = (await readRegularFile(file)).toString('utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new StoreError(`Cannot read the provenance key ${file}: ${oneLine(err)}`);

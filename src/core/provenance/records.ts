@@ -3,6 +3,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { writeTempFile } from '../host/durableWrite';
+import { readRegularFile } from '../host/regularFile';
 import { StoreError, oneLine } from './errors';
 import { hashRecord } from './hash';
 import type { StoreKey } from './key';
@@ -147,7 +148,8 @@ export class ChainFiles {
     if (!fresh && cached && cached.size === st.size && cached.mtimeMs === st.mtimeMs) return cached.entry;
     let text: string;
     try {
-      text = await fs.readFile(path, 'utf8');
+      // A cloned store may hold a FIFO where a record should be: it must not hang the reader.
+      text = (await readRegularFile(path)).toString('utf8');
     } catch (err) {
       return bad('unreadable', `${file} cannot be read: ${oneLine(err)}`);
     }
