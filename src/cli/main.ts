@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ProviderError } from '../core/models/provider';
 import { PathError } from '../core/workspacePath';
-import { StoreError } from '../core/provenance/errors';
+import { StoreError, UnknownRunError } from '../core/provenance/errors';
 import { ReviewError } from '../core/review/outcome';
 import { WriteError } from '../core/host/durableWrite';
 import { CliError, EXIT } from './errors';
@@ -169,6 +169,7 @@ function describe(err: unknown): { message: string; exitCode: number } {
     if (err.reason === 'unsigned') return { message: `${err.message} If this store is yours, run \`refactor-guard adopt\` once, then try again.`, exitCode: EXIT.failed };
     return { message: err.message, exitCode: EXIT.failed };
   }
+  if (err instanceof UnknownRunError) return { message: err.message, exitCode: EXIT.usage };
   if (err instanceof StoreError || err instanceof WriteError) return { message: err.message, exitCode: EXIT.failed };
   return { message: `${errorLine(err)} (set REFACTOR_GUARD_DEBUG=1 for details)`, exitCode: EXIT.failed };
 }

@@ -1,4 +1,5 @@
 import { formatFinding, isBlocking } from '../core/findings';
+import { keptAttemptOf, runFindings } from '../core/provenance/runFindings';
 import type { Patch, RunRecord } from '../core/provenance/schema';
 import type { PatchState } from '../core/provenance/status';
 import type { RunView } from '../core/provenance/views';
@@ -85,7 +86,18 @@ export function runJson(run: RunRecord, view?: RunView, storeDir?: string): Reco
     preset: run.preset,
     provider: run.provider,
     attempts: run.attempts.length,
-    attemptDetails: run.attempts.map((a) => ({ index: a.index, phase: a.phase, success: a.success, errorsIn: a.errorsIn, errorsOut: a.errorsOut, edits: a.edits })),
+    attemptDetails: run.attempts.map((a) => ({
+      index: a.index,
+      phase: a.phase,
+      success: a.success,
+      errorsIn: a.errorsIn,
+      errorsOut: a.errorsOut,
+      edits: a.edits,
+      gates: a.gates.map((g) => ({ gate: g.gate, durationMs: g.durationMs, ...(g.skipped ? { skipped: g.skipped } : {}), findings: g.findings })),
+    })),
+    ...(keptAttemptOf(run) ? { keptAttempt: keptAttemptOf(run)!.index } : {}),
+    // Every finding on the candidate the patches come from, on every file (a patch's own list has its file's only).
+    findings: runFindings(run),
     ...(run.plan ? { plan: run.plan } : {}),
     patches: run.patches.map((p) => ({
       id: p.id,

@@ -64,6 +64,9 @@ function lockWait(env: Record<string, string | undefined>): { lockWaitMs?: numbe
  */
 export const USER_ONLY_SETTINGS = ['testCommand', 'pyrightPath', 'promptsFolder', 'replay.transcript', 'openai.baseUrl'] as const;
 
+/** The flags that set some of them, for the warning (the others have none). */
+const USER_ONLY_FLAGS: Partial<Record<(typeof USER_ONLY_SETTINGS)[number], string>> = { testCommand: '--test-command CMD', 'replay.transcript': '--transcript FILE' };
+
 export interface SettingsSources {
   /** The environment, for the user config's location (XDG_CONFIG_HOME, HOME, REFACTOR_GUARD_CONFIG). */
   env?: Record<string, string | undefined>;
@@ -91,7 +94,8 @@ export function cliSettings(ws: CliWorkspace, flags: Record<string, unknown>, so
   for (const key of USER_ONLY_SETTINGS) {
     if (key in fromWorkspace) {
       delete fromWorkspace[key];
-      sources.warn?.(`refactor-guard: ignored ${key} from ${workspaceFile}: a workspace may not set it; put it in ${userConfigFile(env)} or pass it as a flag.`);
+      const flag = USER_ONLY_FLAGS[key];
+      sources.warn?.(`refactor-guard: ignored ${key} from ${workspaceFile}: a workspace may not set it; put it in ${userConfigFile(env)}${flag ? ` or pass ${flag}` : ''}.`);
     }
   }
   const merged = { ...fromUser, ...fromWorkspace };

@@ -15,6 +15,10 @@ import { ProviderError } from '../core/models/provider';
 export class VscodeLmProvider implements ModelProvider {
   readonly id = 'vscode-lm';
   readonly label: string;
+  /** The family asked for; the record's model calls name the exact model VS Code picked. */
+  get model(): string | undefined {
+    return this.family || undefined;
+  }
 
   constructor(private readonly family: string) {
     this.label = family ? `VS Code language model (${family})` : 'VS Code language model';

@@ -1,6 +1,7 @@
 import { formatFinding } from '../../core/findings';
 import { StoreError } from '../../core/provenance/errors';
 import { foreignStoreMessage } from '../../core/provenance/records';
+import { findingsElsewhere } from '../../core/provenance/runFindings';
 import type { RunView } from '../../core/provenance/views';
 import { applyRun, rejectRun, rollbackRun, workspaceWriter, type PatchOutcome } from '../../core/review';
 import { EXIT, usage } from '../errors';
@@ -32,6 +33,9 @@ export async function statusCommand(flags: StoreFlags & { runId?: string; latest
   for (const d of view.decisions) io.out(`  ${d.createdAt} ${d.decision} ${d.patchIds.join(', ')}${d.hunkIds ? ` (hunks ${d.hunkIds.join(', ')})` : ''} by ${d.actor}`);
   if (flags.diff) for (const p of view.run.patches) io.out('\n' + patchDetail(p));
   else for (const p of view.run.patches) for (const f of p.findings.filter((x) => x.introduced)) io.out(`  ${formatFinding(f)}`);
+  // What the gates found beyond the patched files (a caller, a test) judged the patches too.
+  const elsewhere = findingsElsewhere(view.run).filter((f) => f.introduced);
+  if (elsewhere.length > 0) io.out(`  on files the run did not change:\n${elsewhere.map((f) => `  ${formatFinding(f)}`).join('\n')}`);
   for (const problem of view.storeProblems) io.err(`warning: ${problem.message}`);
   return EXIT.ok;
 }
@@ -120,11 +124,12 @@ export async function verifyCommand(flags: StoreFlags, io: CliIO): Promise<numbe
   );
   if (flags.json) io.out(JSON.stringify({ ...result, keptJournal: kept }, null, 2));
   else if (result.ok) {
-    io.out(`Provenance verified: ${result.checked} record${result.checked === 1 ? '' : 's'}, chain intact.`);
+    const blobs = result.blobsChecked ?? 0;
+    io.out(`Provenance verified: ${result.checked} record${result.checked === 1 ? '' : 's'}, chain intact; ${blobs} blob${blobs === 1 ? '' : 's'} read back by hash.`);
     for (const k of kept) io.out(`  note: ${k}`);
     if (result.unsigned > 0) io.out(`  ${result.unsigned} record${result.unsigned === 1 ? ' was' : 's were'} written before records were signed; if this store is yours, \`refactor-guard adopt\` signs ${result.unsigned === 1 ? 'it' : 'them'} so that apply and rollback act on ${result.unsigned === 1 ? 'it' : 'them'}.`);
   } else {
-    io.out(`Provenance chain broken (${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} in ${result.checked} records):`);
+    io.out(`Provenance store damaged (${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} in ${result.checked} records and ${result.blobsChecked ?? 0} blobs):`);
     for (const p of result.problems) io.out(`  ${p.message}`);
   }
   return result.ok ? EXIT.ok : EXIT.failed;

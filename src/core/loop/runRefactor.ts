@@ -80,6 +80,8 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
   let plan: string | undefined;
   let contextInfo: NewRunRecord['context'];
   let patches: Patch[] = [];
+  /** The attempt whose candidate the patches are. */
+  let keptAttempt: number | undefined;
   let status: RunStatus = 'failed';
   let error: { kind: string; message: string } | undefined;
 
@@ -103,7 +105,7 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
       return reply;
     } catch (err) {
       const message = err instanceof ProviderError ? err.message : 'The model call failed unexpectedly.';
-      calls.push({ phase, attempt, provider: opts.provider.id, model: preset.model, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, durationMs: Math.round(performance.now() - t0), stopReason: 'error', retries: err instanceof ProviderError ? (err.retries ?? 0) : 0, error: message });
+      calls.push({ phase, attempt, provider: opts.provider.id, model: opts.provider.model ?? preset.model, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, durationMs: Math.round(performance.now() - t0), stopReason: 'error', retries: err instanceof ProviderError ? (err.retries ?? 0) : 0, error: message });
       throw err;
     }
   };
@@ -188,6 +190,7 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
       status = 'no_changes';
     } else {
       overlay.restore(best.snapshot);
+      keptAttempt = best.attempt;
       const valid = best.blocking === 0;
       progress({ stage: 'risk', message: 'Scoring risk' });
       patches = await timer.time('risk', () => buildPatches(overlay, best!.findings, valid, opts.store, { files: opts.files, ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}), logger }));
@@ -208,6 +211,7 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
       logger.error(`Run ${runId} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     }
     patches = [];
+    keptAttempt = undefined;
   } finally {
     for (const g of gates) g.dispose?.();
   }
@@ -218,6 +222,7 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
     status = 'cancelled';
     error = { kind: 'cancelled', message: 'The run was cancelled; nothing was written.' };
     patches = [];
+    keptAttempt = undefined;
   }
   progress({ stage: 'record', message: 'Recording provenance' });
   const endedAt = clock.now();
@@ -229,13 +234,15 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
     targets,
     preset: preset.name,
     settings: recordedSettings(opts, preset),
-    provider: { id: opts.provider.id, label: opts.provider.label, model: preset.model },
+    // The model that answered (the last call that did), else the provider's own, else the one requested.
+    provider: { id: opts.provider.id, label: opts.provider.label, model: [...calls].reverse().find((c) => !c.error)?.model ?? opts.provider.model ?? preset.model },
     status,
     ...(error ? { error } : {}),
     ...(plan ? { plan } : {}),
     ...(contextInfo ? { context: contextInfo } : {}),
     modelCalls: calls,
     attempts,
+    ...(keptAttempt !== undefined ? { keptAttempt } : {}),
     patches,
     timings: { startedAt: startedAt.toISOString(), endedAt: endedAt.toISOString(), durationMs: timer.elapsed(), phases: timer.phases },
   });

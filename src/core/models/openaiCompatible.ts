@@ -38,6 +38,7 @@ const PLACEHOLDER_KEY = 'no-key-needed';
 export class OpenAICompatibleProvider implements ModelProvider {
   readonly id = 'openai';
   readonly label: string;
+  readonly model: string | undefined;
   private readonly client: OpenAI;
   private readonly secrets: string[];
   private readonly maxRetries: number;
@@ -46,6 +47,7 @@ export class OpenAICompatibleProvider implements ModelProvider {
   constructor(private readonly options: OpenAICompatibleOptions) {
     const key = options.apiKey?.trim() || PLACEHOLDER_KEY;
     this.secrets = key === PLACEHOLDER_KEY ? [] : [key];
+    this.model = options.model;
     this.label = `${options.model ?? 'OpenAI-compatible'} at ${origin(options.baseURL)}`;
     this.maxRetries = options.maxRetries ?? 2;
     this.timeoutMs = options.timeoutMs ?? 300_000;

@@ -74,6 +74,12 @@ export interface ModelProvider {
   readonly id: string;
   /** Shown to the user: "Replay of demo-transcript.json", "Anthropic claude-sonnet-4-5". */
   readonly label: string;
+  /**
+   * The model this provider runs whatever a request names, from its own configuration
+   * (`openai.model`, a transcript's model, a VS Code model family); absent when it runs the model
+   * each request names (the preset's, for Anthropic).
+   */
+  readonly model?: string;
   complete(request: ModelRequest): Promise<ModelReply>;
 }
 

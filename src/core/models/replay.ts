@@ -42,6 +42,10 @@ export type Transcript = z.infer<typeof TranscriptSchema>;
 export class ReplayProvider implements ModelProvider {
   readonly id = 'replay';
   readonly label: string;
+  /** The model the transcript says it recorded ('recorded' when it does not say). */
+  get model(): string {
+    return this.transcript.model;
+  }
   private readonly transcript: Transcript;
   private next = 0;
 

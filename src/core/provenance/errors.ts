@@ -13,5 +13,13 @@ export class StoreError extends Error {
   }
 }
 
+/** No run has the id (or prefix) asked for: a bad argument, not a broken store. */
+export class UnknownRunError extends StoreError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnknownRunError';
+  }
+}
+
 /** One line from any thrown value, for messages that wrap a lower-level failure. */
 export { errorLine as oneLine } from '../errorLine';

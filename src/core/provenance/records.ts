@@ -11,7 +11,7 @@ import { isAlive, withStoreLock, type HeldLock, type LockOptions } from './lock'
 import { StoreRecordSchema, type PruneMarker, type StoreRecord } from './schema';
 
 /** What can be wrong with a record file, as `verify` and the readers report it. */
-export type ProblemKind = 'edited' | 'removed' | 'reordered' | 'unreadable' | 'invalid_json' | 'schema_invalid' | 'unexpected_file' | 'foreign';
+export type ProblemKind = 'edited' | 'removed' | 'reordered' | 'unreadable' | 'invalid_json' | 'schema_invalid' | 'unexpected_file' | 'foreign' | 'blob_missing' | 'blob_corrupt';
 
 /**
  * Whose a record is: `signed` with this installation's key; `unsigned`, a version 1 record from

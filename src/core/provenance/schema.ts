@@ -122,6 +122,8 @@ export const RunRecordSchema = z.object({
     .optional(),
   modelCalls: z.array(ModelCallSchema),
   attempts: z.array(AttemptSchema),
+  /** The attempt whose candidate became the patches (absent before version 2: the best, latest on ties). */
+  keptAttempt: z.number().int().min(1).optional(),
   patches: z.array(PatchSchema),
   timings: z.object({ startedAt: IsoTime, endedAt: IsoTime, durationMs: z.number().min(0), phases: z.array(PhaseTimingSchema) }),
   prevHash: Sha256.nullable(),

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { writeTempFile } from '../host/durableWrite';
 import { BlobStore } from './blobs';
-import { StoreError, oneLine } from './errors';
+import { StoreError, UnknownRunError, oneLine } from './errors';
 import { JournalFiles } from './journal';
 import type { StoreKey } from './key';
 import type { HeldLock } from './lock';
@@ -18,7 +18,7 @@ import {
   type RunRecord,
 } from './schema';
 import { computeStats, type Stats } from './stats';
-import { checkDecision, foldDecisions } from './status';
+import { checkDecision, foldDecisions, isOnDisk } from './status';
 import { verifyChain, type VerifyResult } from './verify';
 import { buildViews, summarize, type RunList, type RunView } from './views';
 
@@ -111,7 +111,9 @@ export class ProvenanceStore {
    * Signs for the unsigned records an earlier release wrote, once the chain they form verifies.
    * Returns undefined when there was nothing to adopt.
    */
-  adopt(actor: string, createdAt = new Date().toISOString()): Promise<AdoptRecord | undefined> {
+  async adopt(actor: string, createdAt = new Date().toISOString()): Promise<AdoptRecord | undefined> {
+    // Nothing to adopt takes no lock, so it creates no store either.
+    if (liveRecords(await this.chain.snapshot()).unadopted.size === 0) return undefined;
     return this.locked(async () => {
       const snapshot = await this.chain.snapshot({ fresh: true });
       const { unadopted } = liveRecords(snapshot);
@@ -147,9 +149,40 @@ export class ProvenanceStore {
     return views[views.length - 1];
   }
 
-  /** Reads every record afresh and checks the chain and the signatures. Never throws for a damaged record. */
+  /**
+   * Reads every record afresh and checks the chain and the signatures, then every blob the records
+   * and the journal name: its bytes must hash to its name, and a missing one is named with what it
+   * is needed for. Never throws for a damaged record or blob.
+   */
   async verify(): Promise<VerifyResult> {
-    return verifyChain(await this.chain.snapshot({ fresh: true }));
+    const snapshot = await this.chain.snapshot({ fresh: true });
+    const result = verifyChain(snapshot);
+    const { views } = viewsOf(snapshot);
+    const uses = new Map<string, string>();
+    for (const v of views) {
+      v.run.patches.forEach((p, i) => {
+        const state = v.patches[i]!;
+        const onDisk = isOnDisk(state);
+        if (p.beforeSha256) uses.set(p.beforeSha256, uses.get(p.beforeSha256) ?? `the original of ${p.file} in run ${v.run.runId}${onDisk ? ', which its rollback needs' : ''}`);
+        if (p.afterSha256) uses.set(p.afterSha256, uses.get(p.afterSha256) ?? `the proposal for ${p.file} in run ${v.run.runId}${state.status === 'pending' || state.status === 'approved' ? ', which its apply needs' : ''}`);
+      });
+    }
+    for (const j of [...(await this.journal.list()), ...(await this.journal.listKept())]) {
+      if (!j.ok) continue;
+      for (const f of j.entry.files) for (const sha of [f.before, f.after]) if (sha && !uses.has(sha)) uses.set(sha, `a version of ${f.path} that ${j.name} keeps`);
+    }
+    for (const [sha, use] of uses) {
+      const file = `blobs/${sha.slice(0, 2)}/${sha}`;
+      try {
+        await this.blobs.get(sha);
+      } catch {
+        const missing = !(await this.blobs.has(sha));
+        result.problems.push({ file, kind: missing ? 'blob_missing' : 'blob_corrupt', message: `${file} is ${missing ? 'missing' : 'damaged (its bytes no longer hash to its name)'}: it holds ${use}.` });
+      }
+    }
+    result.blobsChecked = uses.size;
+    result.ok = result.problems.length === 0;
+    return result;
   }
 
   async stats(): Promise<Stats> {
@@ -212,10 +245,12 @@ function findRun({ views, problems }: StoreViews, idOrPrefix: string): RunView {
   if (matches.length === 1) return matches[0]!;
   if (matches.length > 1) {
     const ids = matches.slice(0, 5).map((v) => v.run.runId).join(', ');
-    throw new StoreError(`Run id '${wanted}' is ambiguous: it starts ${matches.length} runs (${ids}${matches.length > 5 ? ', ...' : ''}).`);
+    throw new UnknownRunError(`Run id '${wanted}' is ambiguous: it starts ${matches.length} runs (${ids}${matches.length > 5 ? ', ...' : ''}).`);
   }
   const foreign = problems.find((p) => p.kind === 'foreign');
   if (foreign) throw new StoreError(`No run '${wanted}' signed by this installation: ${foreign.message} Nothing was changed; run verify.`, foreign.file);
   const note = problems.length === 0 ? '' : ` (${problems.length} damaged record${problems.length === 1 ? '' : 's'} skipped, first ${problems[0]!.file}; run verify)`;
-  throw new StoreError(`No run '${wanted}' in the provenance store${note}.`);
+  // With damaged records skipped the run may be among them: that is the store's fault, not the argument's.
+  if (problems.length > 0) throw new StoreError(`No run '${wanted}' in the provenance store${note}.`);
+  throw new UnknownRunError(`No run '${wanted}' in the provenance store.`);
 }

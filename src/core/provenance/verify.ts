@@ -13,6 +13,8 @@ export interface VerifyResult {
    * earlier release wrote them), but nothing acts on them until the user adopts the store.
    */
   unsigned: number;
+  /** Blobs the records and the journal name, each read and hashed (set by the store's verify). */
+  blobsChecked?: number;
 }
 
 /**

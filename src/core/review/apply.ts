@@ -41,8 +41,10 @@ interface Ready {
  * the result is recorded without a write.
  */
 export async function applyRun(ctx: ReviewContext, req: ApplyRequest): Promise<PatchOutcome[]> {
+  // An unknown run is answered before the lock, which would create the store folder.
+  const runId = (await ctx.store.getRun(req.runId)).run.runId;
   return ctx.store.locked(async (tx) => {
-    const view = await tx.getRun(req.runId);
+    const view = await tx.getRun(runId);
     requireSigned(view);
     const outcomes: PatchOutcome[] = [];
     const ready: Ready[] = [];

@@ -16,8 +16,10 @@ export interface RejectRequest {
  * would leave them on disk with no record to roll them back by.
  */
 export async function rejectRun(ctx: ReviewContext, req: RejectRequest): Promise<PatchOutcome[]> {
+  // An unknown run is answered before the lock, which would create the store folder.
+  const runId = (await ctx.store.getRun(req.runId)).run.runId;
   return ctx.store.locked(async (tx) => {
-    const view = await tx.getRun(req.runId);
+    const view = await tx.getRun(runId);
     const outcomes: PatchOutcome[] = [];
     const chosen: string[] = [];
     const hunked = req.hunkIds !== undefined && req.hunkIds.length > 0;

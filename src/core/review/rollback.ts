@@ -14,7 +14,9 @@ import { commit, type Change } from './transaction';
  * checked against its hash before any file is written. A file that already holds its original
  * (a rollback by an earlier release killed before its record) is recorded without a write.
  */
-export async function rollbackRun(ctx: ReviewContext, runId: string): Promise<PatchOutcome[]> {
+export async function rollbackRun(ctx: ReviewContext, runIdOrPrefix: string): Promise<PatchOutcome[]> {
+  // An unknown run is answered before the lock, which would create the store folder.
+  const runId = (await ctx.store.getRun(runIdOrPrefix)).run.runId;
   return ctx.store.locked(async (tx) => {
     const view = await tx.getRun(runId);
     requireSigned(view);

@@ -100,7 +100,7 @@ export class ProvenanceCommands {
     return uri;
   }
 
-  /** Walks the hash chain; the first problem is shown with the record file it is in. */
+  /** Walks the hash chain and reads back every blob; the first problem is shown with the file it is in. */
   async verifyProvenance(): Promise<VerifyResult> {
     const store = await this.deps.getStore();
     const result = await vscode.window.withProgress(
@@ -108,13 +108,13 @@ export class ProvenanceCommands {
       () => store.verify(),
     );
     if (result.ok) {
-      void vscode.window.showInformationMessage(`Refactor Guard: provenance chain intact, ${result.checked} record${result.checked === 1 ? '' : 's'} checked.`);
+      void vscode.window.showInformationMessage(`Refactor Guard: provenance chain intact, ${result.checked} record${result.checked === 1 ? '' : 's'} and ${result.blobsChecked ?? 0} blob${result.blobsChecked === 1 ? '' : 's'} checked.`);
       return result;
     }
     for (const p of result.problems) this.deps.log.error(`Verify: ${p.message}`);
     const first = result.problems[0]!;
     const more = result.problems.length > 1 ? ` (${result.problems.length - 1} more problem${result.problems.length === 2 ? '' : 's'} in the log)` : '';
-    void vscode.window.showErrorMessage(`Refactor Guard: provenance chain broken: ${first.message}${more}`, 'Show Log').then((choice) => {
+    void vscode.window.showErrorMessage(`Refactor Guard: provenance store damaged: ${first.message}${more}`, 'Show Log').then((choice) => {
       if (choice === 'Show Log') this.deps.log.show(true);
     });
     return result;

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProvenanceStore } from '../../../src/core/provenance/store';
-import { makeRun, tempDir } from './fixtures';
+import { makeRun, tempDir, putFixtureBlobs } from './fixtures';
 import { TEST_KEY } from '../../support/testKey';
 
 const WORKER = join(__dirname, 'appendWorker.ts');
@@ -31,6 +31,7 @@ describe('provenance store: concurrent appends', () => {
     for (const r of results) assert.equal(r.code, 0, r.stderr);
 
     const store = await ProvenanceStore.open(dir, { key: TEST_KEY });
+    await putFixtureBlobs(store);
     const verdict = await store.verify();
     assert.deepEqual(verdict.problems, []);
     assert.equal(verdict.checked, 4 * count);
@@ -45,6 +46,7 @@ describe('provenance store: concurrent appends', () => {
 
   it('takes over a lock left behind by a crashed process', async () => {
     const store = await ProvenanceStore.open(dir, { key: TEST_KEY });
+    await putFixtureBlobs(store);
     const lock = join(dir, 'store.lock');
     mkdirSync(lock);
     const old = new Date(Date.now() - 60_000);

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Finding } from '../../../src/core/findings';
 import type { Hunk } from '../../../src/core/edits/hunk';
 import { hashRecord } from '../../../src/core/provenance/hash';
+import type { ProvenanceStore } from '../../../src/core/provenance/store';
 import type {
   Attempt,
   DecisionRecord,
@@ -21,8 +23,17 @@ import type {
  */
 
 let counter = 0;
-const SHA_A = 'a'.repeat(64);
-const SHA_B = 'b'.repeat(64);
+/** The bytes the default patch replaces and writes; `verify` reads every blob a record names. */
+export const FIXTURE_BEFORE = new TextEncoder().encode('const cache = undefined;\n');
+export const FIXTURE_AFTER = new TextEncoder().encode('const cache = new Map();\n');
+const SHA_A = createHash('sha256').update(FIXTURE_BEFORE).digest('hex');
+const SHA_B = createHash('sha256').update(FIXTURE_AFTER).digest('hex');
+
+/** Stores the default patch's two versions, as the engine would have before writing the record. */
+export async function putFixtureBlobs(store: ProvenanceStore): Promise<void> {
+  await store.blobs.put(FIXTURE_BEFORE);
+  await store.blobs.put(FIXTURE_AFTER);
+}
 
 /** A run id of the store's shape, unique within the test process, in creation order. */
 export function fixtureRunId(): string {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { applyRetention, prune } from '../../../src/core/provenance/retention';
 import { PruneMarkerSchema, type RunRecord } from '../../../src/core/provenance/schema';
 import { ProvenanceStore } from '../../../src/core/provenance/store';
-import { makeDecision, makePatch, makeRun, tempDir } from './fixtures';
+import { makeDecision, makePatch, makeRun, tempDir, putFixtureBlobs } from './fixtures';
 import { TEST_KEY } from '../../support/testKey';
 
 describe('provenance retention', () => {
@@ -14,6 +14,7 @@ describe('provenance retention', () => {
     let dir: string;
     ({ dir, cleanup } = tempDir());
     store = await ProvenanceStore.open(dir, { key: TEST_KEY });
+    await putFixtureBlobs(store);
   });
   afterEach(() => cleanup());
 
@@ -45,11 +46,12 @@ describe('provenance retention', () => {
     assert.equal(result.removedRecords, 3);
     assert.deepEqual(result.markers.map((m) => [m.seq, m.fromSeq, m.toSeq]), [[8, 1, 3]]);
     assert.deepEqual(records(), ['00000004.json', '00000005.json', '00000006.json', '00000007.json', '00000008.json']);
-    assert.deepEqual(await store.verify(), { ok: true, checked: 5, problems: [], unsigned: 0 });
+    assert.deepEqual(await store.verify(), { ok: true, checked: 5, problems: [], unsigned: 0, blobsChecked: 6 });
     assert.deepEqual((await store.listRuns()).map((r) => r.instruction), ['five', 'four', 'three']);
 
-    // Blobs: the pruned runs' and the orphan are gone; the applied patch's original bytes stay.
-    assert.equal(result.removedBlobs, 5);
+    // Blobs: the pruned runs', the orphan and the two fixture blobs no run here names are gone;
+    // the applied patch's original bytes stay.
+    assert.equal(result.removedBlobs, 7);
     for (const sha of [r1.before, r1.after, r2.before, r2.after, orphan]) assert.equal(await store.blobs.has(sha), false);
     for (const sha of [r3.before, r3.after, r4.before, r5.after]) assert.equal(await store.blobs.has(sha), true);
     assert.equal(new TextDecoder().decode(await store.blobs.get(r3.before)), 'three before\n');

@@ -7,7 +7,7 @@ import { hashRecord } from '../../../src/core/provenance/hash';
 import { RUN_ID_PATTERN, newRunId } from '../../../src/core/provenance/runId';
 import { RunRecordSchema, type NewRunRecord } from '../../../src/core/provenance/schema';
 import { ProvenanceStore } from '../../../src/core/provenance/store';
-import { makeDecision, makeHunk, makePatch, makeRun, tempDir } from './fixtures';
+import { makeDecision, makeHunk, makePatch, makeRun, tempDir, putFixtureBlobs } from './fixtures';
 import { TEST_KEY } from '../../support/testKey';
 
 async function rejects(p: Promise<unknown>, pattern: RegExp): Promise<StoreError> {
@@ -29,6 +29,7 @@ describe('provenance store', () => {
   beforeEach(async () => {
     ({ dir, cleanup } = tempDir());
     store = await ProvenanceStore.open(join(dir, '.refactor-guard'), { key: TEST_KEY });
+    await putFixtureBlobs(store);
   });
   afterEach(() => cleanup());
 
@@ -54,7 +55,7 @@ describe('provenance store', () => {
     assert.deepEqual(view.decisions.map((d) => d.decision), ['approve', 'apply']);
     assert.deepEqual(view.patches.map((p) => [p.status, p.appliedHunkIds, p.partlyApplied]), [['approved', ['h2'], true]]);
     assert.deepEqual(view.storeProblems, []);
-    assert.deepEqual(await reopened.verify(), { ok: true, checked: 3, problems: [], unsigned: 0 });
+    assert.deepEqual(await reopened.verify(), { ok: true, checked: 3, problems: [], unsigned: 0, blobsChecked: 2 });
   });
 
   it('lists runs newest first with patch counts, honours limit, and finds the latest', async () => {
@@ -79,7 +80,7 @@ describe('provenance store', () => {
   it('has no latest run and an empty list when new', async () => {
     assert.equal(await store.latestRun(), undefined);
     assert.equal((await store.listRuns()).length, 0);
-    assert.deepEqual(await store.verify(), { ok: true, checked: 0, problems: [], unsigned: 0 });
+    assert.deepEqual(await store.verify(), { ok: true, checked: 0, problems: [], unsigned: 0, blobsChecked: 0 });
   });
 
   it('finds a run by an unambiguous prefix of its id, and says when a prefix is ambiguous', async () => {

@@ -3,7 +3,7 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashRecord } from '../../../src/core/provenance/hash';
 import { ProvenanceStore } from '../../../src/core/provenance/store';
-import { makeDecision, makeRun, tempDir } from './fixtures';
+import { makeDecision, makeRun, tempDir, putFixtureBlobs } from './fixtures';
 import { TEST_KEY } from '../../support/testKey';
 
 describe('provenance verify', () => {
@@ -15,6 +15,7 @@ describe('provenance verify', () => {
     let dir: string;
     ({ dir, cleanup } = tempDir());
     store = await ProvenanceStore.open(dir, { key: TEST_KEY });
+    await putFixtureBlobs(store);
     // Five records: run, decision, run, run, decision.
     const a = await store.appendRun(makeRun({ instruction: 'Add caching to the user service' }));
     await store.appendDecision(makeDecision(a.runId, 'approve'));
@@ -25,7 +26,7 @@ describe('provenance verify', () => {
   afterEach(() => cleanup());
 
   it('passes an untouched chain', async () => {
-    assert.deepEqual(await store.verify(), { ok: true, checked: 5, problems: [], unsigned: 0 });
+    assert.deepEqual(await store.verify(), { ok: true, checked: 5, problems: [], unsigned: 0, blobsChecked: 2 });
   });
 
   it('catches one character changed in a record', async () => {
