@@ -62,7 +62,7 @@ function lockWait(env: Record<string, string | undefined>): { lockWaitMs?: numbe
  * (VS Code restricts the same keys in untrusted workspaces). They come from the user's config
  * file or the command line.
  */
-export const USER_ONLY_SETTINGS = ['testCommand', 'pyrightPath', 'promptsFolder', 'replay.transcript', 'openai.baseUrl'] as const;
+export const USER_ONLY_SETTINGS = ['testCommand', 'pyrightPath', 'promptsFolder', 'replay.transcript', 'openai.baseUrl', 'sandboxIsolation'] as const;
 
 /** The flags that set some of them, for the warning (the others have none). */
 const USER_ONLY_FLAGS: Partial<Record<(typeof USER_ONLY_SETTINGS)[number], string>> = { testCommand: '--test-command CMD', 'replay.transcript': '--transcript FILE' };

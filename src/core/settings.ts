@@ -66,6 +66,7 @@ export const SettingsSchema = z.object({
   pythonVersion: z.string().regex(/^(3\.\d+)?$/, 'a Python version such as "3.11", or empty').default(''),
   'rules.diffSizeMinLines': z.number().int().min(0).default(20),
   'rules.truncationMinShare': z.number().min(0).max(1).default(0.4),
+  sandboxIsolation: z.enum(['auto', 'copy']).default('auto'),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -16,6 +16,7 @@ export function gateSettingsFrom(settings: Settings): GateSettings {
     testMemoryMb: settings.testMemoryMb,
     ruffSelect: settings.ruffSelect,
     pythonVersion: settings.pythonVersion,
+    sandboxIsolation: settings.sandboxIsolation,
     ...(settings.pyrightPath ? { pyrightPath: settings.pyrightPath } : {}),
   };
 }

@@ -1,5 +1,7 @@
 import type { Finding } from '../findings';
 import { throwIfAborted, type ProcessResult } from '../ports';
+import { killMarked, newRunMark, SWEEP_VARIABLE } from '../host/processSweep';
+import { bubblewrapCommand, probeBubblewrap } from './bubblewrap';
 import type { CandidateFile, Gate, GateContext, GateResult } from './gate';
 import { errorMessage, numberSetting, oneLine } from './gateSupport';
 import { Sandbox, SandboxError, scanWorkspace, type SandboxOptions, type WorkspaceScan } from './sandbox';
@@ -16,13 +18,21 @@ interface TestRun {
 }
 
 /**
+ * How a test run is kept from the user's files: under bubblewrap (linked dependency folders stay
+ * read-only, no network), or, where bubblewrap cannot run, with the dependency folders copied
+ * rather than linked (`why` says which).
+ */
+type Isolation = { kind: 'bubblewrap' } | { kind: 'copy'; why: string };
+
+/**
  * The test gate: the project's own test command, run in a sandbox copy of the workspace, first on
  * the untouched copy (the baseline, cached per workspace state) and then with the candidate
  * written in. Only tests that passed before and fail after block; a suite that was already red
  * does not hold a patch hostage.
  *
  * Settings: `testCommand`, `testTimeoutMs`, `testMemoryMb` (default 2048), `sandboxSizeCapMb`
- * (default 512), `sandboxLinkedDirs` (folders linked rather than copied).
+ * (default 512), `sandboxLinkedDirs` (folders linked rather than copied), `sandboxIsolation`
+ * ('auto': bubblewrap where it works, else copies; 'copy': never bubblewrap).
  */
 export class TestGate implements Gate {
   readonly name = 'tests';
@@ -40,24 +50,36 @@ export class TestGate implements Gate {
     if (!command) return done([], 'no test command');
     if (!ctx.trusted) return done([], 'workspace is not trusted');
     if (!ctx.processes) return done([], 'no process runner');
+    const setting = ctx.settings.sandboxIsolation ?? 'auto';
+    if (setting !== 'auto' && setting !== 'copy') {
+      const message = `The setting sandboxIsolation must be "auto" or "copy", not ${JSON.stringify(setting)}; the tests were not run.`;
+      return done([gateFinding('setting', message, 'warning', files)], 'bad sandboxIsolation setting');
+    }
+    const isolation = await chooseIsolation(setting, ctx);
 
     const sandboxOptions: SandboxOptions = {
       sizeCapBytes: numberSetting(ctx.settings, 'sandboxSizeCapMb', 512) * 1024 * 1024,
       ...(Array.isArray(ctx.settings.sandboxLinkedDirs) ? { linkedDirs: ctx.settings.sandboxLinkedDirs as string[] } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
+      copyLinkedDirs: isolation.kind === 'copy',
     };
     let scan: WorkspaceScan;
     try {
       scan = await scanWorkspace(ctx.files.root, sandboxOptions);
     } catch (err) {
       if (!(err instanceof SandboxError)) throw err;
-      return done([gateFinding('sandbox', err.message, 'warning', files)], 'workspace too large for the sandbox');
+      const message = isolation.kind === 'copy' ? `${err.message} Dependency folders are copied because ${isolation.why}.` : err.message;
+      return done([gateFinding('sandbox', message, 'warning', files)], 'workspace too large for the sandbox');
     }
+    // From here the tests run: a run without bubblewrap says so, once, whatever its outcome.
+    // Not introduced: the patch did not cause it, so it neither raises the risk nor goes to the model.
+    const ran = (findings: Finding[], skipped?: string): GateResult =>
+      done(isolation.kind === 'copy' ? [...findings, { ...gateFinding('sandbox-copy', copyNote(isolation.why), 'warning', files), introduced: false }] : findings, skipped);
 
-    const key = `${scan.fingerprint}\0${command}`;
+    const key = `${scan.fingerprint}\0${isolation.kind}\0${command}`;
     let baseline = this.baselines.get(key);
     if (!baseline) {
-      baseline = await this.runIn(scan, undefined, command, ctx);
+      baseline = await this.runIn(scan, undefined, command, isolation, ctx);
       throwIfAborted(ctx.signal);
       this.baselines.set(key, baseline);
       while (this.baselines.size > 8) this.baselines.delete(this.baselines.keys().next().value!);
@@ -65,34 +87,44 @@ export class TestGate implements Gate {
     const timeoutS = Math.round(ctx.settings.testTimeoutMs / 1000);
     if (baseline.result.timedOut) {
       const message = `The tests did not finish within ${timeoutS} s even without the patch, so they cannot judge it.`;
-      return done([gateFinding('baseline-timeout', message, 'warning', files)], 'tests time out without the patch');
+      return ran([gateFinding('baseline-timeout', message, 'warning', files)], 'tests time out without the patch');
     }
 
     let after: TestRun;
     try {
-      after = await this.runIn(scan, files, command, ctx);
+      after = await this.runIn(scan, files, command, isolation, ctx);
     } catch (err) {
       if (!(err instanceof SandboxError)) throw err;
-      return done([gateFinding('sandbox', err.message, 'error', files)]);
+      return ran([gateFinding('sandbox', err.message, 'error', files)]);
     }
     throwIfAborted(ctx.signal);
-    return done(compareRuns(baseline, after, files, timeoutS));
+    return ran(compareRuns(baseline, after, files, timeoutS));
   }
 
   /** Copies the workspace, writes the candidate (if any), runs the command, removes the copy. */
-  private async runIn(scan: WorkspaceScan, files: readonly CandidateFile[] | undefined, command: string, ctx: GateContext): Promise<TestRun> {
+  private async runIn(scan: WorkspaceScan, files: readonly CandidateFile[] | undefined, command: string, isolation: Isolation, ctx: GateContext): Promise<TestRun> {
     const sandbox = await Sandbox.create(scan, ctx.signal);
     try {
       if (files) await sandbox.writeCandidate(files);
       const memoryMb = numberSetting(ctx.settings, 'testMemoryMb', DEFAULT_TEST_MEMORY_MB);
       const nodeOptions = [process.env.NODE_OPTIONS ?? '', `--max-old-space-size=${memoryMb}`].join(' ').trim();
-      const result = await ctx.processes!.run(limitMemory(command, memoryMb), {
-        cwd: sandbox.root,
-        timeoutMs: ctx.settings.testTimeoutMs,
-        shell: true,
-        ...(ctx.signal ? { signal: ctx.signal } : {}),
-        env: { CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0', PYTHONDONTWRITEBYTECODE: '1', NODE_OPTIONS: nodeOptions },
-      });
+      const env = { CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0', PYTHONDONTWRITEBYTECODE: '1', NODE_OPTIONS: nodeOptions };
+      const common = { cwd: sandbox.root, timeoutMs: ctx.settings.testTimeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) };
+      let result: ProcessResult;
+      if (isolation.kind === 'bubblewrap') {
+        // No shell outside: the user's command meets its shell only inside the sandbox.
+        const bwrap = await bubblewrapCommand(sandbox.realRoot, scan.root, limitMemory(command, memoryMb));
+        result = await ctx.processes!.run(bwrap.command, { ...common, shell: false, args: bwrap.args, env: { ...env, ...bwrap.env } });
+      } else {
+        // Without a PID namespace, what a test detached from the process group is found by the
+        // marker in its environment and killed once the command is over (processSweep.ts).
+        const mark = newRunMark();
+        try {
+          result = await ctx.processes!.run(limitMemory(command, memoryMb), { ...common, shell: true, env: { ...env, [SWEEP_VARIABLE]: mark } });
+        } finally {
+          await killMarked(mark);
+        }
+      }
       const output = relativise(relativise(`${result.stdout}\n${result.stderr}`, sandbox.realRoot), sandbox.root);
       return { result, report: parseTestOutput(output), output };
     } finally {
@@ -107,6 +139,16 @@ export class TestGate implements Gate {
 
 export function createTestGate(): TestGate {
   return new TestGate();
+}
+
+async function chooseIsolation(setting: 'auto' | 'copy', ctx: GateContext): Promise<Isolation> {
+  if (setting === 'copy') return { kind: 'copy', why: 'sandboxIsolation is "copy"' };
+  const probe = await probeBubblewrap(ctx.processes!);
+  return probe.usable ? { kind: 'bubblewrap' } : { kind: 'copy', why: `bubblewrap is not usable: ${probe.reason}` };
+}
+
+function copyNote(why: string): string {
+  return `The tests ran without an isolating sandbox (${why}): dependency folders were copied, but the tests could still write outside the copy by absolute paths and reach the network.`;
 }
 
 /**

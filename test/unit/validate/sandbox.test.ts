@@ -54,6 +54,22 @@ describe('validate/sandbox', () => {
     }
   });
 
+  it('copies the linked folders when asked, counting them against the cap, a linked folder that is a link included', async () => {
+    ws.write('shared/python/lib/site.py', 'X = 1\n');
+    symlinkSync(join(ws.root, 'shared', 'python'), join(ws.root, '.venv'));
+    const scan = await scanWorkspace(ws.root, { copyLinkedDirs: true, fileFilter: (rel) => rel.startsWith('src/') });
+    assert.deepEqual(scan.entries.map((e) => [e.rel, e.kind]), [['.venv/lib/site.py', 'file'], ['node_modules/dep/index.js', 'file'], ['src/slugify.js', 'file']]);
+    const box = await Sandbox.create(scan);
+    try {
+      for (const dir of ['node_modules', '.venv']) assert.ok(lstatSync(join(box.root, dir)).isDirectory(), `${dir} is a real folder in the copy`);
+      assert.equal(readFileSync(join(box.root, 'node_modules', 'dep', 'index.js'), 'utf8'), 'module.exports = 1;\n');
+    } finally {
+      await box.dispose();
+    }
+    const sourcesOnly = (await scanWorkspace(ws.root)).bytes;
+    await assert.rejects(scanWorkspace(ws.root, { copyLinkedDirs: true, sizeCapBytes: sourcesOnly + 10 }), /dependency folders included, is larger than the sandbox limit/);
+  });
+
   it('stops at the size cap with a clear message', async () => {
     await assert.rejects(scanWorkspace(ws.root, { sizeCapBytes: 100 }), /larger than the sandbox limit/);
   });

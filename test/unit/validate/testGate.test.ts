@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { isBlocking } from '../../../src/core/findings';
 import { NodeProcessRunner } from '../../../src/core/host/nodeProcessRunner';
 import { CancelledError } from '../../../src/core/ports';
+import { probeBubblewrap } from '../../../src/core/validate/bubblewrap';
 import { createTestGate } from '../../../src/core/validate/testGate';
 import { runningInGroup, TempWorkspace } from './workspace';
 
@@ -27,6 +28,8 @@ describe('validate/test gate', function () {
   this.timeout(60_000);
   let ws: TempWorkspace;
   let runner: NodeProcessRunner;
+  // The bubblewrap probe runs once per process; running it first keeps the run counts below exact.
+  before(() => probeBubblewrap(new NodeProcessRunner()));
   beforeEach(() => {
     ws = new TempWorkspace('node-tests');
     runner = new NodeProcessRunner();
