@@ -9,7 +9,7 @@ import type { VerifyResult } from '../../src/core/provenance/verify';
 import type { ProvenanceExport } from '../../src/vscode/provenance/exportDocument';
 import { PROVENANCE_COMMANDS, type ProvenanceTestState } from '../../src/vscode/provenance/index';
 import type { PanelVM } from '../../src/vscode/provenance/protocol';
-import { sampleDecisions, sampleRun } from '../unit/provenance-view/sampleRun';
+import { SAMPLE_BLOBS, SHA_A, sampleDecisions, sampleRun } from '../unit/provenance-view/sampleRun';
 import { api, closeAllEditors, propose, readBytes, restoreFixture, screenshot, uriOf, waitFor } from './helpers';
 
 /**
@@ -27,6 +27,7 @@ export function registerProvenanceSuite(): void {
       const { session } = await api();
       math = await readBytes('src/math.ts');
       const store = await session!.store();
+      for (const bytes of SAMPLE_BLOBS) await store.blobs.put(bytes);
       await store.appendRun(sampleRun({ runId, extraFindings: 300 }));
       for (const d of sampleDecisions(runId)) await store.appendDecision(d);
     });
@@ -62,7 +63,7 @@ export function registerProvenanceSuite(): void {
         [['syntax', 1], ['undefined_name', 150], ['type_mismatch', 1], ['rule', 150]],
       );
       assert.equal(run.attempts[1]!.beforeAttempt, 1);
-      assert.deepEqual(run.patches.map((p) => [p.file, p.status, p.beforeSha.short]), [['src/user.ts', 'Applied', 'aaaaaaaa'], ['src/cache.ts', 'Rejected', 'new file']]);
+      assert.deepEqual(run.patches.map((p) => [p.file, p.status, p.beforeSha.short]), [['src/user.ts', 'Applied', SHA_A.slice(0, 8)], ['src/cache.ts', 'Rejected', 'new file']]);
       assert.deepEqual(run.decisions.map((d) => [d.decision, d.actor]), [['approve', 'vscode:ana'], ['apply', 'vscode:ana'], ['reject', 'vscode:ana']]);
       await new Promise((r) => setTimeout(r, 1000));
       await screenshot('provenance-panel');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { DecisionRecordSchema, RunRecordSchema } from '../../../src/core/provenance/schema';
 import { buildRunVM } from '../../../src/vscode/provenance/runViewModel';
-import { sampleDecisions, sampleRun, sealed } from './sampleRun';
+import { SHA_A, sampleDecisions, sampleRun, sealed } from './sampleRun';
 
 function input(options: Parameters<typeof sampleRun>[0] = {}, withDecisions = true) {
   const [run] = sealed([sampleRun(options)]);
@@ -62,7 +62,7 @@ describe('provenance view: run view model', () => {
   it('shows each patch with short and full hashes, lines, risk factors by weight, match kinds and folded status', () => {
     const vm = buildRunVM(input(), { timeZone: 'UTC' });
     const [p1, p2] = vm.patches;
-    assert.equal(p1!.beforeSha.short, 'aaaaaaaa');
+    assert.equal(p1!.beforeSha.short, SHA_A.slice(0, 8));
     assert.equal(p1!.beforeSha.full.length, 64);
     assert.equal(p1!.status, 'Applied');
     assert.deepEqual(p1!.riskFactors.map((f) => f.label), ['Public symbols', 'Share changed']);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Finding } from '../../../src/core/findings';
 import type { NewDecisionRecord, NewRunRecord } from '../../../src/core/provenance/schema';
 
@@ -8,9 +9,12 @@ import type { NewDecisionRecord, NewRunRecord } from '../../../src/core/provenan
  * the integration test.
  */
 
-export const SHA_A = 'a'.repeat(63) + '1';
-export const SHA_B = 'b'.repeat(63) + '2';
-export const SHA_C = 'c'.repeat(63) + '3';
+/** The bytes the sample's patches name by hash: a store that holds the run holds these too (verify reads them). */
+export const SAMPLE_BLOBS = ['export const user = 1;\n', 'export const user = 2;\n', 'export const cache = new Map();\n'].map((t) => new TextEncoder().encode(t));
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+export const SHA_A = sha(SAMPLE_BLOBS[0]!);
+export const SHA_B = sha(SAMPLE_BLOBS[1]!);
+export const SHA_C = sha(SAMPLE_BLOBS[2]!);
 
 export function finding(partial: Partial<Finding> & Pick<Finding, 'category' | 'file' | 'line'>): Finding {
   return { tool: 'typescript', code: 'TS2322', severity: 'error', column: 1, message: 'Type mismatch.', introduced: true, ...partial };
