@@ -44,7 +44,7 @@ if (sha(target) !== original) {
 }
 step('apply the proposal (refused if the file changed since)', ['apply', 'latest']);
 step('the type and syntax gates on the result', ['validate', 'src/userService.ts', 'src/app.ts']);
-step('walk the hash chain', ['verify']);
+step('check the hash chain, the signatures and every blob', ['verify']);
 step('undo: restore the exact bytes', ['rollback', 'latest']);
 console.log(`\nFile after rollback is byte-identical to the original: ${sha(target) === original ? 'yes' : 'NO'}`);
 step('statistics over the runs', ['stats']);
