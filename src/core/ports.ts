@@ -18,6 +18,8 @@ export interface WorkspaceFiles {
   writeAtomic(path: string, bytes: Uint8Array, options?: { tempPath?: string }): Promise<void>;
   /** The bytes on disk, where `read` may answer with an editor's unsaved text instead. */
   readSaved?(path: string): Promise<Uint8Array | undefined>;
+  /** Where the path really leads once links are followed, workspace-relative (for folder rules). */
+  realPath?(path: string): Promise<string>;
   /** Removes a file; a missing file is not an error. */
   remove(path: string): Promise<void>;
   /** Size and modification time, or undefined when it does not exist. */

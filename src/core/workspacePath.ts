@@ -47,7 +47,16 @@ export const TOOL_FOLDERS = ['.git', '.hg', '.svn', '.refactor-guard', '.vscode'
  * surely as the root's), compared case-blind for the file systems (macOS, Windows) where .GIT is .git.
  */
 export function toolFolderOf(relative: string): string | undefined {
-  return relative.split('/').find((segment) => (TOOL_FOLDERS as readonly string[]).includes(segment.toLowerCase()));
+  return relative.split('/').find((segment) => (TOOL_FOLDERS as readonly string[]).includes(windowsName(segment)));
+}
+
+/**
+ * A path segment as Windows resolves it, lower-cased: trailing dots and spaces dropped and an
+ * alternate data stream (`.git::$INDEX_ALLOCATION`) cut off, so `.git.`, `.git ` and `.GIT` all name
+ * `.git`. Harmless elsewhere: nobody names a real folder `.git.`.
+ */
+function windowsName(segment: string): string {
+  return segment.split(':')[0]!.replace(/[. ]+$/, (m) => (m === segment ? m : '')).toLowerCase();
 }
 
 function printable(s: string): string {

@@ -65,6 +65,10 @@ async function refuse(overlay: Overlay, tool: EditToolName, path: string, allowe
   if (toolDir !== undefined) {
     return `${tool}: new files may not be created under ${toolDir}/.`;
   }
+  // Nor through a link that leads into one (src/h -> ../.git/hooks).
+  const real = overlay.files.realPath ? await overlay.files.realPath(path) : path;
+  const realDir = toolFolderOf(real);
+  if (realDir !== undefined) return `${tool}: new files may not be created under ${realDir}/ (${path} leads there through a link).`;
   return undefined;
 }
 

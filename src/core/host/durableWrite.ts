@@ -37,6 +37,8 @@ export async function writeFileDurably(file: string, bytes: Uint8Array, options:
   const target = await fs.realpath(file).catch(() => file);
   const existing = await fs.stat(target).catch(() => undefined);
   const tmp = options.tempPath ?? tempPathFor(target);
+  // A named temp file is ours by its name: one a killed write left is removed, not collided with.
+  if (options.tempPath !== undefined) await fs.rm(tmp, { force: true }).catch(() => undefined);
   try {
     await writeTempFile(tmp, bytes, existing?.mode ?? options.mode);
     if (existing && typeof process.getuid === 'function' && process.getuid() === 0) {

@@ -19,6 +19,18 @@ export class NodeWorkspaceFiles implements WorkspaceFiles {
   }
 
   private async inside(relative: string): Promise<string> {
+    return (await this.resolve(relative)).abs;
+  }
+
+  /**
+   * Where a workspace path really leads, workspace-relative, once links are followed: rules about
+   * folders (never write under .git) must hold for the file a write reaches, not for its spelling.
+   */
+  async realPath(relative: string): Promise<string> {
+    return (await this.resolve(relative)).real;
+  }
+
+  private async resolve(relative: string): Promise<{ abs: string; real: string }> {
     const abs = resolveInside(this.root, relative);
     const realRoot = await fs.realpath(this.root);
     // Walk up to the nearest existing ancestor and check where it really is.
@@ -30,14 +42,14 @@ export class NodeWorkspaceFiles implements WorkspaceFiles {
         const resolved = path.join(real, rest);
         const back = path.relative(realRoot, resolved);
         if (back.startsWith('..') || path.isAbsolute(back)) throw new PathError(`Path "${relative}" leads outside the workspace through a link.`);
-        return abs;
+        return { abs, real: back.split(path.sep).join('/') };
       } catch (err) {
         if (err instanceof PathError) throw err;
         // A link whose target is missing: writing would replace the link with a plain file (and a
         // rollback would then delete it), and its target may lie outside the workspace anyway.
         if (await isSymlink(probe)) throw new PathError(`Path "${relative}" leads through a link that points to nothing.`);
         const parent = path.dirname(probe);
-        if (parent === probe) return abs;
+        if (parent === probe) return { abs, real: relative };
         probe = parent;
       }
     }

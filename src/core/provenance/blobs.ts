@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileDurably } from '../host/durableWrite';
+import { syncFolder, writeFileDurably } from '../host/durableWrite';
 import { readRegularFile } from '../host/regularFile';
 import { StoreError, oneLine } from './errors';
 import { sha256Hex } from './hash';
@@ -41,7 +41,8 @@ export class BlobStore {
       return sha;
     }
     await this.ensureStore();
-    await fs.mkdir(join(this.dir, sha.slice(0, 2)), { recursive: true });
+    // A new prefix folder is itself a new name in blobs/: synced, or a power cut could lose it.
+    if ((await fs.mkdir(join(this.dir, sha.slice(0, 2)), { recursive: true })) !== undefined) await syncFolder(this.dir);
     try {
       // Every byte, synced and read back: a blob is the only copy of what a rollback restores.
       await writeFileDurably(path, bytes, { tempPath: this.tempPath(`blob-${sha.slice(0, 12)}`) });

@@ -102,6 +102,7 @@ export class JournalFiles {
   async keep(txId: string): Promise<void> {
     await fs.mkdir(this.keptDir, { recursive: true });
     await fs.rename(join(this.dir, `${txId}.json`), join(this.keptDir, `${txId}.json`));
+    await syncFolder(this.keptDir);
     await syncFolder(this.dir);
   }
 

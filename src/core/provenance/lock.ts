@@ -37,11 +37,11 @@ export interface HeldLock {
  * pid, host and a random token. proper-lockfile, used before, knows no owner: a lock left by a
  * killed process held every command up for its whole stale period (10 s) and then was taken on
  * age alone. Here a holder on this host that no longer runs is known dead at once and its lock
- * taken over; a holder elsewhere is judged by age (the holder touches the folder every few
- * seconds). Taking over renames the dead lock aside first and checks that it renamed the one it
- * judged, so two waiters cannot both take the same dead lock. A holder checks with `assertHeld`
- * that the lock is still its own before it commits, so even a lock lost to a long stall cannot let
- * two writers commit at once.
+ * taken over, and a live one is never; a holder elsewhere is judged by age (the holder touches the
+ * folder every few seconds). Takers go one at a time and judge the lock again before removing it,
+ * so two waiters cannot both take the same dead lock. A holder checks with `assertHeld` that the
+ * lock is still its own before each write and before it commits, so even a lock lost to a long
+ * stall on another machine cannot let two writers commit at once.
  */
 export async function withStoreLock<T>(storeDir: string, fn: (lock: HeldLock) => Promise<T>, options: LockOptions = {}): Promise<T> {
   const waitMs = options.waitMs ?? 30_000;
@@ -83,7 +83,8 @@ async function acquire(dir: string, me: Owner, waitMs: number, staleMs: number):
       if (code !== 'EEXIST') throw new StoreError(`Cannot lock the provenance store (${dir}): ${oneLine(err)}`, LOCK_NAME);
       const holder = await readOwner(dir);
       if (await isAbandoned(dir, holder, staleMs)) {
-        await takeOver(dir, holder);
+        await takeOver(dir, holder, staleMs);
+        await sleep(1); // let a concurrent taker finish before the next mkdir
         continue;
       }
       if (Date.now() >= deadline) {
@@ -104,27 +105,42 @@ async function acquire(dir: string, me: Owner, waitMs: number, staleMs: number):
   }
 }
 
-/** True when the lock's holder is gone: a dead process on this host, or untouched for `staleMs`. */
+/**
+ * True when the lock's holder is gone. A holder on this host is asked directly: dead means gone,
+ * alive means it holds the lock however long it takes (a stopped `apply` at a Ctrl-Z must not lose
+ * it). A holder elsewhere, or one that died before naming itself, is judged by the folder's age.
+ */
 async function isAbandoned(dir: string, holder: Owner | undefined, staleMs: number): Promise<boolean> {
-  if (holder && holder.host === hostname() && !isAlive(holder.pid)) return true;
+  if (holder && holder.host === hostname()) return !isAlive(holder.pid);
   const st = await fs.stat(dir).catch(() => undefined);
   if (!st) return false; // released meanwhile: the next mkdir will tell
   return Date.now() - st.mtimeMs > staleMs;
 }
 
-async function takeOver(dir: string, judged: Owner | undefined): Promise<void> {
-  const aside = `${dir}.abandoned-${randomBytes(6).toString('hex')}`;
+/**
+ * Removes an abandoned lock so that the next mkdir can take it. Takers go one at a time, through a
+ * second folder held for milliseconds, and each judges the lock again under it: only the folder
+ * judged abandoned (same owner token) is removed, never one that changed hands meanwhile.
+ */
+async function takeOver(dir: string, judged: Owner | undefined, staleMs: number): Promise<void> {
+  const mutex = `${dir}.takeover`;
   try {
-    await fs.rename(dir, aside);
+    await fs.mkdir(mutex);
   } catch {
-    return; // someone else took it over or it was released: try again from the start
+    // Another taker is at it. One killed in those milliseconds leaves the folder: clear it once old.
+    const st = await fs.stat(mutex).catch(() => undefined);
+    if (st && Date.now() - st.mtimeMs > 10_000) await fs.rmdir(mutex).catch(() => undefined);
+    return;
   }
-  const moved = await readOwner(aside);
-  if (moved?.token !== judged?.token) {
-    // The folder changed hands between the look and the rename: it is a live lock; put it back.
-    await fs.rename(aside, dir).catch(() => undefined);
+  try {
+    const now = await readOwner(dir);
+    if (now?.token !== judged?.token || !(await isAbandoned(dir, now, staleMs))) return;
+    // Renamed first, so no waiter ever sees a half-removed folder as a lock.
+    const aside = `${dir}.removing-${randomBytes(6).toString('hex')}`;
+    if (await fs.rename(dir, aside).then(() => true, () => false)) await fs.rm(aside, { recursive: true, force: true }).catch(() => undefined);
+  } finally {
+    await fs.rmdir(mutex).catch(() => undefined);
   }
-  await fs.rm(aside, { recursive: true, force: true }).catch(() => undefined);
 }
 
 async function release(dir: string, me: Owner): Promise<void> {

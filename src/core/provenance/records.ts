@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { writeTempFile } from '../host/durableWrite';
+import { syncFolder, writeTempFile } from '../host/durableWrite';
 import { readRegularFile } from '../host/regularFile';
 import { StoreError, oneLine } from './errors';
 import { hashRecord } from './hash';
@@ -96,7 +96,10 @@ export class ChainFiles {
       if ((pid > 0 && pid !== process.pid && !isAlive(pid)) || Date.now() - st.mtimeMs > olderThanMs) await fs.rm(path, { force: true, recursive: true });
     }
     for (const name of await fs.readdir(this.storeDir).catch(() => [] as string[])) {
-      if (/^store\.lock\.(abandoned|released)-/.test(name)) await fs.rm(join(this.storeDir, name), { recursive: true, force: true }).catch(() => undefined);
+      // A holder or taker killed between renaming a lock aside and removing it; never a live lock.
+      if (!/^store\.lock\.(released|removing)-/.test(name)) continue;
+      const st = await fs.stat(join(this.storeDir, name)).catch(() => undefined);
+      if (st && Date.now() - st.mtimeMs > 60_000) await fs.rm(join(this.storeDir, name), { recursive: true, force: true }).catch(() => undefined);
     }
   }
 
@@ -129,7 +132,7 @@ export class ChainFiles {
     }
     const listed = new Set(names);
     for (const gone of [...this.cache.keys()].filter((k) => !listed.has(k))) this.cache.delete(gone);
-    return { entries, strays };
+    return { entries: demoteLateUnsigned(entries), strays };
   }
 
   /** Undefined when the file vanished since the folder was listed (a concurrent prune removed it). */
@@ -236,6 +239,9 @@ export class ChainFiles {
     } finally {
       await fs.rm(tmp, { force: true });
     }
+    // The new name is durable before anyone acts on the record (a journal entry removed after
+    // it, the files it vouches for).
+    await syncFolder(this.recordsDir);
   }
 }
 
@@ -260,6 +266,17 @@ export function parseRecordText(file: string, nameSeq: number, text: string, key
   const record = parsed.data;
   const trust: Trust = record.mac !== undefined ? (key.verify(actualHash, record.mac) ? 'signed' : 'foreign') : record.schemaVersion === 1 ? 'unsigned' : 'foreign';
   return { ok: true, file, nameSeq, record, raw: raw as Record<string, unknown>, actualHash, trust };
+}
+
+/**
+ * An unsigned record can only be an earlier release's, and an earlier release wrote before any
+ * signed record: one after the first signed record was made by something else (a forged prune
+ * marker hiding a rejection, a forged run waiting to be adopted), so it counts as foreign.
+ */
+function demoteLateUnsigned(entries: ReadEntry[]): ReadEntry[] {
+  const firstSigned = entries.find((e) => e.ok && e.trust === 'signed')?.nameSeq;
+  if (firstSigned === undefined) return entries;
+  return entries.map((e) => (e.ok && e.trust === 'unsigned' && e.nameSeq > firstSigned ? { ...e, trust: 'foreign' as const } : e));
 }
 
 /** The one line for a store this installation did not write. */

@@ -198,8 +198,14 @@ export class LockedStore {
     readonly lock: HeldLock,
   ) {}
 
+  /** Read afresh: a decision rests on records as they are on disk now, not as a cache remembers them. */
   async snapshot(): Promise<ChainSnapshot> {
-    return this.store.chain.snapshot();
+    return this.store.chain.snapshot({ fresh: true });
+  }
+
+  /** What verify would find in the chain now (not the blobs): a removed or edited record, a gap. */
+  async chainProblems(): Promise<VerifyResult['problems']> {
+    return verifyChain(await this.snapshot()).problems;
   }
 
   async views(): Promise<StoreViews> {

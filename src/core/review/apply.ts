@@ -3,10 +3,10 @@ import type { PatchState } from '../provenance/status';
 import type { LockedStore } from '../provenance/store';
 import type { RunView } from '../provenance/views';
 import { sameBytes, sha256Hex } from '../sha256';
-import { describeState, nowIso, requireSigned, selectPatches, type ReviewContext } from './context';
+import { describeState, nowIso, requireIntactChain, requireSigned, selectPatches, type ReviewContext } from './context';
 import { HunkSubsetError, bytesWithHunks, loadVersions, type PatchVersions } from './hunkBytes';
 import { ReviewError, type PatchOutcome } from './outcome';
-import { writeRefusal } from './pathRules';
+import { writeRefusals } from './pathRules';
 import { commit } from './transaction';
 
 export interface ApplyRequest {
@@ -46,6 +46,9 @@ export async function applyRun(ctx: ReviewContext, req: ApplyRequest): Promise<P
   return ctx.store.locked(async (tx) => {
     const view = await tx.getRun(runId);
     requireSigned(view);
+    await requireIntactChain(tx);
+    const refusal = await writeRefusals(view.run, view.run.patches, ctx.writer.realPath?.bind(ctx.writer));
+    if (refusal) throw new ReviewError(`Refused to apply run ${view.run.runId}: ${refusal}; nothing was written.`, 'refused');
     const outcomes: PatchOutcome[] = [];
     const ready: Ready[] = [];
     const stale: { patch: Patch; reason: string }[] = [];
@@ -63,8 +66,6 @@ export async function applyRun(ctx: ReviewContext, req: ApplyRequest): Promise<P
         skip(`${patch.file}: risk ${patch.risk.score.toFixed(2)} is above the limit ${req.maxRisk}; left for review.`);
         continue;
       }
-      const refusal = writeRefusal(view.run, patch);
-      if (refusal) throw new ReviewError(`Refused to apply run ${view.run.runId}: ${refusal}; nothing was written.`, 'refused');
 
       const all = patch.hunks.map((h) => h.id);
       const named = req.hunkIds && req.hunkIds.length > 0 ? req.hunkIds.filter((h) => all.includes(h)) : undefined;

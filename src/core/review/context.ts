@@ -1,7 +1,7 @@
 import type { Clock, Logger } from '../ports';
 import type { Patch } from '../provenance/schema';
 import type { PatchState } from '../provenance/status';
-import type { ProvenanceStore } from '../provenance/store';
+import type { LockedStore, ProvenanceStore } from '../provenance/store';
 import type { RunView } from '../provenance/views';
 import { ReviewError } from './outcome';
 import type { ReviewWriter } from './writer';
@@ -53,6 +53,17 @@ export function selectPatches(view: RunView, patchIds: readonly string[] | undef
     wanted = owners;
   }
   return view.run.patches.filter((p) => !wanted || wanted.has(p.id)).map((p) => findPatch(view, p.id));
+}
+
+/**
+ * Nothing is decided on a chain that verify would fault: a removed record (a rejection, say) or a
+ * declared gap that is not one changes what the records add up to, and so what a write would do.
+ */
+export async function requireIntactChain(tx: LockedStore): Promise<void> {
+  const problems = await tx.chainProblems();
+  if (problems.length > 0) {
+    throw new ReviewError(`The provenance store is damaged (${problems[0]!.message}${problems.length > 1 ? ` and ${problems.length - 1} more` : ''}); nothing was changed. Run verify.`, 'refused');
+  }
 }
 
 /** Nothing is done for a run some of whose records an earlier release wrote and nobody adopted. */

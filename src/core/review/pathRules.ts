@@ -9,7 +9,7 @@ import { normalizeWorkspacePath, PathError, toolFolderOf } from '../workspacePat
  */
 const NEVER_WRITTEN = ['.git', '.hg', '.svn', '.refactor-guard'];
 
-export function writeRefusal(run: RunRecord, patch: Patch): string | undefined {
+export function writeRefusal(run: RunRecord, patch: Patch, realPath?: string): string | undefined {
   let normal: string;
   try {
     normal = normalizeWorkspacePath(patch.file);
@@ -34,5 +34,29 @@ export function writeRefusal(run: RunRecord, patch: Patch): string | undefined {
   if (!targeted && patch.beforeSha256 !== null) return `patch ${patch.id} would change ${normal}, which is not one of the run's targets`;
   const twins = run.patches.filter((p) => p.file === normal);
   if (twins.length > 1) return `the run has ${twins.length} patches for ${normal}`;
+  // The same rule for where the write really lands: a link (src/h -> ../.git/hooks) must not lead there.
+  const realTool = realPath === undefined ? undefined : toolFolderOf(realPath)?.toLowerCase();
+  if (realTool !== undefined && (NEVER_WRITTEN.includes(realTool) || realTool !== tool)) {
+    return `patch ${patch.id} would write ${normal}, which leads through a link to ${realPath}, inside ${realTool}/`;
+  }
+  return undefined;
+}
+
+/**
+ * Refusals for a run's patches with their paths resolved through links by the writer: each
+ * patch's own rules, and no two patches reaching one file (a link between two targets), since
+ * the second write would silently undo the first.
+ */
+export async function writeRefusals(run: RunRecord, patches: readonly Patch[], realPath: ((path: string) => Promise<string>) | undefined): Promise<string | undefined> {
+  const seen = new Map<string, string>();
+  for (const patch of patches) {
+    const real = realPath ? await realPath(patch.file).catch(() => undefined) : undefined;
+    const why = writeRefusal(run, patch, real);
+    if (why) return why;
+    const key = (real ?? patch.file).toLowerCase();
+    const other = seen.get(key);
+    if (other !== undefined) return `patches ${other} and ${patch.id} would both write ${real ?? patch.file} (one path links to the other)`;
+    seen.set(key, patch.id);
+  }
   return undefined;
 }

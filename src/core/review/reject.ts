@@ -1,5 +1,5 @@
 import { sameBytes } from '../sha256';
-import { describeState, nowIso, selectPatches, type ReviewContext } from './context';
+import { describeState, nowIso, requireIntactChain, requireSigned, selectPatches, type ReviewContext } from './context';
 import { loadVersions } from './hunkBytes';
 import type { PatchOutcome } from './outcome';
 
@@ -20,6 +20,8 @@ export async function rejectRun(ctx: ReviewContext, req: RejectRequest): Promise
   const runId = (await ctx.store.getRun(req.runId)).run.runId;
   return ctx.store.locked(async (tx) => {
     const view = await tx.getRun(runId);
+    requireSigned(view);
+    await requireIntactChain(tx);
     const outcomes: PatchOutcome[] = [];
     const chosen: string[] = [];
     const hunked = req.hunkIds !== undefined && req.hunkIds.length > 0;

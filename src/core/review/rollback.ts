@@ -4,7 +4,7 @@ import { bytesFor } from './apply';
 import { nowIso, requireSigned, selectPatches, type ReviewContext } from './context';
 import { loadVersions } from './hunkBytes';
 import { ReviewError, type PatchOutcome } from './outcome';
-import { writeRefusal } from './pathRules';
+import { writeRefusals } from './pathRules';
 import { commit, type Change } from './transaction';
 
 /**
@@ -20,12 +20,12 @@ export async function rollbackRun(ctx: ReviewContext, runIdOrPrefix: string): Pr
   return ctx.store.locked(async (tx) => {
     const view = await tx.getRun(runId);
     requireSigned(view);
+    const refusal = await writeRefusals(view.run, view.run.patches, ctx.writer.realPath?.bind(ctx.writer));
+    if (refusal) throw new ReviewError(`Refused to roll back run ${view.run.runId}: ${refusal}; nothing was written.`, 'refused');
     const outcomes: PatchOutcome[] = [];
     const restore: { patchId: string; change: Change }[] = [];
     for (const { patch, state } of selectPatches(view, undefined, undefined)) {
       if (!isOnDisk(state)) continue;
-      const refusal = writeRefusal(view.run, patch);
-      if (refusal) throw new ReviewError(`Refused to roll back run ${view.run.runId}: ${refusal}; nothing was written.`, 'refused');
       const versions = await loadVersions(tx.store, patch);
       const wrote = state.status === 'applied' && state.appliedHunkIds.length === 0 ? versions.after : bytesFor(patch, versions, state.appliedHunkIds);
       const current = await ctx.writer.read(patch.file);

@@ -61,10 +61,18 @@ export async function commit(tx: LockedStore, writer: ReviewWriter, plan: Commit
   let touched = 0;
   try {
     for (const c of plan.changes) {
+      // A lock lost to a long stall (its holder on another machine judged it abandoned) stops the
+      // writes here, before the next file, not only at the record.
+      await tx.lock.assertHeld();
       touched++;
       await writer.write(c.path, c.to, tempPathOf(c.path, txId));
       const back = await writer.readSaved(c.path);
       if (!holds(back, c.to)) throw new Error(`${c.path} does not hold the bytes written (read back ${back === undefined ? 'nothing' : `${back.byteLength} bytes`})`);
+    }
+    // Every file again, once all are written: two paths that are one file (a link) would each
+    // pass its own read-back while the second write undid the first.
+    for (const c of plan.changes) {
+      if (!holds(await writer.readSaved(c.path), c.to)) throw new Error(`${c.path} no longer holds the bytes written once the other files were written (two of the paths are one file?)`);
     }
   } catch (err) {
     const failed = plan.changes[touched - 1]?.path ?? 'a file';

@@ -19,6 +19,8 @@ export interface ReviewWriter {
   write(path: string, bytes: Uint8Array | undefined, tempPath: string): Promise<void>;
   /** Removes a file the core knows is its own leftover (a temp file); a missing one is fine. */
   removeLeftover(path: string): Promise<void>;
+  /** Where the path really leads once links are followed, workspace-relative; absent: as written. */
+  realPath?(path: string): Promise<string>;
 }
 
 /** The writer over a WorkspaceFiles port: atomic, verified writes (the CLI, recovery, tests). */
@@ -28,5 +30,6 @@ export function workspaceWriter(files: WorkspaceFiles): ReviewWriter {
     readSaved: (path) => (files.readSaved ? files.readSaved(path) : files.read(path)),
     write: (path, bytes, tempPath) => (bytes === undefined ? files.remove(path) : files.writeAtomic(path, bytes, { tempPath })),
     removeLeftover: (path) => files.remove(path),
+    ...(files.realPath ? { realPath: (path: string) => files.realPath!(path) } : {}),
   };
 }

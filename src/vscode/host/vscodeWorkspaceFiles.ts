@@ -56,6 +56,10 @@ export class VscodeWorkspaceFiles implements WorkspaceFiles {
     }
   }
 
+  async realPath(relative: string): Promise<string> {
+    return this.node ? this.node.realPath(relative) : normalizeWorkspacePath(relative);
+  }
+
   async readSaved(relative: string): Promise<Uint8Array | undefined> {
     return this.readDisk(this.uriOf(relative));
   }

@@ -3,6 +3,7 @@ import type { PatchState } from '../../core/provenance/status';
 import type { RunView } from '../../core/provenance/views';
 import type { PatchOutcome, ReviewContext } from '../../core/review';
 import { loadEngine } from '../loadEngine';
+import { log } from '../log';
 import type { Session } from '../session';
 import { editorWriter } from './editorWriter';
 
@@ -25,8 +26,12 @@ export function findPatch(view: RunView, patchId: string): { patch: Patch; state
   return { patch, state };
 }
 
+/** Settles what an interrupted operation left (a readdir when there is none) before each decision, as every CLI command does. */
 async function context(session: Session, actor: string): Promise<ReviewContext> {
-  return { store: await session.store(), writer: editorWriter(session.files), actor };
+  const { review } = await loadEngine();
+  const store = await session.store();
+  for (const r of await review.recoverJournal(store, review.workspaceWriter(session.files))) log().warn(r.message);
+  return { store, writer: editorWriter(session.files), actor };
 }
 
 /**

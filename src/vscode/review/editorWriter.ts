@@ -15,5 +15,6 @@ export function editorWriter(files: VscodeWorkspaceFiles): ReviewWriter {
       await writeThroughEditor(files, path, bytes, tempPath);
     },
     removeLeftover: (path) => files.remove(path),
+    realPath: (path) => files.realPath(path),
   };
 }

@@ -45,6 +45,20 @@ describe('the store lock', function () {
     await held;
   });
 
+  it('never takes a lock from a live holder on this machine, however long it has been silent (a Ctrl-Z)', async () => {
+    const holder = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'support', 'lockHolder.ts'), t.dir, '60000'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve) => holder.stdout.on('data', (b: Buffer) => b.toString().includes('held') && resolve()));
+      holder.kill('SIGSTOP'); // it no longer touches its lock
+      await new Promise((r) => setTimeout(r, 400));
+      await assert.rejects(withStoreLock(t.dir, async () => 'stolen', { waitMs: 1000, staleMs: 200 }), /busy: process \d+ has held its lock/);
+    } finally {
+      holder.kill('SIGKILL');
+      await new Promise((resolve) => holder.once('exit', resolve));
+    }
+    assert.equal(await withStoreLock(t.dir, async () => 'mine', { waitMs: 1000 }), 'mine', 'once dead, at once');
+  });
+
   it('takes over a lock nobody has touched for its stale age (a holder on another machine)', async () => {
     mkdirSync(join(t.dir, 'store.lock'));
     writeFileSync(join(t.dir, 'store.lock', 'owner.json'), JSON.stringify({ pid: 1, host: 'elsewhere', token: 'x', since: '2026-01-01T00:00:00Z' }));

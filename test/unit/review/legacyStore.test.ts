@@ -52,6 +52,8 @@ describe('a store written before records were signed', function () {
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /recorded before records were signed.*refactor-guard adopt/);
     assert.deepEqual(readFileSync(target()), applied, 'nothing written before adoption');
+    const reject = await cli('reject', PENDING);
+    assert.equal(reject.code, 1, 'not even a rejection is recorded on an unadopted run');
 
     const adopt = await cli('adopt');
     assert.equal(adopt.code, 0, adopt.stderr);

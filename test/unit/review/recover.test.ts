@@ -51,6 +51,7 @@ describe('recovering an interrupted apply from the journal', function () {
     await journal('lzzzzzzz-0000000001');
     writeFileSync(join(t.dir, paths[0]!), changed(paths[0]!)); // written
     writeFileSync(join(t.dir, tempPathOf(paths[1]!, 'lzzzzzzz-0000000001')), 'half of b'); // cut off mid-write
+    writeFileSync(join(t.dir, tempPathOf(paths[0]!, 'undo')), 'half of an undo'); // a recovery killed before
     const [r] = await recoverJournal(store, workspaceWriter(files));
     assert.equal(r!.outcome, 'undone');
     assert.deepEqual(r!.restored, [paths[0]]);
