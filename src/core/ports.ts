@@ -40,7 +40,17 @@ export interface ProcessResult {
 export interface ProcessRunner {
   run(
     command: string,
-    options: { cwd: string; timeoutMs: number; signal?: AbortSignal; env?: Record<string, string>; shell?: boolean; args?: string[]; stdin?: string },
+    options: {
+      cwd: string;
+      timeoutMs: number;
+      signal?: AbortSignal;
+      env?: Record<string, string>;
+      /** Variables of this process's environment the command must not inherit (credentials). */
+      unsetEnv?: readonly string[];
+      shell?: boolean;
+      args?: string[];
+      stdin?: string;
+    },
   ): Promise<ProcessResult>;
 }
 

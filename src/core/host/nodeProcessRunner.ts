@@ -30,7 +30,7 @@ export class NodeProcessRunner implements ProcessRunner {
 
   run(
     command: string,
-    options: { cwd: string; timeoutMs: number; signal?: AbortSignal; env?: Record<string, string>; shell?: boolean; args?: string[]; stdin?: string },
+    options: Parameters<ProcessRunner['run']>[1],
   ): Promise<ProcessResult> {
     const started = performance.now();
     return new Promise<ProcessResult>((resolve, reject) => {
@@ -40,7 +40,7 @@ export class NodeProcessRunner implements ProcessRunner {
       }
       const child = spawn(command, options.args ?? [], {
         cwd: options.cwd,
-        env: { ...process.env, ...(options.env ?? {}) },
+        env: withoutVariables({ ...process.env, ...(options.env ?? {}) }, options.unsetEnv ?? []),
         shell: options.shell ?? options.args === undefined,
         detached: true,
         stdio: ['pipe', 'pipe', 'pipe'],
@@ -106,6 +106,11 @@ export class NodeProcessRunner implements ProcessRunner {
       });
     });
   }
+}
+
+function withoutVariables(env: NodeJS.ProcessEnv, names: readonly string[]): NodeJS.ProcessEnv {
+  for (const name of names) delete env[name];
+  return env;
 }
 
 /** Keeps the first quarter and the newest rest of a stream, dropping the middle past the cap. */

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { registerSecretFile } from '../host/secretFiles';
 import { tempPathFor, writeTempFile } from '../host/durableWrite';
 import { readRegularFile } from '../host/regularFile';
 import { StoreError, oneLine } from './errors';
@@ -72,5 +73,6 @@ async function readKeyFile(file: string): Promise<StoreKey | undefined> {
   }
   const hex = text.trim();
   if (!/^[0-9a-f]{64,}$/.test(hex)) throw new StoreError(`The provenance key ${file} is damaged (it should hold 64 hex digits); move it aside to make a new one, which makes this store's records unsigned to you.`);
+  registerSecretFile(resolve(file));
   return StoreKey.fromBytes(Buffer.from(hex, 'hex'), file);
 }

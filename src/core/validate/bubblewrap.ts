@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import * as path from 'node:path';
 import type { ProcessRunner } from '../ports';
 import { oneLine } from './gateSupport';
+import { secretFiles } from '../host/secretFiles';
 
 /**
  * Runs the project's tests inside bubblewrap (Linux): the whole file system read-only except the
@@ -14,7 +15,7 @@ import { oneLine } from './gateSupport';
 export type BubblewrapProbe = { usable: true } | { usable: false; reason: string };
 
 /** Inside the sandbox: a fresh HOME, so tools that write caches there have somewhere to write. */
-const INNER_HOME = '/tmp/home';
+const INNER_HOME = '/tmp/.refactor-guard-home';
 
 /** The namespaces and mounts every run gets; the probe uses the same, so it fails where runs would. */
 const BASE_ARGS = [
@@ -65,9 +66,17 @@ export async function bubblewrapCommand(
   shellCommand: string,
 ): Promise<{ command: string; args: string[]; env: Record<string, string> }> {
   const args = [...BASE_ARGS];
-  // Mounted again after the private /tmp, which hides a workspace that lives under it, and with
-  // it the targets of the copy's linked folders.
+  // The private /tmp hides what the host keeps there: a workspace under /tmp (and the targets of the
+  // copy's linked folders), tools a test command names by path. Each host entry is bound back
+  // read-only, so the tests see them and still write new files in a /tmp of their own.
+  for (const name of await fs.readdir('/tmp').catch(() => [] as string[])) {
+    const p = path.posix.join('/tmp', name);
+    if (p !== INNER_HOME) args.push('--ro-bind-try', p, p);
+  }
   for (const r of new Set([workspaceRoot, await fs.realpath(workspaceRoot)])) args.push('--ro-bind', r, r);
+  // The store key and any other secret this process holds: masked by /dev/null, which the nodev
+  // bind makes unreadable (EACCES) in there.
+  for (const secret of secretFiles()) args.push('--ro-bind-try', '/dev/null', secret);
   // After the workspace, so a sandbox inside it stays writable.
   args.push('--bind', sandboxRoot, sandboxRoot, '--dir', INNER_HOME, '--chdir', sandboxRoot, '--', 'sh', '-c', shellCommand);
   return { command: 'bwrap', args, env: await bubblewrapEnv() };

@@ -1,6 +1,7 @@
 import type { Finding } from '../findings';
 import { throwIfAborted, type ProcessResult } from '../ports';
 import { killMarked, newRunMark, SWEEP_VARIABLE } from '../host/processSweep';
+import { SECRET_VARIABLES } from '../host/secretFiles';
 import { bubblewrapCommand, probeBubblewrap } from './bubblewrap';
 import type { CandidateFile, Gate, GateContext, GateResult } from './gate';
 import { errorMessage, numberSetting, oneLine } from './gateSupport';
@@ -109,7 +110,8 @@ export class TestGate implements Gate {
       const memoryMb = numberSetting(ctx.settings, 'testMemoryMb', DEFAULT_TEST_MEMORY_MB);
       const nodeOptions = [process.env.NODE_OPTIONS ?? '', `--max-old-space-size=${memoryMb}`].join(' ').trim();
       const env = { CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0', PYTHONDONTWRITEBYTECODE: '1', NODE_OPTIONS: nodeOptions };
-      const common = { cwd: sandbox.root, timeoutMs: ctx.settings.testTimeoutMs, ...(ctx.signal ? { signal: ctx.signal } : {}) };
+      // Model-written code runs here, and what it prints is quoted to the model and the record: none of our credentials.
+      const common = { cwd: sandbox.root, timeoutMs: ctx.settings.testTimeoutMs, unsetEnv: SECRET_VARIABLES, ...(ctx.signal ? { signal: ctx.signal } : {}) };
       let result: ProcessResult;
       if (isolation.kind === 'bubblewrap') {
         // No shell outside: the user's command meets its shell only inside the sandbox.

@@ -1,9 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { isBlocking } from '../../../src/core/findings';
 import { NodeProcessRunner } from '../../../src/core/host/nodeProcessRunner';
+import { StoreKey } from '../../../src/core/provenance/key';
 import { probeBubblewrap } from '../../../src/core/validate/bubblewrap';
 import { createTestGate } from '../../../src/core/validate/testGate';
 import { TempWorkspace } from './workspace';
@@ -157,6 +159,60 @@ describe('validate/test gate isolation', function () {
     it('is not cut in copy mode (the warning says so)', async () => {
       await createTestGate().check([writerCandidate(ws)], ctx({ testCommand: connect(), sandboxIsolation: 'copy' }));
       assert.ok(await waitFor(() => connections === 2, 2000), `${connections} connections`);
+    });
+  });
+
+  describe('what the tests can see of the host', () => {
+    const marked = (ws: TempWorkspace) => ws.patch('src/slugify.js', "'use strict';", "'use strict';\n// MARK");
+    /** A command that passes on the untouched copy and, on the candidate, fails exactly when `leak` (JS) is true. */
+    const failsIf = (leak: string) => `node -e "const fs = require('fs'); process.exit(fs.readFileSync('src/slugify.js', 'utf8').includes('MARK') && (${leak}) ? 1 : 0)"`;
+
+    it('under bubblewrap, a tool the command names under the host /tmp runs, read-only, and /tmp takes new files', async function () {
+      await requireBubblewrap(this);
+      const tool = mkdtempSync(join(tmpdir(), 'rg-host-tool-'));
+      try {
+        const file = join(tool, 'tool.js');
+        writeFileSync(file, 'module.exports = 1;\n');
+        // Fails on the candidate if the tool is hidden, if it can be changed, or if /tmp takes no new file.
+        const hidden = `!fs.existsSync('${file}')`;
+        const writable = `(() => { try { fs.appendFileSync('${file}', '//'); return true; } catch { return false; } })()`;
+        const noTmp = `(() => { try { fs.writeFileSync('/tmp/new-' + process.pid, 'x'); return false; } catch { return true; } })()`;
+        const res = await createTestGate().check([marked(ws)], ctx({ testCommand: failsIf(`${hidden} || ${writable} || ${noTmp}`) }));
+        assert.deepEqual(res.findings, [], JSON.stringify(res.findings));
+        const control = await createTestGate().check([marked(ws)], ctx({ testCommand: failsIf(`!fs.existsSync('${join(tool, 'absent.js')}')`) }));
+        assert.equal(control.findings.filter(isBlocking).length, 1, 'the command can fail: the check is real');
+        assert.equal(readFileSync(file, 'utf8'), 'module.exports = 1;\n', 'the host file is unchanged');
+      } finally {
+        rmSync(tool, { recursive: true, force: true });
+      }
+    });
+
+    it('the store key cannot be read under bubblewrap (in copy mode it can: the control)', async function () {
+      await requireBubblewrap(this);
+      const dir = mkdtempSync(join(tmpdir(), 'rg-key-'));
+      try {
+        const keyFile = join(dir, 'store.key');
+        await StoreKey.loadOrCreate(keyFile); // registers it as a secret of this process
+        const command = failsIf(`(() => { try { return fs.readFileSync('${keyFile}', 'utf8').length > 0; } catch { return false; } })()`);
+        const sealed = await createTestGate().check([marked(ws)], ctx({ testCommand: command }));
+        assert.deepEqual(sealed.findings.filter(isBlocking), [], 'the key was not readable');
+        const open = await createTestGate().check([marked(ws)], ctx({ testCommand: command, sandboxIsolation: 'copy' }));
+        assert.equal(open.findings.filter(isBlocking).length, 1, 'the same command sees the key without bubblewrap');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("the command never inherits this process's model credentials", async () => {
+      const saved = process.env.ANTHROPIC_API_KEY;
+      process.env.ANTHROPIC_API_KEY = 'sk-ant-test-FAKEKEY';
+      try {
+        const res = await createTestGate().check([marked(ws)], ctx({ testCommand: failsIf('process.env.ANTHROPIC_API_KEY !== undefined'), sandboxIsolation: 'copy' }));
+        assert.deepEqual(res.findings.filter(isBlocking), [], JSON.stringify(res.findings));
+      } finally {
+        if (saved === undefined) delete process.env.ANTHROPIC_API_KEY;
+        else process.env.ANTHROPIC_API_KEY = saved;
+      }
     });
   });
 
