@@ -1,5 +1,6 @@
 import { formatFinding, isBlocking } from '../core/findings';
 import { keptAttemptOf, runFindings } from '../core/provenance/runFindings';
+import { blockingProblemCount, followersNote, groupCascades } from '../core/validate/cascades';
 import type { Patch, RunRecord } from '../core/provenance/schema';
 import type { PatchState } from '../core/provenance/status';
 import type { RunView } from '../core/provenance/views';
@@ -44,9 +45,10 @@ export function runSummary(run: RunRecord): string {
   for (const a of run.attempts) {
     const failedEdits = a.edits.filter((e) => !e.ok).length;
     const kinds = a.edits.filter((e) => e.ok).map((e) => e.matchKind).filter(Boolean);
+    const problems = blockingProblemCount(a.gates.flatMap((g) => g.findings)) + failedEdits;
     lines.push(
       `  attempt ${a.index} (${a.phase}): ${a.edits.length} edit${a.edits.length === 1 ? '' : 's'}${kinds.length ? ` [${kinds.join(', ')}]` : ''}${failedEdits ? `, ${failedEdits} refused` : ''}; ` +
-        (a.success ? 'all gates passed' : `${a.errorsOut} blocking finding${a.errorsOut === 1 ? '' : 's'}`),
+        (a.success ? 'all gates passed' : `${problems} blocking problem${problems === 1 ? '' : 's'}${a.errorsOut > problems ? ` (${a.errorsOut} findings)` : ''}`),
     );
     for (const e of a.edits.filter((x) => !x.ok)) lines.push(`      refused ${e.tool}: ${(e.error ?? '').split('\n')[0]}`);
     const skipped = new Map<string, string[]>();
@@ -55,10 +57,14 @@ export function runSummary(run: RunRecord): string {
         skipped.set(g.skipped, [...(skipped.get(g.skipped) ?? []), g.gate]);
         continue;
       }
-      const blocking = g.findings.filter(isBlocking);
+      // A syntax cascade is one problem, its first error shown with how many follow from it.
+      const blocking = groupCascades(g.findings.filter(isBlocking));
       const warnings = g.findings.filter((f) => f.introduced && !isBlocking(f)).length;
       lines.push(`      ${g.gate}: ${blocking.length ? `${blocking.length} blocking` : 'passed'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''} in ${g.durationMs.toFixed(0)} ms`);
-      for (const f of blocking.slice(0, 5)) lines.push(`        ${formatFinding(f)}`);
+      for (const group of blocking.slice(0, 5)) {
+        const note = followersNote(group);
+        lines.push(`        ${formatFinding(group.first)}${note ? ` (${note})` : ''}`);
+      }
       if (blocking.length > 5) lines.push(`        ... and ${blocking.length - 5} more`);
     }
     // Gates skipped for one reason read as one line, so the gates that did run stand out.

@@ -13,6 +13,7 @@ export { StoreKey } from '../core/provenance/key';
 export * as review from '../core/review';
 export { SettingsSchema, readSettings } from '../core/settings';
 export { formatFinding, isBlocking } from '../core/findings';
+export { followersNote, groupCascades } from '../core/validate/cascades';
 
 export function loadRunner(): Promise<typeof import('./engineRunner.js')> {
   return import('./engineRunner.js');

@@ -1,17 +1,31 @@
 /**
  * Finds where a patch_file's old_string goes, from strictest to most tolerant:
- * exact -> trailing whitespace -> indentation shifted as a block -> line endings (CRLF vs LF,
- * together with the two tolerances before it). A level is used only when it matches exactly one
+ * exact -> trailing whitespace -> indentation shifted as a block -> indentation in another unit
+ * (tabs for spaces, two spaces for four, mapped level by level) -> line endings (CRLF vs LF,
+ * together with the tolerances before it). A level is used only when it matches exactly one
  * place; two or more places at any level stop the chain, since a more tolerant level can only
- * find more. A missing or ambiguous match is never guessed: the failure quotes the real lines.
+ * find more. Only when nothing matches as written is the whole chain tried again on what models
+ * copy wrongly: blank lines at the edges of old_string that the file lacks there, and the `12| `
+ * line-number prefixes of our own "not found" quotes. A missing or ambiguous match is never
+ * guessed: the failure quotes the real lines.
  */
 import type { MatchKind } from './hunk';
 import { isBlank, leadingWhitespace, lineEnd, lineTextEnd, splitLines, type Line } from './lines';
+import { copyingSlips } from './copyingSlips';
+import { convertIndent, fileIndentUnits, indentUnit } from './indentUnits';
 import { nearestWindow } from './similarity';
 import { convertLineEndings, detectLineEndings } from './textFormat';
 
 export type MatchResult =
-  | { ok: true; kind: MatchKind; text: string; /** 1-based line where the replaced region starts. */ line: number }
+  | {
+      ok: true;
+      kind: MatchKind;
+      text: string;
+      /** 1-based line where the replaced region starts. */
+      line: number;
+      /** How much tolerance it took: the reading (as written, or a copying slip) and the level, as one ordinal; 0 is exact as written. */
+      tolerance: number;
+    }
   | { ok: false; reason: 'missing' | 'ambiguous' | 'noop'; message: string };
 
 /** A span of the file to replace and what goes there. */
@@ -19,6 +33,8 @@ interface Replacement {
   start: number;
   end: number;
   insert: string;
+  /** Set where a level has more than one reading (indentation: a shift, or another unit). */
+  kind?: MatchKind;
 }
 
 interface LineRules {
@@ -39,8 +55,20 @@ export function replaceOnce(text: string, oldString: string, newString: string, 
   if (oldString === newString) {
     return { ok: false, reason: 'noop', message: `patch_file: old_string and new_string are identical, so nothing in ${path} would change.` };
   }
-  const style = detectLineEndings(text);
   const fileLines = splitLines(text);
+  const asWritten = matchChain(text, fileLines, oldString, newString, path);
+  if (asWritten.ok || asWritten.reason === 'ambiguous') return asWritten;
+  for (const [i, v] of copyingSlips(oldString, newString).entries()) {
+    if (v.old === v.new) continue;
+    const r = matchChain(text, fileLines, v.old, v.new, path);
+    if (r.ok) return { ...r, kind: v.kind, tolerance: (i + 1) * 10 + r.tolerance };
+    if (r.reason === 'ambiguous') return r;
+  }
+  return { ok: false, reason: 'missing', message: missingMessage(fileLines, oldString, path) };
+}
+
+function matchChain(text: string, fileLines: Line[], oldString: string, newString: string, path: string): MatchResult {
+  const style = detectLineEndings(text);
   // Inserted line breaks follow the file; in a mixed file, the lines around the match.
   const eolNear = (offset: number): '\n' | '\r\n' => (style.lineEnding === 'mixed' ? localEol(fileLines, offset, style.eol) : style.eol);
   const eolOf = (s: string, offset: number): string => (style.lineEnding === 'none' ? s : convertLineEndings(s, eolNear(offset)));
@@ -48,45 +76,73 @@ export function replaceOnce(text: string, oldString: string, newString: string, 
   const levels: { kind: MatchKind; find: () => Replacement[] }[] = [
     { kind: 'exact', find: () => substringMatches(text, oldString, (at) => eolOf(newString, at)) },
     { kind: 'trailing_whitespace', find: () => lineMatches(fileLines, oldString, newString, eolOf, { trimTrailing: true, indent: false, anyEol: false }) },
-    { kind: 'indentation', find: () => lineMatches(fileLines, oldString, newString, eolOf, { trimTrailing: true, indent: true, anyEol: false }) },
+    // One level for both readings of different indentation, a block shift and another unit: a
+    // place found by one must not hide another place found by the other.
+    { kind: 'indentation', find: () => indentationMatches(fileLines, oldString, newString, eolOf, false) },
+    // Line endings, with the tolerances above again, least tolerant first.
     {
       kind: 'line_endings',
       find: () => {
-        // Within this level, still prefer the least tolerant reading that finds something.
-        if (style.lineEnding === 'lf' || style.lineEnding === 'crlf') {
-          const converted = convertLineEndings(oldString, style.eol);
-          if (converted !== oldString) {
-            const hits = substringMatches(text, converted, (at) => eolOf(newString, at));
-            if (hits.length > 0) return hits;
-          }
-        }
-        for (const rules of [
-          { trimTrailing: false, indent: false, anyEol: true },
-          { trimTrailing: true, indent: false, anyEol: true },
-          { trimTrailing: true, indent: true, anyEol: true },
-        ]) {
-          const hits = lineMatches(fileLines, oldString, newString, eolOf, rules);
-          if (hits.length > 0) return hits;
-        }
-        return [];
+        if (style.lineEnding !== 'lf' && style.lineEnding !== 'crlf') return [];
+        const converted = convertLineEndings(oldString, style.eol);
+        return converted === oldString ? [] : substringMatches(text, converted, (at) => eolOf(newString, at));
       },
     },
+    { kind: 'line_endings', find: () => lineMatches(fileLines, oldString, newString, eolOf, { trimTrailing: false, indent: false, anyEol: true }) },
+    { kind: 'line_endings', find: () => lineMatches(fileLines, oldString, newString, eolOf, { trimTrailing: true, indent: false, anyEol: true }) },
+    { kind: 'line_endings', find: () => indentationMatches(fileLines, oldString, newString, eolOf, true) },
   ];
 
-  for (const level of levels) {
+  for (const [rank, level] of levels.entries()) {
     const hits = level.find();
     if (hits.length === 1) {
       const r = hits[0]!;
-      return { ok: true, kind: level.kind, text: text.slice(0, r.start) + r.insert + text.slice(r.end), line: lineNumberAt(text, r.start) };
+      return { ok: true, kind: r.kind ?? level.kind, text: text.slice(0, r.start) + r.insert + text.slice(r.end), line: lineNumberAt(text, r.start), tolerance: rank };
     }
     if (hits.length > 1) return { ok: false, reason: 'ambiguous', message: ambiguityMessage(text, fileLines, hits, path) };
   }
-  return { ok: false, reason: 'missing', message: missingMessage(fileLines, oldString, path) };
+  return { ok: false, reason: 'missing', message: '' };
 }
 
+/**
+ * Places where old_string fits with its indentation changed: shifted as a block, or in another
+ * unit. A place both readings find takes the unit reading's replacement (the model wrote in
+ * another unit, so its deeper new lines are levels of that unit, not a shifted width).
+ */
+function indentationMatches(fileLines: Line[], oldString: string, newString: string, eolOf: (s: string, offset: number) => string, anyEol: boolean): Replacement[] {
+  const byRange = new Map<string, Replacement>();
+  for (const h of lineMatches(fileLines, oldString, newString, eolOf, { trimTrailing: true, indent: true, anyEol })) byRange.set(`${h.start}:${h.end}`, { ...h, kind: anyEol ? 'line_endings' : 'indentation' });
+  for (const h of unitMatches(fileLines, oldString, newString, eolOf, anyEol)) byRange.set(`${h.start}:${h.end}`, { ...h, kind: anyEol ? 'line_endings' : 'indent_style' });
+  return [...byRange.values()];
+}
+
+/**
+ * old_string re-indented in the file's own unit (tabs, or its width of spaces), level for level,
+ * with new_string converted the same way, so a tab-indented file stays tab-indented and Python
+ * keeps its block structure. Tried for each unit the file uses (a mixed file has two); the places
+ * found under all of them together must be exactly one.
+ */
+function unitMatches(fileLines: Line[], oldString: string, newString: string, eolOf: (s: string, offset: number) => string, anyEol: boolean): Replacement[] {
+  // new_string is evidence of the model's unit too: its new lines often go one level deeper.
+  const from = indentUnit([...splitLines(oldString), ...splitLines(newString)].map((l) => l.text));
+  if (from === undefined) return [];
+  const found = new Map<string, Replacement>();
+  for (const to of fileIndentUnits(fileLines)) {
+    if (to === from) continue;
+    const hits = lineMatches(fileLines, convertIndent(oldString, from, to), convertIndent(newString, from, to), eolOf, { trimTrailing: true, indent: true, anyEol });
+    for (const h of hits) found.set(`${h.start}:${h.end}`, h);
+  }
+  return [...found.values()];
+}
 function substringMatches(text: string, needle: string, insertAt: (offset: number) => string): Replacement[] {
   const out: Replacement[] = [];
+  const multiline = needle.includes('\n');
   for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+    // Lines found starting inside a line's indentation ("  }\n}" in "    }\n  }", "def f():\n..."
+    // after four spaces) are lines indented differently, not a substring: the line levels find
+    // them and re-indent every line of the replacement, where a substring match would shift only
+    // its first line.
+    if (multiline && i > 0 && /^[ \t]+$/.test(text.slice(text.lastIndexOf('\n', i - 1) + 1, i))) continue;
     // A match that begins or ends inside a CRLF pair would leave a lone CR behind ("\n  x" found in
     // "\r\n  x"); the line-endings level finds the same place whole.
     if (splitsCrlf(text, i) || splitsCrlf(text, i + needle.length)) continue;

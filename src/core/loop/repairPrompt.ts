@@ -1,5 +1,6 @@
 import type { Finding } from '../findings';
 import { isBlocking } from '../findings';
+import { followersNote, groupCascades } from '../validate/cascades';
 
 /** Files up to this many lines are shown whole in a repair prompt; longer ones as windows. */
 const WHOLE_FILE_LINES = 160;
@@ -32,14 +33,18 @@ export function formatFindingsForRepair(findings: readonly Finding[]): string {
     lines.push(...entry);
     return true;
   };
+  // A cascade (one dropped brace, eight parser errors) is one problem: its first error, told
+  // with how many follow from it, so the model fixes the cause instead of chasing echoes.
+  const problems = groupCascades(blocking);
   let shown = 0;
-  for (const f of blocking.slice(0, MAX_FINDINGS)) {
-    const entry = [`- ${f.file || '(edit)'}${f.file ? `:${f.line}:${f.column}` : ''} [${f.category}] ${f.tool}${f.code ? ' ' + f.code : ''}: ${clip(f.message, MAX_MESSAGE_CHARS)}`];
+  for (const { first: f, follows } of problems.slice(0, MAX_FINDINGS)) {
+    const note = followersNote({ first: f, follows });
+    const entry = [`- ${f.file || '(edit)'}${f.file ? `:${f.line}:${f.column}` : ''} [${f.category}] ${f.tool}${f.code ? ' ' + f.code : ''}: ${clip(f.message, MAX_MESSAGE_CHARS)}${note ? ` (${note}; fix this one first)` : ''}`];
     if (f.excerpt && !f.message.includes(f.excerpt)) entry.push(`    ${f.line} | ${clip(f.excerpt, MAX_EXCERPT_CHARS)}`);
     if (!fits(entry)) break;
     shown++;
   }
-  if (blocking.length > shown) lines.push(`- ... and ${blocking.length - shown} more`);
+  if (problems.length > shown) lines.push(`- ... and ${problems.length - shown} more`);
   if (warnings.length > 0) {
     lines.push('', 'Warnings (do not block, fix if cheap):');
     let told = 0;

@@ -9,6 +9,7 @@ import { ProviderError } from '../models/provider';
 import { CancelledError, silentLogger, systemClock, throwIfAborted } from '../ports';
 import type { Attempt, GateRun, ModelCall, NewRunRecord, Patch, RunRecord, RunStatus } from '../provenance/schema';
 import { applyRetention } from '../provenance/retention';
+import { groupCascades } from '../validate/cascades';
 import { sha256Hex } from '../sha256';
 import { resolvePreset } from '../settings';
 import { normalizeWorkspacePath } from '../workspacePath';
@@ -164,8 +165,10 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
       findings = [...editFindings, ...gateRuns.flatMap((g) => g.findings)];
       const blocking = blockingCount(findings);
       const success = blocking === 0 && candidate.length > 0;
-      const syntaxCount = findings.filter((f) => isBlocking(f) && f.category === 'syntax').length;
-      progress({ stage: 'validate', message: success ? 'Validating: all gates passed' : `Validating: ${blocking} problem${blocking === 1 ? '' : 's'}${syntaxCount ? ` (${syntaxCount} syntax)` : ''}`, attempt, of: maxAttempts });
+      // Told as problems, a syntax cascade counted once; the record keeps every finding.
+      const problems = groupCascades(findings.filter(isBlocking));
+      const syntaxCount = problems.filter((g) => g.first.category === 'syntax').length;
+      progress({ stage: 'validate', message: success ? 'Validating: all gates passed' : `Validating: ${problems.length} problem${problems.length === 1 ? '' : 's'}${syntaxCount ? ` (${syntaxCount} syntax)` : ''}`, attempt, of: maxAttempts });
       attempts.push({ index: attempt, phase, errorsIn, errorsOut: blocking, success, tokens: reply.usage.inputTokens + reply.usage.outputTokens, edits, gates: gateRuns });
 
       if (candidate.length > 0 && (best === undefined || blocking <= best.blocking)) {

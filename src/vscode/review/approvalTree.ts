@@ -7,6 +7,7 @@ import type { RunView } from '../../core/provenance/views';
 import { log, oneLine } from '../log';
 import type { Session } from '../session';
 import { hunkRange, hunkStatus, relativeTime, riskBadge, riskFactorsText, runStatusWord, statusWord } from './labels';
+import { followersNote, groupCascades } from '../../core/validate/cascades';
 
 export type ReviewNode =
   | { kind: 'run'; runId: string }
@@ -191,8 +192,9 @@ export function patchTooltip(patch: Patch, state: PatchState): vscode.MarkdownSt
   tip.appendMarkdown(`**${escapeMd(patch.file)}**: ${statusWord(state)}, ${patch.valid ? 'passed the gates' : 'did not pass the gates'}\n\n`);
   tip.appendMarkdown(`+${patch.linesAdded} -${patch.linesRemoved} in ${patch.hunks.length} hunk(s) · risk ${riskBadge(patch.risk)}\n\n`);
   tip.appendMarkdown(`${escapeMd(riskFactorsText(patch.risk))}\n\n`);
-  const blocking = patch.findings.filter((f) => f.introduced && f.severity === 'error');
-  if (blocking.length > 0) tip.appendMarkdown(`Blocking findings: ${blocking.length}, first: ${escapeMd(blocking[0]!.message)}`);
+  const problems = groupCascades(patch.findings.filter((f) => f.introduced && f.severity === 'error'));
+  const first = problems[0];
+  if (first) tip.appendMarkdown(`Blocking problems: ${problems.length}, first: ${escapeMd(first.first.message)}${first.follows.length ? ` (${escapeMd(followersNote(first))})` : ''}`);
   return tip;
 }
 

@@ -36,11 +36,13 @@ export class HunkCodeLens implements vscode.CodeLensProvider, vscode.Disposable 
     const top = new vscode.Range(0, 0, 0, 0);
     if (!patch.valid) {
       // Loaded here, not at activation: the findings module brings zod with it.
-      const { isBlocking } = await loadEngine();
-      const blocking = patch.findings.filter(isBlocking);
+      const { isBlocking, groupCascades, followersNote } = await loadEngine();
+      // Problems, not findings: a syntax cascade is its first error and how many follow from it.
+      const problems = groupCascades(patch.findings.filter(isBlocking));
+      const first = problems[0];
       lenses.push(
         new vscode.CodeLens(top, {
-          title: `$(error) Did not pass the gates: ${blocking.length} blocking finding(s)${blocking[0] ? `, first: ${blocking[0].message.slice(0, 80)}` : ''}`,
+          title: `$(error) Did not pass the gates: ${problems.length} blocking problem(s)${first ? `, first: ${first.first.message.slice(0, 80)}${first.follows.length ? ` (${followersNote(first)})` : ''}` : ''}`,
           command: 'refactorGuard.showFindings',
           arguments: [ref.runId, ref.patchId],
         }),

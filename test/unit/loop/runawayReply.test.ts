@@ -99,12 +99,13 @@ describe('a model reply with thousands of tool calls', function () {
     // A minified file's line in every message and excerpt: 1,000 findings of 200 KB each.
     const huge = 'x'.repeat(200_000);
     const findings: Finding[] = Array.from({ length: 1_000 }, (_, i) => ({
-      tool: 'typescript', code: 'TS1005', category: 'syntax', severity: 'error', file: 'src/a.ts', line: i + 1, column: 1, message: `';' expected ${huge}`, excerpt: huge, introduced: true,
+      // Type errors, not syntax: consecutive syntax errors would be one cascade (cascades.ts).
+      tool: 'typescript', code: 'TS2322', category: 'type_mismatch', severity: 'error', file: 'src/a.ts', line: i + 1, column: 1, message: `';' expected ${huge}`, excerpt: huge, introduced: true,
     }));
     const warnings: Finding[] = findings.slice(0, 50).map((f) => ({ ...f, severity: 'warning' }));
     const text = formatFindingsForRepair([...findings, ...warnings]);
     assert.ok(text.length < MAX_FINDINGS_CHARS + 200, `${text.length} characters`);
-    assert.match(text, /^- src\/a\.ts:1:1 \[syntax\] typescript TS1005: ';' expected x+… \(\d+ more characters\)$/m);
+    assert.match(text, /^- src\/a\.ts:1:1 \[type_mismatch\] typescript TS2322: ';' expected x+… \(\d+ more characters\)$/m);
     const more = /- \.\.\. and (\d+) more\n/.exec(text);
     assert.ok(more && Number(more[1]) >= 975, 'the findings left out are counted');
     assert.match(text, /Warnings \(do not block, fix if cheap\):\n(- .*\n)*- \.\.\. and \d+ more$/);
