@@ -26,7 +26,10 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()), outputError: () => {} });
   const ws = new Option('--workspace <dir>', 'workspace folder (default: the current directory)');
   const json = new Option('--json', 'print one JSON document on stdout');
-  const run = <A extends unknown[]>(fn: (...args: A) => Promise<number>) => async (...args: A) => setExit(await fn(...args));
+  const run =
+    <A extends unknown[]>(fn: (...args: A) => Promise<number>) =>
+    async (...args: A) =>
+      setExit(await fn(...args));
 
   program
     .command('refactor')
@@ -75,7 +78,11 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   for (const kind of ['apply', 'reject'] as const) {
     program
       .command(kind)
-      .description(kind === 'apply' ? "apply a run's pending patches (refused for files changed since the proposal)" : "reject a run's pending patches")
+      .description(
+        kind === 'apply'
+          ? "apply a run's pending patches (refused for files changed since the proposal)"
+          : "reject a run's pending patches",
+      )
       .argument('<run>', 'run id, an unambiguous prefix, or "latest"')
       .option('--patch <ids...>', 'only these patches (e.g. --patch p1 p2)')
       .option('--hunk <ids...>', 'only these hunks (ids as `status --json` lists them)')
@@ -86,7 +93,9 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
 
   program
     .command('adopt')
-    .description('sign, with your key, the records an earlier release wrote before records were signed, so that apply and rollback act on them')
+    .description(
+      'sign, with your key, the records an earlier release wrote before records were signed, so that apply and rollback act on them',
+    )
     .addOption(ws)
     .addOption(json)
     .action(run((flags) => adoptCommand(flags, io)));
@@ -118,7 +127,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .description('show what the model would see for a target, and why each piece was chosen')
     .requiredOption('-t, --target <file>', 'a target file (repeatable)', collect)
     .option('-f, --function <name>', 'narrow the target to one function')
-    .option('--budget <tokens>', 'token budget (default: the preset\'s)')
+    .option('--budget <tokens>', "token budget (default: the preset's)")
     .option('--instruction <text>', 'the instruction, whose words steer the ranking')
     .option('--whole-files', 'send the whole target files only')
     .addOption(ws)
@@ -155,7 +164,10 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
 
 /** Commander's message as one line ("error: " dropped, a "Did you mean" joined on), with where to look. */
 function usageLine(message: string, program: Command, argv: string[]): string {
-  const text = message.replace(/^error:\s*/, '').replace(/\s*\n\s*/g, ' ').trim();
+  const text = message
+    .replace(/^error:\s*/, '')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
   const sub = program.commands.find((c) => c.name() === argv[0]);
   return `${text} (run refactor-guard ${sub ? `${sub.name()} ` : ''}--help for usage)`;
 }
@@ -166,7 +178,11 @@ function describe(err: unknown): { message: string; exitCode: number } {
   if (err instanceof PathError) return { message: err.message, exitCode: EXIT.usage };
   if (err instanceof ReviewError) {
     if (err.reason === 'usage') return { message: err.message, exitCode: EXIT.usage };
-    if (err.reason === 'unsigned') return { message: `${err.message} If this store is yours, run \`refactor-guard adopt\` once, then try again.`, exitCode: EXIT.failed };
+    if (err.reason === 'unsigned')
+      return {
+        message: `${err.message} If this store is yours, run \`refactor-guard adopt\` once, then try again.`,
+        exitCode: EXIT.failed,
+      };
     return { message: err.message, exitCode: EXIT.failed };
   }
   if (err instanceof UnknownRunError) return { message: err.message, exitCode: EXIT.usage };
@@ -175,7 +191,14 @@ function describe(err: unknown): { message: string; exitCode: number } {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then((code) => {
-    process.exitCode = code;
-  });
+  // main reports every error itself; this handler is for a defect in that reporting, still one line.
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`refactor-guard: ${terminalLine(errorLine(err))}\n`);
+      process.exitCode = EXIT.failed;
+    },
+  );
 }

@@ -86,10 +86,20 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
   let status: RunStatus = 'failed';
   let error: { kind: string; message: string } | undefined;
 
-  const call = async (phase: Phase, attempt: number, request: Omit<ModelRequest, 'phase' | 'model' | 'maxTokens' | 'signal'>): Promise<ModelReply> => {
+  const call = async (
+    phase: Phase,
+    attempt: number,
+    request: Omit<ModelRequest, 'phase' | 'model' | 'maxTokens' | 'signal'>,
+  ): Promise<ModelReply> => {
     const t0 = performance.now();
     try {
-      const reply = await opts.provider.complete({ ...request, phase, model: preset.model, maxTokens: preset.maxTokens, ...(opts.signal ? { signal: opts.signal } : {}) });
+      const reply = await opts.provider.complete({
+        ...request,
+        phase,
+        model: preset.model,
+        maxTokens: preset.maxTokens,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
       calls.push({
         phase,
         attempt,
@@ -106,7 +116,20 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
       return reply;
     } catch (err) {
       const message = err instanceof ProviderError ? err.message : 'The model call failed unexpectedly.';
-      calls.push({ phase, attempt, provider: opts.provider.id, model: opts.provider.model ?? preset.model, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, durationMs: Math.round(performance.now() - t0), stopReason: 'error', retries: err instanceof ProviderError ? (err.retries ?? 0) : 0, error: message });
+      calls.push({
+        phase,
+        attempt,
+        provider: opts.provider.id,
+        model: opts.provider.model ?? preset.model,
+        inputTokens: 0,
+        outputTokens: 0,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        durationMs: Math.round(performance.now() - t0),
+        stopReason: 'error',
+        retries: err instanceof ProviderError ? (err.retries ?? 0) : 0,
+        error: message,
+      });
       throw err;
     }
   };
@@ -134,23 +157,51 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
     if (preset.plan) {
       progress({ stage: 'plan', message: 'Planning' });
       const reply = await timer.time('plan', () =>
-        call('plan', 1, { system, tools: [], messages: [userText(prompts.render('plan', { instruction: opts.instruction, context: context.text }))] }),
+        call('plan', 1, {
+          system,
+          tools: [],
+          messages: [userText(prompts.render('plan', { instruction: opts.instruction, context: context.text }))],
+        }),
       );
       plan = reply.text.trim() || undefined;
     }
 
     const overlay = new Overlay(opts.files);
     const conversation: ConversationMessage[] = [
-      userText(prompts.render('generate', { instruction: opts.instruction, context: context.text, plan: plan ? `Plan agreed before editing:\n${plan}\n` : '' })),
+      userText(
+        prompts.render('generate', {
+          instruction: opts.instruction,
+          context: context.text,
+          plan: plan ? `Plan agreed before editing:\n${plan}\n` : '',
+        }),
+      ),
     ];
     let best: { snapshot: ReturnType<Overlay['snapshot']>; findings: Finding[]; blocking: number; attempt: number } | undefined;
     let findings: Finding[] = [];
 
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       const phase: Phase = attempt === 1 ? 'generate' : 'repair';
-      progress({ stage: phase, message: attempt === 1 ? `Generating, attempt 1 of ${maxAttempts}` : `Repairing, attempt ${attempt} of ${maxAttempts}`, attempt, of: maxAttempts });
+      progress({
+        stage: phase,
+        message: attempt === 1 ? `Generating, attempt 1 of ${maxAttempts}` : `Repairing, attempt ${attempt} of ${maxAttempts}`,
+        attempt,
+        of: maxAttempts,
+      });
       const errorsIn = attempt === 1 ? 0 : blockingCount(findings);
-      const reply = await timer.time(`${phase} ${attempt}`, () => call(phase, attempt, { system, tools, messages: conversation, ...(opts.onProgress ? { onProgress: (e) => { if (e.kind === 'tool') progress({ stage: phase, message: `Model is writing ${e.name}`, attempt, of: maxAttempts }); } } : {}) }));
+      const reply = await timer.time(`${phase} ${attempt}`, () =>
+        call(phase, attempt, {
+          system,
+          tools,
+          messages: conversation,
+          ...(opts.onProgress
+            ? {
+                onProgress: (e) => {
+                  if (e.kind === 'tool') progress({ stage: phase, message: `Model is writing ${e.name}`, attempt, of: maxAttempts });
+                },
+              }
+            : {}),
+        }),
+      );
       throwIfAborted(opts.signal);
 
       // The reply goes back into the conversation as applyReplyEdits kept it (a runaway reply's
@@ -159,8 +210,9 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
       conversation.push(sentBack);
 
       progress({ stage: 'validate', message: 'Validating', attempt, of: maxAttempts });
-      const candidate = await overlay.changedFiles();
-      const gateRuns: GateRun[] = candidate.length === 0 ? [] : await timer.time(`gates ${attempt}`, () => runGates(gates, candidate, gateCtx));
+      const candidate = overlay.changedFiles();
+      const gateRuns: GateRun[] =
+        candidate.length === 0 ? [] : await timer.time(`gates ${attempt}`, () => runGates(gates, candidate, gateCtx));
       throwIfAborted(opts.signal);
       findings = [...editFindings, ...gateRuns.flatMap((g) => g.findings)];
       const blocking = blockingCount(findings);
@@ -168,8 +220,24 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
       // Told as problems, a syntax cascade counted once; the record keeps every finding.
       const problems = groupCascades(findings.filter(isBlocking));
       const syntaxCount = problems.filter((g) => g.first.category === 'syntax').length;
-      progress({ stage: 'validate', message: success ? 'Validating: all gates passed' : `Validating: ${problems.length} problem${problems.length === 1 ? '' : 's'}${syntaxCount ? ` (${syntaxCount} syntax)` : ''}`, attempt, of: maxAttempts });
-      attempts.push({ index: attempt, phase, errorsIn, errorsOut: blocking, success, tokens: reply.usage.inputTokens + reply.usage.outputTokens, edits, gates: gateRuns });
+      progress({
+        stage: 'validate',
+        message: success
+          ? 'Validating: all gates passed'
+          : `Validating: ${problems.length} problem${problems.length === 1 ? '' : 's'}${syntaxCount ? ` (${syntaxCount} syntax)` : ''}`,
+        attempt,
+        of: maxAttempts,
+      });
+      attempts.push({
+        index: attempt,
+        phase,
+        errorsIn,
+        errorsOut: blocking,
+        success,
+        tokens: reply.usage.inputTokens + reply.usage.outputTokens,
+        edits,
+        gates: gateRuns,
+      });
 
       if (candidate.length > 0 && (best === undefined || blocking <= best.blocking)) {
         best = { snapshot: overlay.snapshot(), findings, blocking, attempt };
@@ -196,7 +264,13 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
       keptAttempt = best.attempt;
       const valid = best.blocking === 0;
       progress({ stage: 'risk', message: 'Scoring risk' });
-      patches = await timer.time('risk', () => buildPatches(overlay, best!.findings, valid, opts.store, { files: opts.files, ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}), logger }));
+      patches = await timer.time('risk', () =>
+        buildPatches(overlay, best!.findings, valid, opts.store, {
+          files: opts.files,
+          ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+          logger,
+        }),
+      );
       // A cancel during scoring must not leave a proposal a host would go on to auto-apply.
       throwIfAborted(opts.signal);
       status = patches.length === 0 ? 'no_changes' : valid ? 'proposed' : 'no_valid_patch';
@@ -238,7 +312,11 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
     preset: preset.name,
     settings: recordedSettings(opts, preset),
     // The model that answered (the last call that did), else the provider's own, else the one requested.
-    provider: { id: opts.provider.id, label: opts.provider.label, model: [...calls].reverse().find((c) => !c.error)?.model ?? opts.provider.model ?? preset.model },
+    provider: {
+      id: opts.provider.id,
+      label: opts.provider.label,
+      model: [...calls].reverse().find((c) => !c.error)?.model ?? opts.provider.model ?? preset.model,
+    },
     status,
     ...(error ? { error } : {}),
     ...(plan ? { plan } : {}),
@@ -281,4 +359,3 @@ function recordedSettings(opts: RunOptions, preset: ReturnType<typeof resolvePre
     wholeFilesContext: s['context.wholeFiles'],
   };
 }
-

@@ -46,7 +46,6 @@ function loadRuff(): RuffModule {
   if (!ruff) {
     try {
       // Required lazily: the package reads and instantiates its wasm synchronously on require.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       ruff = require('@astral-sh/ruff-wasm-nodejs') as RuffModule;
     } catch (err) {
       throw new Error(`Could not load ruff (wasm): ${errorLine(err)}`);
@@ -113,5 +112,3 @@ interface RawDiagnostic {
   end_location: { row: number; column: number };
   fix: unknown;
 }
-
-

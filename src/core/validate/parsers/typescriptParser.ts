@@ -9,7 +9,6 @@ import type { RawSyntaxError } from './syntaxError';
 
 let tsModule: typeof TS | undefined;
 function typescript(): typeof TS {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   tsModule ??= require('typescript') as typeof TS;
   return tsModule;
 }
