@@ -58,14 +58,17 @@ const common = {
   define: { 'process.env.REFACTOR_GUARD_VERSION': JSON.stringify(require('./package.json').version) },
 };
 
-const builds = [
-  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: dist },
-];
+const builds = [{ ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: dist }];
 // The extension is two files: a small extension.js that activates fast (VS Code parses all of it
 // on activation) and engine.js with the engine, TypeScript and the providers, which
 // src/vscode/loadEngine.ts requires on first use. Measured activation: 132-283 ms split against
 // 418-568 ms as one 17 MB bundle.
-builds.push({ ...common, entryPoints: { extension: 'src/vscode/extension.ts' }, outdir: dist, external: [...common.external, './engine.js'] });
+builds.push({
+  ...common,
+  entryPoints: { extension: 'src/vscode/extension.ts' },
+  outdir: dist,
+  external: [...common.external, './engine.js'],
+});
 builds.push({ ...common, entryPoints: { engine: 'src/vscode/engine.ts' }, outdir: dist });
 // The provenance webview's page script and the codicon font it uses, under media/.
 copyCodicons();

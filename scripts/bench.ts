@@ -34,7 +34,9 @@ async function main(): Promise<void> {
   console.log('|---|---:|---|---:|---:|---|');
   for (const r of rows) {
     const ratio = r.reference ? (r.ms / r.reference.ms).toFixed(2) + 'x' : '';
-    console.log(`| ${r.name} | ${fmt(r.ms)} | ${r.reference?.name ?? ''} | ${r.reference ? fmt(r.reference.ms) : ''} | ${ratio} | ${r.note ?? ''} |`);
+    console.log(
+      `| ${r.name} | ${fmt(r.ms)} | ${r.reference?.name ?? ''} | ${r.reference ? fmt(r.reference.ms) : ''} | ${ratio} | ${r.note ?? ''} |`,
+    );
   }
 }
 

@@ -47,7 +47,12 @@ const DELIBERATELY_INVALID: { pattern: RegExp; why: string }[] = [
   { pattern: /^test\/tokenizedata\/bad_coding[^/]*\.py$/, why: 'tokenizer fixtures with a broken coding declaration' },
 ];
 
-function pythonStdlib(): { root: string; files: CorpusFile[]; skipped: { rel: string; why: string; confirmedInvalid: boolean }[]; undecodable: string[] } {
+function pythonStdlib(): {
+  root: string;
+  files: CorpusFile[];
+  skipped: { rel: string; why: string; confirmedInvalid: boolean }[];
+  undecodable: string[];
+} {
   const root = run('python3', ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])']).stdout.trim();
   const files: CorpusFile[] = [];
   const skipped: { rel: string; why: string; confirmedInvalid: boolean }[] = [];
@@ -302,7 +307,11 @@ function sampleOf(files: CorpusFile[], perLanguage: number, seed: number): Corpu
     const folder = path.posix.dirname(f.rel);
     folders.set(folder, [...(folders.get(folder) ?? []), f]);
   }
-  const shuffle = <T>(xs: T[]): T[] => xs.map((x) => ({ x, k: rand() })).sort((a, b) => a.k - b.k).map((e) => e.x);
+  const shuffle = <T>(xs: T[]): T[] =>
+    xs
+      .map((x) => ({ x, k: rand() }))
+      .sort((a, b) => a.k - b.k)
+      .map((e) => e.x);
   const out: CorpusFile[] = [];
   for (const folders of byLang.values()) {
     const queues = shuffle([...folders.values()].map((list) => shuffle(list)));
@@ -343,7 +352,24 @@ async function treeSitterLanguages(perLanguage: number, seed: number): Promise<{
   for (const f of jsonFalse) console.log(`    FALSE POSITIVE ${f}`);
   failed ||= jsonFalse.length > 0;
 
-  const found = run('find', ['/usr', '/opt', '/root', '-xdev', '(', '-name', 'node_modules', '-o', '-name', '.cache', ')', '-prune', '-o', '-type', 'f', '-print'])
+  const found = run('find', [
+    '/usr',
+    '/opt',
+    '/root',
+    '-xdev',
+    '(',
+    '-name',
+    'node_modules',
+    '-o',
+    '-name',
+    '.cache',
+    ')',
+    '-prune',
+    '-o',
+    '-type',
+    'f',
+    '-print',
+  ])
     .stdout.split('\n')
     .filter((f) => f !== '');
   const byLang = new Map<LanguageId, string[]>();
@@ -355,7 +381,11 @@ async function treeSitterLanguages(perLanguage: number, seed: number): Promise<{
   const rand = mulberry32(seed);
   console.log(`    other tree-sitter languages, files found under /usr, /opt and /root (up to ${perLanguage * 5} each), for information:`);
   for (const [lang, all] of [...byLang].sort()) {
-    const files = all.map((f) => ({ f, k: rand() })).sort((a, b) => a.k - b.k).slice(0, perLanguage * 5).map((x) => x.f);
+    const files = all
+      .map((f) => ({ f, k: rand() }))
+      .sort((a, b) => a.k - b.k)
+      .slice(0, perLanguage * 5)
+      .map((x) => x.f);
     let flagged = 0;
     let oracleAccepts = 0;
     const examples: string[] = [];
@@ -369,7 +399,9 @@ async function treeSitterLanguages(perLanguage: number, seed: number): Promise<{
       if (examples.length < 2) examples.push(`${abs}:${errors[0]!.line}:${errors[0]!.column} ${errors[0]!.message}`);
     }
     const oracle = lang === 'bash' ? `, of which \`bash -n\` accepts ${oracleAccepts}` : '';
-    console.log(`    ${lang.padEnd(6)} ${String(files.length).padStart(4)} files, ${flagged} with a tree-sitter error${oracle}${examples.length ? '; e.g. ' + examples.join(' | ') : ''}`);
+    console.log(
+      `    ${lang.padEnd(6)} ${String(files.length).padStart(4)} files, ${flagged} with a tree-sitter error${oracle}${examples.length ? '; e.g. ' + examples.join(' | ') : ''}`,
+    );
   }
   return { failed };
 }
@@ -387,18 +419,23 @@ async function main(): Promise<void> {
   // (a)
   const stdlib = pythonStdlib();
   console.log(`(a) Python standard library: ${stdlib.root}`);
-  for (const s of stdlib.skipped) console.log(`    skipped ${s.rel}: ${s.why}; py_compile rejects it: ${s.confirmedInvalid ? 'yes' : 'NO'}`);
+  for (const s of stdlib.skipped)
+    console.log(`    skipped ${s.rel}: ${s.why}; py_compile rejects it: ${s.confirmedInvalid ? 'yes' : 'NO'}`);
   if (stdlib.undecodable.length > 0) console.log(`    not decodable (${stdlib.undecodable.length}): ${stdlib.undecodable.join(', ')}`);
   const py = await checkCorpus(stdlib.files);
   console.log(`    checked ${stdlib.files.length} files in ${(py.ms / 1000).toFixed(1)} s; false syntax errors: ${py.flagged.length}`);
-  for (const f of py.flagged) console.log(`    FALSE POSITIVE ${f.rel} ${f.first} (py_compile ${pyCompileFile(path.join(stdlib.root, f.rel)) ? 'accepts' : 'also rejects'})`);
+  for (const f of py.flagged)
+    console.log(
+      `    FALSE POSITIVE ${f.rel} ${f.first} (py_compile ${pyCompileFile(path.join(stdlib.root, f.rel)) ? 'accepts' : 'also rejects'})`,
+    );
   failed ||= py.flagged.length > 0;
 
   // (b)
   const scripts = nodeModulesSources();
   const js = await checkCorpus(scripts);
   console.log(`(b) node_modules sources: ${[...js.perLanguage].map(([l, n]) => `${l} ${n}`).join(', ')} in ${(js.ms / 1000).toFixed(1)} s`);
-  for (const l of ['tsx', 'jsx'] as const) if (!js.perLanguage.has(l)) console.log(`    no .${l} file exists in node_modules; ${l} is covered by the unit tests only`);
+  for (const l of ['tsx', 'jsx'] as const)
+    if (!js.perLanguage.has(l)) console.log(`    no .${l} file exists in node_modules; ${l} is covered by the unit tests only`);
   console.log(`    false syntax errors: ${js.flagged.length}`);
   for (const f of js.flagged) console.log(`    FALSE POSITIVE ${f.rel} ${f.first}`);
   failed ||= js.flagged.length > 0;
@@ -419,7 +456,8 @@ async function main(): Promise<void> {
     );
   }
   if (args.includes('--verbose')) {
-    for (const v of mutants.filter((x) => !x.blocked && !x.compilerRejects)) console.log(`    still valid: ${v.language} ${v.mutation} ${v.rel}`);
+    for (const v of mutants.filter((x) => !x.blocked && !x.compilerRejects))
+      console.log(`    still valid: ${v.language} ${v.mutation} ${v.rel}`);
   }
   for (const m of mutants.filter((x) => x.blocked !== x.compilerRejects)) {
     console.log(`    ${m.blocked ? 'FALSE POSITIVE' : 'MISSED'} ${m.language} ${m.mutation} ${m.rel}${m.first ? ' ' + m.first : ''}`);
@@ -447,12 +485,15 @@ function* walk(dir: string, enter: (dir: string) => boolean): Generator<string> 
   }
 }
 
-function run(cmd: string, args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv } = {}): { status: number | null; stdout: string; stderr: string } {
+function run(
+  cmd: string,
+  args: string[],
+  opts: { input?: string; env?: NodeJS.ProcessEnv } = {},
+): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(cmd, args, { encoding: 'utf8', input: opts.input, env: opts.env, maxBuffer: 256 * 1024 * 1024 });
   if (r.error) throw new Error(`${cmd} could not run: ${r.error.message}`);
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
-
 
 main().catch((err: unknown) => {
   console.error(`check-syntax-corpus: ${err instanceof Error ? err.message : String(err)}`);

@@ -25,7 +25,10 @@ const original = sha(target);
 
 function step(title, args, { expect = [0] } = {}) {
   console.log(`\n\x1b[1m$ refactor-guard ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}\x1b[0m   # ${title}`);
-  const r = spawnSync(process.execPath, [cli, ...args, '--workspace', workspace], { stdio: 'inherit', env: { ...process.env, ANTHROPIC_API_KEY: '' } });
+  const r = spawnSync(process.execPath, [cli, ...args, '--workspace', workspace], {
+    stdio: 'inherit',
+    env: { ...process.env, ANTHROPIC_API_KEY: '' },
+  });
   if (!expect.includes(r.status)) {
     console.error(`demo: "${title}" exited ${r.status}, expected ${expect.join(' or ')}`);
     process.exit(1);
@@ -35,8 +38,19 @@ function step(title, args, { expect = [0] } = {}) {
 console.log(`Sample workspace copied to ${workspace}`);
 console.log('Provider: replay of test/fixtures/demo/transcript.json (recorded replies; no model is called, no key needed).');
 step('propose, validate, repair, score; nothing is written yet', [
-  'refactor', 'Add caching to the user service', '-t', 'src/userService.ts', '-f', 'getUser',
-  '--provider', 'replay', '--transcript', transcript, '--config', 'balanced', '--dry-run',
+  'refactor',
+  'Add caching to the user service',
+  '-t',
+  'src/userService.ts',
+  '-f',
+  'getUser',
+  '--provider',
+  'replay',
+  '--transcript',
+  transcript,
+  '--config',
+  'balanced',
+  '--dry-run',
 ]);
 if (sha(target) !== original) {
   console.error('demo: the dry run changed the file; that must never happen');

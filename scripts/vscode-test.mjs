@@ -174,7 +174,9 @@ async function prepareOnly() {
   mkdirSync(path.join(tmp, 'screenshots'), { recursive: true });
   const extensionTestsPath = await buildTests(path.join(tmp, 'tests'));
   const workspace = prepareWorkspace(tmp);
-  process.stdout.write(JSON.stringify({ folder: tmp, extensionDevelopmentPath: [root, LM_EXTENSION], extensionTestsPath, workspace }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ folder: tmp, extensionDevelopmentPath: [root, LM_EXTENSION], extensionTestsPath, workspace }) + '\n',
+  );
 }
 
 async function main() {
@@ -198,7 +200,9 @@ async function runPass(tools, pass) {
   const testEntry = await buildTests(path.join(tmp, 'tests'), pass.grep);
   say(`${pass.trusted ? 'trusted' : 'untrusted'} pass: bundles ready (${elapsed()})`);
 
-  const dirs = Object.fromEntries(['home', 'user-data', 'extensions', 'browser', 'screenshots', 'xdg-config', 'xdg-data', 'xdg-cache'].map((d) => [d, path.join(tmp, d)]));
+  const dirs = Object.fromEntries(
+    ['home', 'user-data', 'extensions', 'browser', 'screenshots', 'xdg-config', 'xdg-data', 'xdg-cache'].map((d) => [d, path.join(tmp, d)]),
+  );
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   const workspace = prepareWorkspace(tmp);
   // The test language model for the vscode-lm suite is an installed extension: the payload takes one
@@ -211,7 +215,10 @@ async function runPass(tools, pass) {
     const marker = path.join(tmp, 'test-command-ran');
     const command = `node -e "require('fs').writeFileSync(${JSON.stringify(marker).replace(/"/g, "'")}, 'ran')"`;
     // The transcript too: refactorGuard.replay.transcript is also restricted in untrusted folders.
-    const user = { 'refactorGuard.testCommand': command, 'refactorGuard.replay.transcript': path.join(root, 'test', 'fixtures', 'vscode', 'transcripts', 'validate-inputs.json') };
+    const user = {
+      'refactorGuard.testCommand': command,
+      'refactorGuard.replay.transcript': path.join(root, 'test', 'fixtures', 'vscode', 'transcripts', 'validate-inputs.json'),
+    };
     writeFileSync(path.join(dirs['user-data'], 'User', 'settings.json'), JSON.stringify(user, null, 2) + '\n');
   }
   const configFile = path.join(tmp, 'code-server.yaml');
@@ -233,16 +240,22 @@ async function runPass(tools, pass) {
     tools.node24.bin,
     [
       tools.codeServerEntry,
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--auth', 'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
       '--disable-telemetry',
       '--disable-update-check',
       ...(pass.trusted ? ['--disable-workspace-trust'] : []),
       '--disable-getting-started-override',
-      '--user-data-dir', dirs['user-data'],
-      '--extensions-dir', dirs.extensions,
-      '--config', configFile,
-      '--vscode-option', 'enable-smoke-test-driver',
+      '--user-data-dir',
+      dirs['user-data'],
+      '--extensions-dir',
+      dirs.extensions,
+      '--config',
+      configFile,
+      '--vscode-option',
+      'enable-smoke-test-driver',
     ],
     { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -260,7 +273,15 @@ async function runPass(tools, pass) {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1600, height: 1000 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     const page = browser.pages()[0] ?? (await browser.newPage());
     let settle;

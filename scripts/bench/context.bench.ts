@@ -28,7 +28,11 @@ const BUDGET = 8000;
 
 export default async function contextBench(): Promise<BenchRow[]> {
   // The package's exports map hides package.json; its folder is found from the main entry.
-  const pkg = path.join(require.resolve('@anthropic-ai/sdk').split(`${path.sep}@anthropic-ai${path.sep}sdk${path.sep}`)[0]!, '@anthropic-ai', 'sdk');
+  const pkg = path.join(
+    require.resolve('@anthropic-ai/sdk').split(`${path.sep}@anthropic-ai${path.sep}sdk${path.sep}`)[0]!,
+    '@anthropic-ai',
+    'sdk',
+  );
   const base = mkdtempSync(path.join(tmpdir(), 'rg-context-bench-'));
   const root = path.join(base, 'sdk');
   cpSync(path.join(pkg, 'src'), path.join(root, 'src'), { recursive: true });
@@ -45,41 +49,67 @@ export default async function contextBench(): Promise<BenchRow[]> {
     const rawParse = await median(parseAll, 3, 1);
 
     let n = 0;
-    const cold = await median(async () => {
-      const g = new SymbolGraph({ files, cacheDir: path.join(base, `cold-${n++}`) });
-      await g.ensureBuilt();
-    }, 3, 1);
+    const cold = await median(
+      async () => {
+        const g = new SymbolGraph({ files, cacheDir: path.join(base, `cold-${n++}`) });
+        await g.ensureBuilt();
+      },
+      3,
+      1,
+    );
     // How long the event loop is held at a stretch during a cold build (an editor must stay responsive).
     const loop = monitorEventLoopDelay({ resolution: 5 });
     loop.enable();
     await new SymbolGraph({ files, cacheDir: path.join(base, 'cold-stall') }).ensureBuilt();
     loop.disable();
     const stall = `longest event-loop stall ${(loop.max / 1e6).toFixed(0)} ms, p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms`;
-    rows.push({ name: `context: graph build, cold (${label})`, ms: cold, reference: { name: 'tree-sitter parse only, same files', ms: rawParse }, note: stall });
+    rows.push({
+      name: `context: graph build, cold (${label})`,
+      ms: cold,
+      reference: { name: 'tree-sitter parse only, same files', ms: rawParse },
+      note: stall,
+    });
 
     const cacheDir = path.join(base, 'cache');
     const seeded = new SymbolGraph({ files, cacheDir });
     await seeded.ensureBuilt();
     const skipped = seeded.notes().filter((x) => x.startsWith('Skipped')).length;
-    const warm = await median(async () => {
-      const g = new SymbolGraph({ files, cacheDir });
-      await g.ensureBuilt();
-      if (g.stats.parses !== 0) throw new Error('warm build parsed files');
-    }, 5, 1);
-    rows.push({ name: 'context: graph build, warm from disk cache', ms: warm, reference: { name: 'graph build, cold', ms: cold }, note: `${skipped} files over 512 KiB skipped` });
+    const warm = await median(
+      async () => {
+        const g = new SymbolGraph({ files, cacheDir });
+        await g.ensureBuilt();
+        if (g.stats.parses !== 0) throw new Error('warm build parsed files');
+      },
+      5,
+      1,
+    );
+    rows.push({
+      name: 'context: graph build, warm from disk cache',
+      ms: warm,
+      reference: { name: 'graph build, cold', ms: cold },
+      note: `${skipped} files over 512 KiB skipped`,
+    });
 
     const edited = 'src/internal/utils/backoff.ts';
     const original = readFileSync(path.join(root, edited), 'utf8');
     let k = 0;
-    const refresh = await median(async () => {
-      writeFileSync(path.join(root, edited), `${original}\nexport function benchAdded${k++}(): number { return ${k}; }\n`);
-      await seeded.refresh();
-    }, 7, 1);
+    const refresh = await median(
+      async () => {
+        writeFileSync(path.join(root, edited), `${original}\nexport function benchAdded${k++}(): number { return ${k}; }\n`);
+        await seeded.refresh();
+      },
+      7,
+      1,
+    );
     rows.push({ name: 'context: refresh() after one file changed', ms: refresh, reference: { name: 'graph build, warm', ms: warm } });
-    const update = await median(async () => {
-      writeFileSync(path.join(root, edited), `${original}\nexport function benchAdded${k++}(): number { return ${k}; }\n`);
-      await seeded.updateFile(edited);
-    }, 7, 1);
+    const update = await median(
+      async () => {
+        writeFileSync(path.join(root, edited), `${original}\nexport function benchAdded${k++}(): number { return ${k}; }\n`);
+        await seeded.updateFile(edited);
+      },
+      7,
+      1,
+    );
     rows.push({ name: 'context: updateFile() for one changed file', ms: update, reference: { name: 'refresh()', ms: refresh } });
     writeFileSync(path.join(root, edited), original);
 
@@ -90,17 +120,27 @@ export default async function contextBench(): Promise<BenchRow[]> {
     for (const t of TARGETS) {
       const opts = { files, cacheDir, targets: [{ path: t.path, function: t.function }], instruction: t.instruction, budgetTokens: BUDGET };
       let result = await buildContext(opts);
-      const ms = await median(async () => {
-        result = await buildContext(opts);
-      }, 5, 1);
-      const whole = [t.path, ...graph.importsOf(t.path)].map((p) => countTokens(readFileSync(path.join(root, p), 'utf8'))).reduce((a, b) => a + b, 0);
+      const ms = await median(
+        async () => {
+          result = await buildContext(opts);
+        },
+        5,
+        1,
+      );
+      const whole = [t.path, ...graph.importsOf(t.path)]
+        .map((p) => countTokens(readFileSync(path.join(root, p), 'utf8')))
+        .reduce((a, b) => a + b, 0);
       const wholeMs = await median(() => buildContext({ ...opts, wholeFiles: true, budgetTokens: 10_000_000 }), 5, 1);
       const kinds = result.pieces.reduce<Record<string, number>>((acc, p) => ((acc[p.reason] = (acc[p.reason] ?? 0) + 1), acc), {});
       rows.push({
         name: `context: ${t.function} (budget ${BUDGET})`,
         ms,
         reference: { name: 'whole target file only (wholeFiles)', ms: wholeMs },
-        note: `${result.tokens} tokens vs ${whole} for the whole file + ${graph.importsOf(t.path).size} direct imports (${((100 * result.tokens) / whole).toFixed(0)}%); pieces: ${Object.entries(kinds).map(([r, c]) => `${c} ${r}`).join(', ')}`,
+        note: `${result.tokens} tokens vs ${whole} for the whole file + ${graph.importsOf(t.path).size} direct imports (${((100 * result.tokens) / whole).toFixed(0)}%); pieces: ${Object.entries(
+          kinds,
+        )
+          .map(([r, c]) => `${c} ${r}`)
+          .join(', ')}`,
       });
     }
   } finally {

@@ -14,7 +14,8 @@ import { median, type BenchRow } from '../bench';
 function source(n: number, changed: (i: number) => boolean): string {
   const out: string[] = [];
   for (let i = 0; i < n; i++) {
-    const base = i % 7 === 6 ? '}' : i % 7 === 0 ? '' : i % 7 === 1 ? `function f${i}(a, b) {` : `  const v${i} = compute(a, ${i}, "k${i % 13}");`;
+    const base =
+      i % 7 === 6 ? '}' : i % 7 === 0 ? '' : i % 7 === 1 ? `function f${i}(a, b) {` : `  const v${i} = compute(a, ${i}, "k${i % 13}");`;
     out.push(changed(i) ? `${base} // edited ${i}` : base);
   }
   return out.join('\n') + '\n';
@@ -38,7 +39,10 @@ export default async function bench(): Promise<BenchRow[]> {
         let last = diffFiles('f.ts', before, after);
         const runs = n >= 50_000 ? 5 : 9;
         const ms = await median(() => (last = diffFiles('f.ts', before, after)), runs);
-        const gitMs = await median(() => spawnSync('git', ['diff', '--no-index', '--no-color', 'a', 'b'], { cwd: dir, maxBuffer: 1 << 28 }), runs);
+        const gitMs = await median(
+          () => spawnSync('git', ['diff', '--no-index', '--no-color', 'a', 'b'], { cwd: dir, maxBuffer: 1 << 28 }),
+          runs,
+        );
         const numstat = spawnSync('git', ['diff', '--no-index', '--numstat', 'a', 'b'], { cwd: dir, encoding: 'utf8' }).stdout.split('\t');
         rows.push({
           name: `diffFiles ${n / 1000}k lines, ${label}`,

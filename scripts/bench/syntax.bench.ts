@@ -68,11 +68,15 @@ async function rowsFor(language: 'typescript' | 'python', sample: { file: string
   const clean: CandidateFile = { path: 'a', language, before: sample.text, after: sample.text.replace(/\n/, '\n\n') };
   const broken: CandidateFile = { path: 'a', language, before: sample.text, after: breakMiddle(sample.text, language) };
   const brokenText = broken.after!;
-  const treeWalk = await median(() => {
-    const tree = parser.parse(brokenText)!;
-    collectErrors(tree);
-    tree.delete();
-  }, 15, 3);
+  const treeWalk = await median(
+    () => {
+      const tree = parser.parse(brokenText)!;
+      collectErrors(tree);
+      tree.delete();
+    },
+    15,
+    3,
+  );
   return [
     {
       name: `syntax gate, ${label}, first call`,

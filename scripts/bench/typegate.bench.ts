@@ -28,20 +28,33 @@ export default async function typegateBench(): Promise<BenchRow[]> {
     cpSync(path.join(REPO, 'src'), path.join(root, 'src'), { recursive: true });
     symlinkSync(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'), 'dir');
     const repoConfig = JSON.parse(readFileSync(path.join(REPO, 'tsconfig.json'), 'utf8')) as { compilerOptions: Record<string, unknown> };
-    writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...repoConfig.compilerOptions, types: ['node'] }, include: ['src'] }, null, 2));
+    writeFileSync(
+      path.join(root, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { ...repoConfig.compilerOptions, types: ['node'] }, include: ['src'] }, null, 2),
+    );
     const fileCount = countTs(path.join(root, 'src'));
 
     const tscBin = path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
-    const tsc = await median(() => {
-      try {
-        execFileSync(process.execPath, [tscBin, '--noEmit', '-p', root], { stdio: 'ignore' });
-      } catch {
-        // Work in progress elsewhere may leave type errors: tsc exits non-zero, the time still counts.
-      }
-    }, 3, 1);
+    const tsc = await median(
+      () => {
+        try {
+          execFileSync(process.execPath, [tscBin, '--noEmit', '-p', root], { stdio: 'ignore' });
+        } catch {
+          // Work in progress elsewhere may leave type errors: tsc exits non-zero, the time still counts.
+        }
+      },
+      3,
+      1,
+    );
     const reference = { name: `tsc --noEmit -p (TypeScript 6, ${fileCount} files)`, ms: tsc };
 
-    const ctx: GateContext = { files: new NodeWorkspaceFiles(root), logger: silentLogger, instruction: 'bench', trusted: true, settings: { testTimeoutMs: 60_000, safeMode: true } };
+    const ctx: GateContext = {
+      files: new NodeWorkspaceFiles(root),
+      logger: silentLogger,
+      instruction: 'bench',
+      trusted: true,
+      settings: { testTimeoutMs: 60_000, safeMode: true },
+    };
     const text = (rel: string): string => readFileSync(path.join(root, rel), 'utf8');
     let n = 0;
     // Alternate two small edits so each check sees a new overlay, as each repair attempt does.
@@ -50,10 +63,14 @@ export default async function typegateBench(): Promise<BenchRow[]> {
       return { path: rel, language: 'typescript', before, after: `${before}\nexport const benchEdit${n++ % 2} = ${n};\n` };
     };
 
-    const cold = await median(async () => {
-      disposeTsProjects();
-      await createTypeScriptGate().check([edit(LEAF)], ctx);
-    }, 3, 0);
+    const cold = await median(
+      async () => {
+        disposeTsProjects();
+        await createTypeScriptGate().check([edit(LEAF)], ctx);
+      },
+      3,
+      0,
+    );
 
     disposeTsProjects();
     const gate = createTypeScriptGate();
@@ -64,7 +81,12 @@ export default async function typegateBench(): Promise<BenchRow[]> {
     return [
       { name: 'type gate: cold first check (service created, before + after)', ms: cold, reference },
       { name: `type gate: warm, small edit to ${path.basename(LEAF)}`, ms: warmLeaf, reference, note: 'service kept, before cached' },
-      { name: `type gate: warm, small edit to ${path.basename(HUB)} (importers re-checked)`, ms: warmHub, reference, note: 'service kept, before cached' },
+      {
+        name: `type gate: warm, small edit to ${path.basename(HUB)} (importers re-checked)`,
+        ms: warmHub,
+        reference,
+        note: 'service kept, before cached',
+      },
     ];
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -29,7 +29,9 @@ export function processIO(input: NodeJS.ReadableStream = process.stdin, prompt: 
       // When input ends at the prompt (Ctrl-D), readline closes and its question never settles;
       // the process would then exit 0 in silence, half way through the patches.
       const closed = new Promise<never>((_, reject) =>
-        rl.once('close', () => reject(new CliError('No answer: the input ended at the prompt; the patches not yet decided stay pending.', EXIT.failed))),
+        rl.once('close', () =>
+          reject(new CliError('No answer: the input ended at the prompt; the patches not yet decided stay pending.', EXIT.failed)),
+        ),
       );
       try {
         return await Promise.race([rl.question(question), closed]);

@@ -6,7 +6,12 @@ import type { Settings } from '../core/settings';
 import { CliError, EXIT, usage } from './errors';
 
 /** The provider the settings name; a replay needs a transcript (flag or setting). */
-export function cliProvider(settings: Settings, presetModel: string, env: Record<string, string | undefined>, transcript?: string): ModelProvider {
+export function cliProvider(
+  settings: Settings,
+  presetModel: string,
+  env: Record<string, string | undefined>,
+  transcript?: string,
+): ModelProvider {
   const replay = (): ModelProvider => {
     const file = transcript || settings['replay.transcript'];
     if (!file) throw usage('The replay provider needs a transcript: pass --transcript FILE or set replay.transcript.');

@@ -41,14 +41,25 @@ export function runSummary(run: RunRecord): string {
   lines.push(`Run ${run.runId}: ${run.status.replace(/_/g, ' ')}`);
   lines.push(`  instruction: ${run.instruction}`);
   lines.push(`  provider: ${run.provider.label}; preset ${run.preset}`);
-  if (run.plan) lines.push(`  plan:\n${run.plan.split('\n').map((l) => '    ' + l).join('\n')}`);
+  if (run.plan)
+    lines.push(
+      `  plan:\n${run.plan
+        .split('\n')
+        .map((l) => '    ' + l)
+        .join('\n')}`,
+    );
   for (const a of run.attempts) {
     const failedEdits = a.edits.filter((e) => !e.ok).length;
-    const kinds = a.edits.filter((e) => e.ok).map((e) => e.matchKind).filter(Boolean);
+    const kinds = a.edits
+      .filter((e) => e.ok)
+      .map((e) => e.matchKind)
+      .filter(Boolean);
     const problems = blockingProblemCount(a.gates.flatMap((g) => g.findings)) + failedEdits;
     lines.push(
       `  attempt ${a.index} (${a.phase}): ${a.edits.length} edit${a.edits.length === 1 ? '' : 's'}${kinds.length ? ` [${kinds.join(', ')}]` : ''}${failedEdits ? `, ${failedEdits} refused` : ''}; ` +
-        (a.success ? 'all gates passed' : `${problems} blocking problem${problems === 1 ? '' : 's'}${a.errorsOut > problems ? ` (${a.errorsOut} findings)` : ''}`),
+        (a.success
+          ? 'all gates passed'
+          : `${problems} blocking problem${problems === 1 ? '' : 's'}${a.errorsOut > problems ? ` (${a.errorsOut} findings)` : ''}`),
     );
     for (const e of a.edits.filter((x) => !x.ok)) lines.push(`      refused ${e.tool}: ${(e.error ?? '').split('\n')[0]}`);
     const skipped = new Map<string, string[]>();
@@ -60,7 +71,9 @@ export function runSummary(run: RunRecord): string {
       // A syntax cascade is one problem, its first error shown with how many follow from it.
       const blocking = groupCascades(g.findings.filter(isBlocking));
       const warnings = g.findings.filter((f) => f.introduced && !isBlocking(f)).length;
-      lines.push(`      ${g.gate}: ${blocking.length ? `${blocking.length} blocking` : 'passed'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''} in ${g.durationMs.toFixed(0)} ms`);
+      lines.push(
+        `      ${g.gate}: ${blocking.length ? `${blocking.length} blocking` : 'passed'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''} in ${g.durationMs.toFixed(0)} ms`,
+      );
       for (const group of blocking.slice(0, 5)) {
         const note = followersNote(group);
         lines.push(`        ${formatFinding(group.first)}${note ? ` (${note})` : ''}`);
@@ -73,12 +86,16 @@ export function runSummary(run: RunRecord): string {
   if (run.error) lines.push(`  error: ${run.error.message}`);
   const tokens = run.modelCalls.reduce((n, c) => n + c.inputTokens + c.outputTokens, 0);
   const repair = run.modelCalls.filter((c) => c.phase === 'repair').reduce((n, c) => n + c.inputTokens + c.outputTokens, 0);
-  lines.push(`  model calls: ${run.modelCalls.length}; tokens ${tokens} (repair ${repair}); ${(run.timings.durationMs / 1000).toFixed(1)} s`);
+  lines.push(
+    `  model calls: ${run.modelCalls.length}; tokens ${tokens} (repair ${repair}); ${(run.timings.durationMs / 1000).toFixed(1)} s`,
+  );
   return lines.join('\n');
 }
 
 export function patchDetail(p: Patch): string {
-  const factors = p.risk.factors.filter((f) => f.contribution > 0).map((f) => `    - ${f.label}: ${f.detail} (+${f.contribution.toFixed(2)})`);
+  const factors = p.risk.factors
+    .filter((f) => f.contribution > 0)
+    .map((f) => `    - ${f.label}: ${f.detail} (+${f.contribution.toFixed(2)})`);
   return [`${p.id} ${p.file}  risk ${riskLabel(p.risk.score, p.risk.level)}${p.valid ? '' : '  INVALID'}`, ...factors, p.diff].join('\n');
 }
 
@@ -99,7 +116,12 @@ export function runJson(run: RunRecord, view?: RunView, storeDir?: string): Reco
       errorsIn: a.errorsIn,
       errorsOut: a.errorsOut,
       edits: a.edits,
-      gates: a.gates.map((g) => ({ gate: g.gate, durationMs: g.durationMs, ...(g.skipped ? { skipped: g.skipped } : {}), findings: g.findings })),
+      gates: a.gates.map((g) => ({
+        gate: g.gate,
+        durationMs: g.durationMs,
+        ...(g.skipped ? { skipped: g.skipped } : {}),
+        findings: g.findings,
+      })),
     })),
     ...(keptAttemptOf(run) ? { keptAttempt: keptAttemptOf(run)!.index } : {}),
     // Every finding on the candidate the patches come from, on every file (a patch's own list has its file's only).
@@ -116,7 +138,16 @@ export function runJson(run: RunRecord, view?: RunView, storeDir?: string): Reco
       linesAdded: p.linesAdded,
       linesRemoved: p.linesRemoved,
       matchKinds: p.matchKinds,
-      hunks: p.hunks.map((h) => ({ id: h.id, oldStart: h.oldStart, oldLines: h.oldLines, newStart: h.newStart, newLines: h.newLines, added: h.added, removed: h.removed, risk: h.risk?.score })),
+      hunks: p.hunks.map((h) => ({
+        id: h.id,
+        oldStart: h.oldStart,
+        oldLines: h.oldLines,
+        newStart: h.newStart,
+        newLines: h.newLines,
+        added: h.added,
+        removed: h.removed,
+        risk: h.risk?.score,
+      })),
       findings: p.findings,
       diff: p.diff,
     })),

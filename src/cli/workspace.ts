@@ -62,10 +62,20 @@ function lockWait(env: Record<string, string | undefined>): { lockWaitMs?: numbe
  * (VS Code restricts the same keys in untrusted workspaces). They come from the user's config
  * file or the command line.
  */
-export const USER_ONLY_SETTINGS = ['testCommand', 'pyrightPath', 'promptsFolder', 'replay.transcript', 'openai.baseUrl', 'sandboxIsolation'] as const;
+export const USER_ONLY_SETTINGS = [
+  'testCommand',
+  'pyrightPath',
+  'promptsFolder',
+  'replay.transcript',
+  'openai.baseUrl',
+  'sandboxIsolation',
+] as const;
 
 /** The flags that set some of them, for the warning (the others have none). */
-const USER_ONLY_FLAGS: Partial<Record<(typeof USER_ONLY_SETTINGS)[number], string>> = { testCommand: '--test-command CMD', 'replay.transcript': '--transcript FILE' };
+const USER_ONLY_FLAGS: Partial<Record<(typeof USER_ONLY_SETTINGS)[number], string>> = {
+  testCommand: '--test-command CMD',
+  'replay.transcript': '--transcript FILE',
+};
 
 export interface SettingsSources {
   /** The environment, for the user config's location (XDG_CONFIG_HOME, HOME, REFACTOR_GUARD_CONFIG). */
@@ -95,7 +105,9 @@ export function cliSettings(ws: CliWorkspace, flags: Record<string, unknown>, so
     if (key in fromWorkspace) {
       delete fromWorkspace[key];
       const flag = USER_ONLY_FLAGS[key];
-      sources.warn?.(`refactor-guard: ignored ${key} from ${workspaceFile}: a workspace may not set it; put it in ${userConfigFile(env)}${flag ? ` or pass ${flag}` : ''}.`);
+      sources.warn?.(
+        `refactor-guard: ignored ${key} from ${workspaceFile}: a workspace may not set it; put it in ${userConfigFile(env)}${flag ? ` or pass ${flag}` : ''}.`,
+      );
     }
   }
   const merged = { ...fromUser, ...fromWorkspace };

@@ -63,7 +63,10 @@ export const SettingsSchema = z.object({
   testMemoryMb: z.number().int().min(64).default(2048),
   ruffSelect: z.array(z.string()).default(['F', 'E9']),
   pyrightPath: z.string().default(''),
-  pythonVersion: z.string().regex(/^(3\.\d+)?$/, 'a Python version such as "3.11", or empty').default(''),
+  pythonVersion: z
+    .string()
+    .regex(/^(3\.\d+)?$/, 'a Python version such as "3.11", or empty')
+    .default(''),
   'rules.diffSizeMinLines': z.number().int().min(0).default(20),
   'rules.truncationMinShare': z.number().min(0).max(1).default(0.4),
   sandboxIsolation: z.enum(['auto', 'copy']).default('auto'),

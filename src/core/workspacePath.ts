@@ -56,7 +56,10 @@ export function toolFolderOf(relative: string): string | undefined {
  * `.git`. Harmless elsewhere: nobody names a real folder `.git.`.
  */
 function windowsName(segment: string): string {
-  return segment.split(':')[0]!.replace(/[. ]+$/, (m) => (m === segment ? m : '')).toLowerCase();
+  return segment
+    .split(':')[0]!
+    .replace(/[. ]+$/, (m) => (m === segment ? m : ''))
+    .toLowerCase();
 }
 
 function printable(s: string): string {

@@ -47,7 +47,12 @@ export function activate(context: vscode.ExtensionContext): RefactorGuardApi {
   });
   reg('refactorGuard.rerun', async (node?: ReviewNode) => {
     const s = needSession();
-    const runId = node && node.kind !== 'message' ? node.runId : treeView.selection[0]?.kind === 'run' ? (treeView.selection[0] as { runId: string }).runId : undefined;
+    const runId =
+      node && node.kind !== 'message'
+        ? node.runId
+        : treeView.selection[0]?.kind === 'run'
+          ? (treeView.selection[0] as { runId: string }).runId
+          : undefined;
     if (!runId) return vscode.window.showInformationMessage('Refactor Guard: select a run to re-run.');
     const { run } = await s.run(runId);
     const { proposeRefactor } = await import('./propose/proposeCommand.js');
@@ -68,7 +73,10 @@ export function activate(context: vscode.ExtensionContext): RefactorGuardApi {
     );
     registerReviewCommands(context, session, tree, treeView);
     const selected = new vscode.EventEmitter<string | undefined>();
-    context.subscriptions.push(selected, treeView.onDidChangeSelection((e) => selected.fire(runIdOf(e.selection[0]))));
+    context.subscriptions.push(
+      selected,
+      treeView.onDidChangeSelection((e) => selected.fire(runIdOf(e.selection[0]))),
+    );
     registerProvenance(context, {
       getStore: () => session.store(),
       onDidChangeRuns: session.onDidChange,
@@ -82,7 +90,8 @@ export function activate(context: vscode.ExtensionContext): RefactorGuardApi {
   if (!session) {
     // Without a folder the review and provenance commands have nothing to work on, but the palette
     // still lists them: they answer with the one line that says why, not "command not found".
-    const contributed = (context.extension.packageJSON as { contributes?: { commands?: { command: string }[] } }).contributes?.commands ?? [];
+    const contributed =
+      (context.extension.packageJSON as { contributes?: { commands?: { command: string }[] } }).contributes?.commands ?? [];
     for (const { command } of contributed) if (!registered.has(command)) reg(command, () => needSession());
   }
   if (context.extensionMode !== vscode.ExtensionMode.Production) {

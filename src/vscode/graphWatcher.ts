@@ -31,7 +31,11 @@ export function watchSymbolGraph(session: Session): vscode.Disposable {
 export async function flushEngineState(session: Session | undefined): Promise<void> {
   const engine = await loadedRunner();
   if (!engine) return;
-  if (session) await engine.getSymbolGraph({ files: session.files, cacheDir: session.cacheDir }).flush().catch(() => undefined);
+  if (session)
+    await engine
+      .getSymbolGraph({ files: session.files, cacheDir: session.cacheDir })
+      .flush()
+      .catch(() => undefined);
   engine.disposeTsProjects();
   engine.disposeSymbolGraphs();
 }

@@ -12,7 +12,12 @@ import { getAnthropicKey } from './secrets';
  * replay exactly as the CLI does; vscode-lm exists only here. Loaded on first use (the SDKs are
  * large). The Anthropic key comes from Secret Storage and goes only to the Anthropic client.
  */
-export async function createProvider(context: vscode.ExtensionContext, settings: Settings, preset: PresetName, workspaceRoot: string): Promise<ModelProvider> {
+export async function createProvider(
+  context: vscode.ExtensionContext,
+  settings: Settings,
+  preset: PresetName,
+  workspaceRoot: string,
+): Promise<ModelProvider> {
   const { VscodeLmProvider, createProvider: fromSettings, ReplayProvider } = await loadRunner();
   if (settings.provider === 'vscode-lm') return new VscodeLmProvider(settings['vscodeLm.family']);
   const apiKey = settings.provider === 'anthropic' ? await getAnthropicKey(context) : undefined;
@@ -22,7 +27,11 @@ export async function createProvider(context: vscode.ExtensionContext, settings:
     ...(apiKey ? { apiKey } : {}),
     replay: () => {
       const file = settings['replay.transcript'];
-      if (!file) throw new ProviderError('bad_request', 'The replay provider needs refactorGuard.replay.transcript: the path of a recorded transcript.');
+      if (!file)
+        throw new ProviderError(
+          'bad_request',
+          'The replay provider needs refactorGuard.replay.transcript: the path of a recorded transcript.',
+        );
       return new ReplayProvider(path.isAbsolute(file) ? file : path.join(workspaceRoot, file));
     },
     logger: engineLogger(),

@@ -57,7 +57,11 @@ export class Session implements vscode.Disposable {
     }
     const { unsigned } = await store.verify();
     if (unsigned > 0) {
-      const adopted = await store.adopt(this.actor()).catch((err: unknown) => log().warn(`Records from an earlier release were not adopted: ${err instanceof Error ? err.message : String(err)}`));
+      const adopted = await store
+        .adopt(this.actor())
+        .catch((err: unknown) =>
+          log().warn(`Records from an earlier release were not adopted: ${err instanceof Error ? err.message : String(err)}`),
+        );
       if (adopted) log().info(`Adopted ${unsigned} record(s) written by an earlier release, through record ${adopted.throughSeq}.`);
     }
     return store;

@@ -29,7 +29,11 @@ export class VscodeLmProvider implements ModelProvider {
     const started = Date.now();
     const model = await this.selectModel();
     const messages = toChatMessages(request.system, request.messages);
-    const tools: vscode.LanguageModelChatTool[] = request.tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema }));
+    const tools: vscode.LanguageModelChatTool[] = request.tools.map((t) => ({
+      name: t.name,
+      description: t.description,
+      inputSchema: t.inputSchema,
+    }));
     const cts = new vscode.CancellationTokenSource();
     const onAbort = () => cts.cancel();
     request.signal?.addEventListener('abort', onAbort);
@@ -42,7 +46,8 @@ export class VscodeLmProvider implements ModelProvider {
       const response = await model.sendRequest(
         messages,
         {
-          justification: 'Refactor Guard sends your instruction and the relevant code to propose patches that you review before anything changes.',
+          justification:
+            'Refactor Guard sends your instruction and the relevant code to propose patches that you review before anything changes.',
           tools,
           toolMode: vscode.LanguageModelChatToolMode.Auto,
         },
@@ -89,7 +94,10 @@ export class VscodeLmProvider implements ModelProvider {
     const model = models[0];
     if (!model) {
       const what = this.family ? `of family "${this.family}"` : 'at all';
-      throw new ProviderError('model_not_found', `No VS Code language model ${what}: install a chat extension that provides one, or change refactorGuard.vscodeLm.family.`);
+      throw new ProviderError(
+        'model_not_found',
+        `No VS Code language model ${what}: install a chat extension that provides one, or change refactorGuard.vscodeLm.family.`,
+      );
     }
     return model;
   }
@@ -133,16 +141,26 @@ async function countTokens(model: vscode.LanguageModelChat, text: string): Promi
 /** One line per failure, as ProviderErrors the engine records and the user reads. */
 export function mapLmError(err: unknown, signal: AbortSignal | undefined, model: string): ProviderError {
   if (err instanceof ProviderError) return err;
-  if (signal?.aborted || err instanceof vscode.CancellationError) return new ProviderError('cancelled', 'Cancelled: the model request was stopped.');
+  if (signal?.aborted || err instanceof vscode.CancellationError)
+    return new ProviderError('cancelled', 'Cancelled: the model request was stopped.');
   const which = model ? ` ${model}` : '';
   if (err instanceof vscode.LanguageModelError) {
     switch (err.code) {
       case vscode.LanguageModelError.NoPermissions.name:
-        return new ProviderError('key_rejected', 'VS Code did not allow Refactor Guard to use the language model; run Propose Refactor again and allow access when asked.');
+        return new ProviderError(
+          'key_rejected',
+          'VS Code did not allow Refactor Guard to use the language model; run Propose Refactor again and allow access when asked.',
+        );
       case vscode.LanguageModelError.Blocked.name:
-        return new ProviderError('rate_limited', `The language model${which} blocked the request (quota or rate limit); wait and try again, or pick another provider.`);
+        return new ProviderError(
+          'rate_limited',
+          `The language model${which} blocked the request (quota or rate limit); wait and try again, or pick another provider.`,
+        );
       case vscode.LanguageModelError.NotFound.name:
-        return new ProviderError('model_not_found', `The language model${which} is no longer available; check refactorGuard.vscodeLm.family.`);
+        return new ProviderError(
+          'model_not_found',
+          `The language model${which} is no longer available; check refactorGuard.vscodeLm.family.`,
+        );
       default:
         return new ProviderError('server', `The language model failed: ${firstLine(err.message)}`);
     }

@@ -41,7 +41,11 @@ export async function useTranscript(name: string): Promise<void> {
 
 export async function propose(instruction: string, file: string, transcript: string): Promise<RunRecord> {
   await useTranscript(transcript);
-  const record = await vscode.commands.executeCommand<RunRecord>('refactorGuard.proposeRefactor', { instruction, targets: [{ path: file }], preset: 'fast' });
+  const record = await vscode.commands.executeCommand<RunRecord>('refactorGuard.proposeRefactor', {
+    instruction,
+    targets: [{ path: file }],
+    preset: 'fast',
+  });
   if (!record) throw new Error('Propose Refactor returned no run.');
   return record;
 }
@@ -111,7 +115,8 @@ export async function setWorkspaceSetting(key: string, value: unknown): Promise<
   const config = vscode.workspace.getConfiguration('refactorGuard');
   const previous = config.inspect(key)?.workspaceValue;
   await config.update(key, value, vscode.ConfigurationTarget.Workspace);
-  return () => Promise.resolve(vscode.workspace.getConfiguration('refactorGuard').update(key, previous, vscode.ConfigurationTarget.Workspace));
+  return () =>
+    Promise.resolve(vscode.workspace.getConfiguration('refactorGuard').update(key, previous, vscode.ConfigurationTarget.Workspace));
 }
 
 /**

@@ -17,9 +17,14 @@ export function registerLifecycleSuite(): void {
 
     test('every command the extension contributes is registered (none answers "command not found")', async () => {
       await api();
-      const contributed = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: { command: string }[] } }).contributes.commands.map((c) => c.command);
+      const contributed = (
+        vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { commands: { command: string }[] } }
+      ).contributes.commands.map((c) => c.command);
       const all = new Set(await vscode.commands.getCommands(true));
-      assert.deepEqual(contributed.filter((id) => !all.has(id)), []);
+      assert.deepEqual(
+        contributed.filter((id) => !all.has(id)),
+        [],
+      );
     });
 
     test('until a run has built the symbol graph in this session, file changes neither parse files nor rewrite its disk cache', async () => {
@@ -35,7 +40,9 @@ export function registerLifecycleSuite(): void {
       await fs.writeFile(path.join(root(), probe), 'export const probe = 1;\n');
       // A watcher update writes the cache 2 s after the last change; wait well past that. Absence
       // can only be checked by waiting: the buggy watcher rewrites the file within the wait.
-      const rewritten = await waitFor('the symbol graph cache to be rewritten', () => (read() !== before ? true : undefined), 5000).catch(() => false);
+      const rewritten = await waitFor('the symbol graph cache to be rewritten', () => (read() !== before ? true : undefined), 5000).catch(
+        () => false,
+      );
       assert.equal(rewritten, false, 'the cache from the last session must survive until a run loads it');
     });
 
@@ -46,7 +53,11 @@ export function registerLifecycleSuite(): void {
       assert.equal(record.status, 'proposed');
       const cacheFile = path.join(session!.cacheDir, 'symbol-graph.json');
       await fs.writeFile(path.join(root(), probe), 'export const probe = 2;\n');
-      await waitFor('the cache to hold the new file', () => (existsSync(cacheFile) && readFileSync(cacheFile, 'utf8').includes(probe) ? true : undefined), 15_000);
+      await waitFor(
+        'the cache to hold the new file',
+        () => (existsSync(cacheFile) && readFileSync(cacheFile, 'utf8').includes(probe) ? true : undefined),
+        15_000,
+      );
     });
   });
 }

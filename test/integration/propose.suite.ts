@@ -1,7 +1,19 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../src/core/provenance/schema';
-import { api, EXTENSION_ID, closeAllEditors, propose, readBytes, restoreFixture, setWorkspaceSetting, sha, treeChildren, uriOf, useTranscript } from './helpers';
+import {
+  api,
+  EXTENSION_ID,
+  closeAllEditors,
+  propose,
+  readBytes,
+  restoreFixture,
+  setWorkspaceSetting,
+  sha,
+  treeChildren,
+  uriOf,
+  useTranscript,
+} from './helpers';
 
 export function registerProposeSuite(): void {
   suite('Propose Refactor', () => {
@@ -45,7 +57,8 @@ export function registerProposeSuite(): void {
       const { tree } = await api();
       const tooltip = (tree.resolveTreeItem(patches[0]!.item, patches[0]!.node) as vscode.TreeItem).tooltip as vscode.MarkdownString;
       assert.ok(patch.risk.factors.length > 0);
-      for (const f of patch.risk.factors) assert.ok(tooltip.value.includes(f.label.replace(/[\\`*_{}[\]()#+!|<>]/g, (c) => `\\${c}`)), `tooltip lists ${f.label}`);
+      for (const f of patch.risk.factors)
+        assert.ok(tooltip.value.includes(f.label.replace(/[\\`*_{}[\]()#+!|<>]/g, (c) => `\\${c}`)), `tooltip lists ${f.label}`);
       const hunks = await treeChildren(patches[0]!.node);
       assert.equal(hunks.length, 2);
       assert.match(String(hunks[0]!.item.label), /^Lines? \d+/);
@@ -57,7 +70,10 @@ export function registerProposeSuite(): void {
       await useTranscript('validate-inputs.json');
       const doc = await vscode.workspace.openTextDocument(uriOf('src/math.ts'));
       const editor = await vscode.window.showTextDocument(doc);
-      const line = doc.getText().split('\n').findIndex((l) => l.includes('values.map'));
+      const line = doc
+        .getText()
+        .split('\n')
+        .findIndex((l) => l.includes('values.map'));
       editor.selection = new vscode.Selection(line, 4, line, 4);
       // No arguments: the command asks for the instruction; the recent one is the first item.
       const pending = vscode.commands.executeCommand<RunRecord>('refactorGuard.proposeRefactor');
@@ -89,12 +105,18 @@ export function registerProposeSuite(): void {
 
     test('from the explorer with several files selected: every selected file is a target', async () => {
       await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
-      const pending = vscode.commands.executeCommand<RunRecord>('refactorGuard.proposeRefactor', uriOf('src/math.ts'), [uriOf('src/math.ts'), uriOf('src/legacy.ts')]);
+      const pending = vscode.commands.executeCommand<RunRecord>('refactorGuard.proposeRefactor', uriOf('src/math.ts'), [
+        uriOf('src/math.ts'),
+        uriOf('src/legacy.ts'),
+      ]);
       await new Promise((r) => setTimeout(r, 1500));
       await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
       const record = await pending;
       assert.ok(record, 'the run went ahead');
-      assert.deepEqual(record.targets.map((t) => t.path), ['src/math.ts', 'src/legacy.ts']);
+      assert.deepEqual(
+        record.targets.map((t) => t.path),
+        ['src/math.ts', 'src/legacy.ts'],
+      );
     });
 
     test('Re-run proposes the same instruction on the same targets again', async () => {
@@ -138,7 +160,11 @@ export function registerProposeSuite(): void {
       if (process.env.ANTHROPIC_API_KEY) this.skip(); // a machine with a real key would call the API
       const undo = await setWorkspaceSetting('provider', 'anthropic');
       try {
-        const record = await vscode.commands.executeCommand<RunRecord>('refactorGuard.proposeRefactor', { instruction: 'Validate inputs in add and scale', targets: [{ path: 'src/math.ts' }], preset: 'fast' });
+        const record = await vscode.commands.executeCommand<RunRecord>('refactorGuard.proposeRefactor', {
+          instruction: 'Validate inputs in add and scale',
+          targets: [{ path: 'src/math.ts' }],
+          preset: 'fast',
+        });
         assert.equal(record?.status, 'provider_error');
         assert.ok(!record!.error!.message.includes('\n'));
         assert.match(record!.error!.message, /Set API Key/);
@@ -159,7 +185,10 @@ export function registerProposeSuite(): void {
       assert.ok(tab?.input instanceof vscode.TabInputTextDiff, 'a diff editor is open');
       const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', tab.input.modified);
       const titles = lenses.map((l) => l.command?.title ?? '');
-      assert.ok(titles.some((t) => t.includes('Did not pass the gates')), `lens titles: ${titles.join(' | ')}`);
+      assert.ok(
+        titles.some((t) => t.includes('Did not pass the gates')),
+        `lens titles: ${titles.join(' | ')}`,
+      );
       assert.ok(!titles.includes('Approve'), 'no Approve lens on an invalid candidate');
 
       await vscode.commands.executeCommand('refactorGuard.approvePatch', { kind: 'patch', runId: record.runId, patchId: patch.id });

@@ -57,14 +57,38 @@ export function registerProvenanceSuite(): void {
         run.timeline.filter((e) => e.depth === 0 && e.kind === 'phase').map((e) => e.label),
         ['context', 'generate 1', 'gates 1', 'repair 2', 'gates 2', 'risk'],
       );
-      assert.deepEqual(run.modelCalls.map((c) => [c.phase, c.retries]), [['generate', 0], ['repair', 1]]);
+      assert.deepEqual(
+        run.modelCalls.map((c) => [c.phase, c.retries]),
+        [
+          ['generate', 0],
+          ['repair', 1],
+        ],
+      );
       assert.deepEqual(
         run.attempts[0]!.after.groups.map((g) => [g.category, g.count]),
-        [['syntax', 1], ['undefined_name', 150], ['type_mismatch', 1], ['rule', 150]],
+        [
+          ['syntax', 1],
+          ['undefined_name', 150],
+          ['type_mismatch', 1],
+          ['rule', 150],
+        ],
       );
       assert.equal(run.attempts[1]!.beforeAttempt, 1);
-      assert.deepEqual(run.patches.map((p) => [p.file, p.status, p.beforeSha.short]), [['src/user.ts', 'Applied', SHA_A.slice(0, 8)], ['src/cache.ts', 'Rejected', 'new file']]);
-      assert.deepEqual(run.decisions.map((d) => [d.decision, d.actor]), [['approve', 'vscode:ana'], ['apply', 'vscode:ana'], ['reject', 'vscode:ana']]);
+      assert.deepEqual(
+        run.patches.map((p) => [p.file, p.status, p.beforeSha.short]),
+        [
+          ['src/user.ts', 'Applied', SHA_A.slice(0, 8)],
+          ['src/cache.ts', 'Rejected', 'new file'],
+        ],
+      );
+      assert.deepEqual(
+        run.decisions.map((d) => [d.decision, d.actor]),
+        [
+          ['approve', 'vscode:ana'],
+          ['apply', 'vscode:ana'],
+          ['reject', 'vscode:ana'],
+        ],
+      );
       await new Promise((r) => setTimeout(r, 1000));
       await screenshot('provenance-panel');
     });
@@ -123,7 +147,12 @@ export function registerProvenanceSuite(): void {
       assert.equal(input.modified.scheme, 'refactor-guard-proposal');
 
       await closeAllEditors();
-      await vscode.commands.executeCommand(PROVENANCE_COMMANDS.testMessage, { type: 'openFinding', file: 'src/math.ts', line: 3, column: 5 });
+      await vscode.commands.executeCommand(PROVENANCE_COMMANDS.testMessage, {
+        type: 'openFinding',
+        file: 'src/math.ts',
+        line: 3,
+        column: 5,
+      });
       const editor = await waitFor('the finding’s file', () => {
         const e = vscode.window.activeTextEditor;
         return e?.document.uri.fsPath === uriOf('src/math.ts').fsPath ? e : undefined;
@@ -131,7 +160,12 @@ export function registerProvenanceSuite(): void {
       assert.deepEqual([editor.selection.active.line, editor.selection.active.character], [2, 4]);
 
       // A path from the page that leaves the workspace is refused, not opened.
-      await vscode.commands.executeCommand(PROVENANCE_COMMANDS.testMessage, { type: 'openFinding', file: '../outside.ts', line: 1, column: 1 });
+      await vscode.commands.executeCommand(PROVENANCE_COMMANDS.testMessage, {
+        type: 'openFinding',
+        file: '../outside.ts',
+        line: 1,
+        column: 1,
+      });
       assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, uriOf('src/math.ts').fsPath);
     });
 
@@ -145,12 +179,17 @@ export function registerProvenanceSuite(): void {
         assert.equal(doc.format, 'refactor-guard-provenance');
         assert.equal(doc.scope, runId);
         const records = doc.records.map((r) => StoreRecordSchema.parse(r));
-        assert.deepEqual(records.map((r) => r.kind), ['run', 'decision', 'decision', 'decision']);
+        assert.deepEqual(
+          records.map((r) => r.kind),
+          ['run', 'decision', 'decision', 'decision'],
+        );
         assert.ok(records.every((r) => (r.kind === 'run' || r.kind === 'decision') && r.runId === runId));
 
         const all = vscode.Uri.file(path.join(dir, 'all.json'));
         await vscode.commands.executeCommand(PROVENANCE_COMMANDS.exportProvenance, 'all', all);
-        const everything = (JSON.parse(await fs.readFile(all.fsPath, 'utf8')) as ProvenanceExport).records.map((r) => StoreRecordSchema.parse(r));
+        const everything = (JSON.parse(await fs.readFile(all.fsPath, 'utf8')) as ProvenanceExport).records.map((r) =>
+          StoreRecordSchema.parse(r),
+        );
         assert.ok(everything.length >= records.length);
         assert.ok(everything.some((r) => r.kind === 'run' && r.runId === runId));
       } finally {

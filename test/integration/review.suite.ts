@@ -38,7 +38,7 @@ export function registerReviewSuite(): void {
         return sel?.kind === 'patch' && sel.patchId === patch.id ? true : undefined;
       });
       const proposed = await vscode.workspace.openTextDocument(input.modified);
-      assert.ok(proposed.getText().includes("add: NaN input") && proposed.getText().includes('scale: factor must be finite'));
+      assert.ok(proposed.getText().includes('add: NaN input') && proposed.getText().includes('scale: factor must be finite'));
 
       const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', input.modified);
       const approve = lenses.filter((l) => l.command?.title === 'Approve');
@@ -55,7 +55,9 @@ export function registerReviewSuite(): void {
       const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
       const patch = record.patches[0]!;
       await vscode.commands.executeCommand('refactorGuard.openPatchDiff', { kind: 'patch', runId: record.runId, patchId: patch.id });
-      await waitFor('the proposal to be the active editor', () => (vscode.window.activeTextEditor?.document.uri.scheme === 'refactor-guard-proposal' ? true : undefined));
+      await waitFor('the proposal to be the active editor', () =>
+        vscode.window.activeTextEditor?.document.uri.scheme === 'refactor-guard-proposal' ? true : undefined,
+      );
       // No argument, as from the editor title bar: the active proposal is the target.
       await vscode.commands.executeCommand('refactorGuard.approvePatch');
       assert.equal(sha(await readBytes('src/math.ts')), patch.afterSha256);
@@ -73,9 +75,13 @@ export function registerReviewSuite(): void {
       // The Runs view is closed, so it does not follow the diff that opens next.
       await vscode.commands.executeCommand('workbench.action.closeSidebar');
       await vscode.commands.executeCommand('refactorGuard.openPatchDiff', { kind: 'patch', runId: record.runId, patchId: patch.id });
-      await waitFor('the diff tab', () => (vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputTextDiff ? true : undefined));
+      await waitFor('the diff tab', () =>
+        vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputTextDiff ? true : undefined,
+      );
       await vscode.commands.executeCommand('workbench.action.compareEditor.focusSecondarySide');
-      await waitFor('the current file side to have focus', () => (vscode.window.activeTextEditor?.document.uri.scheme === 'file' ? true : undefined));
+      await waitFor('the current file side to have focus', () =>
+        vscode.window.activeTextEditor?.document.uri.scheme === 'file' ? true : undefined,
+      );
 
       await vscode.commands.executeCommand('refactorGuard.approvePatch');
       assert.equal(sha(await readBytes('src/legacy.ts')), sha(legacy), 'the patch selected in the hidden Runs view is not applied');
@@ -86,7 +92,9 @@ export function registerReviewSuite(): void {
       const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
       const patch = record.patches[0]!;
       await vscode.commands.executeCommand('refactorGuard.openPatchDiff', { kind: 'patch', runId: record.runId, patchId: patch.id });
-      await waitFor('the proposal to be the active editor', () => (vscode.window.activeTextEditor?.document.uri.scheme === 'refactor-guard-proposal' ? true : undefined));
+      await waitFor('the proposal to be the active editor', () =>
+        vscode.window.activeTextEditor?.document.uri.scheme === 'refactor-guard-proposal' ? true : undefined,
+      );
       await vscode.commands.executeCommand('refactorGuard.approveHunk');
       await vscode.commands.executeCommand('refactorGuard.rejectHunk');
       assert.equal(sha(await readBytes('src/math.ts')), sha(math), 'nothing written');
@@ -98,18 +106,29 @@ export function registerReviewSuite(): void {
     test('two quick Approve clicks apply the patch once and do not mark it stale', async () => {
       const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
       const node = { kind: 'patch', runId: record.runId, patchId: record.patches[0]!.id };
-      await Promise.all([vscode.commands.executeCommand('refactorGuard.approvePatch', node), vscode.commands.executeCommand('refactorGuard.approvePatch', node)]);
+      await Promise.all([
+        vscode.commands.executeCommand('refactorGuard.approvePatch', node),
+        vscode.commands.executeCommand('refactorGuard.approvePatch', node),
+      ]);
       assert.equal(sha(await readBytes('src/math.ts')), record.patches[0]!.afterSha256);
       const view = await (await api()).session!.run(record.runId);
       assert.equal(view.patches[0]!.status, 'applied');
-      assert.deepEqual(view.decisions.map((d) => d.decision), ['approve', 'apply']);
+      assert.deepEqual(
+        view.decisions.map((d) => d.decision),
+        ['approve', 'apply'],
+      );
     });
 
     test('approving one hunk applies only that hunk, undo takes it back, and the rest applies later', async () => {
       const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
       const patch = record.patches[0]!;
       const [first, second] = patch.hunks;
-      await vscode.commands.executeCommand('refactorGuard.approveHunk', { kind: 'hunk', runId: record.runId, patchId: patch.id, hunkId: first!.id });
+      await vscode.commands.executeCommand('refactorGuard.approveHunk', {
+        kind: 'hunk',
+        runId: record.runId,
+        patchId: patch.id,
+        hunkId: first!.id,
+      });
       const disk = (await readBytes('src/math.ts')).toString('utf8');
       assert.ok(disk.includes('add: NaN input'), 'the approved hunk is in the file');
       assert.ok(!disk.includes('scale: factor must be finite'), 'the other hunk is not');
@@ -138,7 +157,12 @@ export function registerReviewSuite(): void {
       await waitFor('redo', () => (doc.getText().includes('add: NaN input') ? true : undefined));
       await doc.save();
 
-      await vscode.commands.executeCommand('refactorGuard.approveHunk', { kind: 'hunk', runId: record.runId, patchId: patch.id, hunkId: second!.id });
+      await vscode.commands.executeCommand('refactorGuard.approveHunk', {
+        kind: 'hunk',
+        runId: record.runId,
+        patchId: patch.id,
+        hunkId: second!.id,
+      });
       const full = await readBytes('src/math.ts');
       assert.equal(sha(full), patch.afterSha256, 'both hunks give exactly the proposed bytes');
       view = await session!.run(record.runId);
@@ -149,7 +173,12 @@ export function registerReviewSuite(): void {
       const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
       const patch = record.patches[0]!;
       const [first, second] = patch.hunks;
-      await vscode.commands.executeCommand('refactorGuard.rejectHunk', { kind: 'hunk', runId: record.runId, patchId: patch.id, hunkId: first!.id });
+      await vscode.commands.executeCommand('refactorGuard.rejectHunk', {
+        kind: 'hunk',
+        runId: record.runId,
+        patchId: patch.id,
+        hunkId: first!.id,
+      });
       await vscode.commands.executeCommand('refactorGuard.openPatchDiff', { kind: 'patch', runId: record.runId, patchId: patch.id });
       const input = await waitFor('the diff tab', () => {
         const t = vscode.window.tabGroups.activeTabGroup.activeTab;
@@ -180,7 +209,10 @@ export function registerReviewSuite(): void {
 
       await vscode.commands.executeCommand('refactorGuard.approvePatch', { kind: 'patch', runId: record.runId, patchId: patch.id });
       assert.equal(sha(await readBytes('src/math.ts')), sha(math), 'nothing written to disk');
-      assert.ok(doc.getText().startsWith('// my unsaved note\n') && !doc.getText().includes('add: NaN input'), 'the editor keeps only the user\'s change');
+      assert.ok(
+        doc.getText().startsWith('// my unsaved note\n') && !doc.getText().includes('add: NaN input'),
+        "the editor keeps only the user's change",
+      );
       const view = await (await api()).session!.run(record.runId);
       assert.equal(view.patches[0]!.status, 'stale');
       const stale = view.decisions.find((d) => d.decision === 'stale');

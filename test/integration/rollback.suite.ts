@@ -30,7 +30,7 @@ export function registerRollbackSuite(): void {
       assert.ok(view.decisions.some((d) => d.decision === 'rollback'));
     });
 
-    test('Approve All Under Max Risk applies the run\'s eligible patches, and Rollback Run from the view title takes them back', async () => {
+    test("Approve All Under Max Risk applies the run's eligible patches, and Rollback Run from the view title takes them back", async () => {
       // The limit is set, not the default: the engine's risk scoring may change.
       const undo = await setWorkspaceSetting('maxRisk', 0.9);
       try {
@@ -63,7 +63,7 @@ export function registerRollbackSuite(): void {
         return !d || d.getText().endsWith('// the user kept working\n') ? true : undefined;
       });
       await vscode.commands.executeCommand('refactorGuard.rollbackRun', { kind: 'run', runId: record.runId });
-      assert.equal(sha(await readBytes('src/math.ts')), sha(mine), 'the user\'s file is untouched');
+      assert.equal(sha(await readBytes('src/math.ts')), sha(mine), "the user's file is untouched");
       const view = await (await api()).session!.run(record.runId);
       assert.equal(view.patches[0]!.status, 'applied');
       assert.ok(!view.decisions.some((d) => d.decision === 'rollback'));

@@ -24,7 +24,11 @@ interface Prepared {
 const root = path.resolve(__dirname, '..', '..');
 
 function prepare(): Prepared {
-  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'vscode-test.mjs'), '--prepare-only'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'vscode-test.mjs'), '--prepare-only'], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   if (r.status !== 0) throw new Error('Preparing the run folder failed (see above).');
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Prepared;
 }

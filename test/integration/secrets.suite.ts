@@ -7,7 +7,11 @@ import { api, setWorkspaceSetting, typeIntoInput } from './helpers';
 const TEST_API_KEY = 'sk-ant-rg-integration-not-a-real-key-7f3a';
 
 function runWithAnthropic(): Thenable<RunRecord | undefined> {
-  return vscode.commands.executeCommand<RunRecord>('refactorGuard.proposeRefactor', { instruction: 'Validate inputs in add and scale', targets: [{ path: 'src/math.ts' }], preset: 'fast' });
+  return vscode.commands.executeCommand<RunRecord>('refactorGuard.proposeRefactor', {
+    instruction: 'Validate inputs in add and scale',
+    targets: [{ path: 'src/math.ts' }],
+    preset: 'fast',
+  });
 }
 
 /**

@@ -24,23 +24,29 @@ export function registerUntrustedSuite(): void {
       await restoreFixture('src/math.ts', math);
     });
 
-    test('trusted: the test gate runs the project\'s test command', async function () {
+    test("trusted: the test gate runs the project's test command", async function () {
       if (!vscode.workspace.isTrusted) this.skip();
       // The tests run sealed off (they cannot write outside their copy), so the command proves it
       // ran by what it says: it passes on the untouched copy and fails on the candidate.
-      const undo = await setWorkspaceSetting('testCommand', `node -e "process.exit(require('fs').readFileSync('src/math.ts', 'utf8').includes('RangeError') ? 1 : 0)"`);
+      const undo = await setWorkspaceSetting(
+        'testCommand',
+        `node -e "process.exit(require('fs').readFileSync('src/math.ts', 'utf8').includes('RangeError') ? 1 : 0)"`,
+      );
       try {
         const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
         const gate = record.attempts[0]!.gates.find((g) => g.gate === 'tests');
         assert.ok(gate, 'the test gate is part of the run');
         assert.equal(gate.skipped, undefined);
-        assert.ok(gate.findings.some((f) => f.category === 'test_failure' && f.introduced), `the command ran on the baseline and on the candidate: ${JSON.stringify(gate.findings)}`);
+        assert.ok(
+          gate.findings.some((f) => f.category === 'test_failure' && f.introduced),
+          `the command ran on the baseline and on the candidate: ${JSON.stringify(gate.findings)}`,
+        );
       } finally {
         await undo();
       }
     });
 
-    test('untrusted: the test gate never runs the project\'s test command', async function () {
+    test("untrusted: the test gate never runs the project's test command", async function () {
       if (vscode.workspace.isTrusted) this.skip();
       const configured = vscode.workspace.getConfiguration('refactorGuard').get<string>('testCommand');
       assert.ok(configured, 'the harness put a test command in the user settings');

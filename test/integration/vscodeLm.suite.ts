@@ -1,6 +1,17 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { api, clickButton, closeAllEditors, propose, readBytes, restoreFixture, screenshot, setWorkspaceSetting, sha, waitFor } from './helpers';
+import {
+  api,
+  clickButton,
+  closeAllEditors,
+  propose,
+  readBytes,
+  restoreFixture,
+  screenshot,
+  setWorkspaceSetting,
+  sha,
+  waitFor,
+} from './helpers';
 
 const LM_EXTENSION_ID = 'refactor-guard-test.rg-test-language-model';
 
@@ -22,7 +33,8 @@ export function registerVscodeLmSuite(): void {
 
     suiteSetup(async function () {
       const lm = vscode.extensions.getExtension<{ requests: SeenRequest[] }>(LM_EXTENSION_ID);
-      if (!lm || typeof (vscode.lm as { registerLanguageModelChatProvider?: unknown }).registerLanguageModelChatProvider !== 'function') this.skip();
+      if (!lm || typeof (vscode.lm as { registerLanguageModelChatProvider?: unknown }).registerLanguageModelChatProvider !== 'function')
+        this.skip();
       requests = (await lm!.activate()).requests;
       await api();
       math = await readBytes('src/math.ts');
@@ -46,12 +58,15 @@ export function registerVscodeLmSuite(): void {
       assert.equal(record.patches[0]!.valid, true);
       assert.equal(record.modelCalls[0]!.provider, 'vscode-lm');
       assert.match(record.modelCalls[0]!.model, /rg-test/);
-      assert.ok(record.modelCalls[0]!.inputTokens > 0, 'tokens counted with the model\'s tokenizer');
+      assert.ok(record.modelCalls[0]!.inputTokens > 0, "tokens counted with the model's tokenizer");
 
       assert.equal(requests.length, 2);
       const [first, second] = requests;
       assert.deepEqual(first!.tools.map((t) => t.name).sort(), ['patch_file', 'write_file']);
-      assert.ok(first!.tools.every((t) => t.inputSchema.properties && 'path' in t.inputSchema.properties), 'input schemas from the zod tool schemas');
+      assert.ok(
+        first!.tools.every((t) => t.inputSchema.properties && 'path' in t.inputSchema.properties),
+        'input schemas from the zod tool schemas',
+      );
       assert.equal(first!.turns[0]!.role, 'user', 'the system prompt goes first, as a user message');
       assert.ok(first!.turns.some((t) => t.parts.some((p) => p.value?.includes('Make clamp check its bounds'))));
       // The repair request carries the first call and its result under the same id.

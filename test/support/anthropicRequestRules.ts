@@ -95,7 +95,8 @@ function checkMessages(messages: unknown, countCache: CacheCounter): string | un
     }
     const blocks = normaliseContent(message.content);
     if (typeof blocks === 'string') return `messages.${i}.content: ${blocks}`;
-    if (blocks.length === 0) return `messages.${i}: all messages must have non-empty content except for the optional final assistant message`;
+    if (blocks.length === 0)
+      return `messages.${i}: all messages must have non-empty content except for the optional final assistant message`;
 
     if (message.role === 'user') {
       const answered = new Set<string>();
@@ -108,7 +109,8 @@ function checkMessages(messages: unknown, countCache: CacheCounter): string | un
           if (typeof block.tool_use_id !== 'string' || !pending.includes(block.tool_use_id)) {
             return `messages.${i}.content.${j}: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${String(block.tool_use_id)}. Each \`tool_result\` block must have a corresponding \`tool_use\` block in the previous message.`;
           }
-          if (block.is_error !== undefined && typeof block.is_error !== 'boolean') return `messages.${i}.content.${j}.is_error: Input should be a valid boolean`;
+          if (block.is_error !== undefined && typeof block.is_error !== 'boolean')
+            return `messages.${i}.content.${j}.is_error: Input should be a valid boolean`;
           const contentError = checkToolResultContent(block.content);
           if (contentError) return `messages.${i}.content.${j}.content: ${contentError}`;
           answered.add(block.tool_use_id);
@@ -149,9 +151,11 @@ function checkMessages(messages: unknown, countCache: CacheCounter): string | un
 }
 
 function normaliseContent(content: unknown): Json[] | string {
-  if (typeof content === 'string') return content.length === 0 ? 'text content blocks must be non-empty' : [{ type: 'text', text: content }];
+  if (typeof content === 'string')
+    return content.length === 0 ? 'text content blocks must be non-empty' : [{ type: 'text', text: content }];
   if (!Array.isArray(content)) return 'Input should be a valid string or list';
-  for (const block of content) if (!isObject(block) || typeof block.type !== 'string') return 'each content block must be an object with a type';
+  for (const block of content)
+    if (!isObject(block) || typeof block.type !== 'string') return 'each content block must be an object with a type';
   return content as Json[];
 }
 

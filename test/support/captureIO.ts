@@ -1,7 +1,9 @@
 import type { CliIO } from '../../src/cli/io';
 
 /** A CliIO that records what the CLI prints and answers prompts from a list. */
-export function captureIO(options: { interactive?: boolean; answers?: string[]; env?: Record<string, string | undefined> } = {}): CliIO & { stdout: string; stderr: string } {
+export function captureIO(
+  options: { interactive?: boolean; answers?: string[]; env?: Record<string, string | undefined> } = {},
+): CliIO & { stdout: string; stderr: string } {
   const answers = [...(options.answers ?? [])];
   const io = {
     stdout: '',

@@ -44,7 +44,13 @@ export interface CliResult {
 
 /** Starts the CLI; the caller must wait for it or kill it (by its pid). */
 export function startCli(args: readonly string[], env: Record<string, string | undefined> = {}): ChildProcess {
-  return spawn(process.execPath, OTHER_CLI ? ['-e', `require(${JSON.stringify(OTHER_CLI)}).main(process.argv.slice(1)).then((c) => (process.exitCode = c))`, '--', ...args] : [CLI, ...args], { env: { ...process.env, ANTHROPIC_API_KEY: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(
+    process.execPath,
+    OTHER_CLI
+      ? ['-e', `require(${JSON.stringify(OTHER_CLI)}).main(process.argv.slice(1)).then((c) => (process.exitCode = c))`, '--', ...args]
+      : [CLI, ...args],
+    { env: { ...process.env, ANTHROPIC_API_KEY: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
 }
 
 /** Waits for a started CLI to end, killing it past `timeoutMs` so that a hang fails the test. */

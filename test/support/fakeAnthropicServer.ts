@@ -84,17 +84,28 @@ export async function startFakeAnthropic(script: FakeReply[], options: FakeAnthr
     const errorType = type ?? ERROR_TYPES[status] ?? 'api_error';
     const headers: Record<string, string> = { 'request-id': requestId() };
     if (status === 429 || status >= 500) headers['retry-after'] = retry ?? retryAfter;
-    sendJson(res, status, { type: 'error', error: { type: errorType, message: message ?? DEFAULT_MESSAGES[errorType] ?? 'Error' }, request_id: headers['request-id'] }, headers);
+    sendJson(
+      res,
+      status,
+      {
+        type: 'error',
+        error: { type: errorType, message: message ?? DEFAULT_MESSAGES[errorType] ?? 'Error' },
+        request_id: headers['request-id'],
+      },
+      headers,
+    );
     return `${status} ${errorType}`;
   };
 
   const server = await startFakeHttp(async (req, res, incoming) => {
-    if (req.method !== 'POST' || req.path !== '/v1/messages') return sendError(res, 404, 'not_found_error', `Not found: ${req.method} ${req.path}`);
+    if (req.method !== 'POST' || req.path !== '/v1/messages')
+      return sendError(res, 404, 'not_found_error', `Not found: ${req.method} ${req.path}`);
     const key = req.headers['x-api-key'] ?? (req.headers['authorization'] ?? '').replace(/^Bearer\s+/i, '');
     if (!key) return sendError(res, 401, 'authentication_error', 'x-api-key header is required');
     if (options.acceptKeys && !options.acceptKeys.includes(key)) return sendError(res, 401, 'authentication_error', 'invalid x-api-key');
     if (!req.headers['anthropic-version']) return sendError(res, 400, 'invalid_request_error', 'anthropic-version: header is required');
-    if (req.body === undefined) return sendError(res, 400, 'invalid_request_error', 'There was an issue with the request body: not valid JSON');
+    if (req.body === undefined)
+      return sendError(res, 400, 'invalid_request_error', 'There was an issue with the request body: not valid JSON');
     const invalid = checkMessagesRequest(req.body);
     if (invalid) return sendError(res, 400, 'invalid_request_error', invalid);
 
@@ -137,7 +148,9 @@ interface BuiltMessage {
 }
 
 function buildMessage(reply: Extract<FakeReply, { kind: 'message' }>, model: string, nextToolId: () => string): BuiltMessage {
-  const content = reply.content.map((b) => (b.type === 'text' ? { ...b } : { type: 'tool_use' as const, id: b.id ?? nextToolId(), name: b.name, input: b.input }));
+  const content = reply.content.map((b) =>
+    b.type === 'text' ? { ...b } : { type: 'tool_use' as const, id: b.id ?? nextToolId(), name: b.name, input: b.input },
+  );
   return {
     id: `msg_fake${randomBytes(6).toString('hex')}`,
     type: 'message',
@@ -178,7 +191,11 @@ function streamFrames(message: BuiltMessage, jsonChunks: number): string[] {
     }
     send({ type: 'content_block_stop', index });
   });
-  send({ type: 'message_delta', delta: { stop_reason: message.stop_reason, stop_sequence: null }, usage: { output_tokens: usage.output_tokens } });
+  send({
+    type: 'message_delta',
+    delta: { stop_reason: message.stop_reason, stop_sequence: null },
+    usage: { output_tokens: usage.output_tokens },
+  });
   send({ type: 'message_stop' });
   return frames;
 }

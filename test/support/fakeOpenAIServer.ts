@@ -55,7 +55,14 @@ export async function startFakeOpenAI(script: FakeChatReply[], options: FakeOpen
   const bodies: any[] = [];
   let callSeq = 0;
 
-  const sendError = (res: ServerResponse, status: number, message: string, type?: string, code: string | null = null, retry?: string): string => {
+  const sendError = (
+    res: ServerResponse,
+    status: number,
+    message: string,
+    type?: string,
+    code: string | null = null,
+    retry?: string,
+  ): string => {
     const headers: Record<string, string> = {};
     if (status === 429 || status >= 500) headers['retry-after'] = retry ?? options.retryAfter ?? '0.01';
     sendJson(res, status, { error: { message, type: type ?? ERROR_TYPES[status] ?? 'server_error', param: null, code } }, headers);
@@ -66,7 +73,13 @@ export async function startFakeOpenAI(script: FakeChatReply[], options: FakeOpen
     if (req.method !== 'POST' || req.path !== '/v1/chat/completions') return sendError(res, 404, `Invalid URL (${req.method} ${req.path})`);
     const key = (req.headers['authorization'] ?? '').replace(/^Bearer\s+/i, '');
     if (options.acceptKeys && !options.acceptKeys.includes(key)) {
-      return sendError(res, 401, 'Incorrect API key provided. You can find your API key in your account settings.', 'invalid_request_error', 'invalid_api_key');
+      return sendError(
+        res,
+        401,
+        'Incorrect API key provided. You can find your API key in your account settings.',
+        'invalid_request_error',
+        'invalid_api_key',
+      );
     }
     if (req.body === undefined) return sendError(res, 400, 'We could not parse the JSON body of your request.');
     const invalid = checkChatRequest(req.body);
@@ -109,7 +122,13 @@ export async function startFakeOpenAI(script: FakeChatReply[], options: FakeOpen
     send([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
     if (reply.content) for (const piece of chunk(reply.content, 2)) send([{ index: 0, delta: { content: piece }, finish_reason: null }]);
     calls.forEach((call, index) => {
-      send([{ index: 0, delta: { tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] }, finish_reason: null }]);
+      send([
+        {
+          index: 0,
+          delta: { tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] },
+          finish_reason: null,
+        },
+      ]);
       for (const piece of chunk(call.function.arguments, 3)) {
         send([{ index: 0, delta: { tool_calls: [{ index, function: { arguments: piece } }] }, finish_reason: null }]);
       }

@@ -31,7 +31,8 @@ export async function multiFileRun(count: number, bytes: number, label = 'multi'
   const lines = Math.max(1, Math.floor(bytes / 64));
   for (let i = 1; i <= count; i++) {
     const file = `notes/part${i}.txt`;
-    const body = Array.from({ length: lines }, (_, n) => `part ${i} line ${String(n).padStart(7, '0')} ${'x'.repeat(40)}`).join('\n') + '\n';
+    const body =
+      Array.from({ length: lines }, (_, n) => `part ${i} line ${String(n).padStart(7, '0')} ${'x'.repeat(40)}`).join('\n') + '\n';
     writeFileSync(join(template, file), body);
     files.push(file);
     const old = `part ${i} line ${String(Math.floor(lines / 2)).padStart(7, '0')} `;
@@ -39,16 +40,36 @@ export async function multiFileRun(count: number, bytes: number, label = 'multi'
   }
   const transcript = join(t.dir, 'transcript.json');
   writeFileSync(transcript, JSON.stringify({ description: 'one line in every part', replies: [{ phase: 'generate', toolCalls }] }));
-  const r = await runCli(['refactor', 'Mark the middle line of every part', ...files.flatMap((f) => ['-t', f]), '--provider', 'replay', '--transcript', transcript, '--dry-run', '--json', '--workspace', template], {}, 120_000);
+  const r = await runCli(
+    [
+      'refactor',
+      'Mark the middle line of every part',
+      ...files.flatMap((f) => ['-t', f]),
+      '--provider',
+      'replay',
+      '--transcript',
+      transcript,
+      '--dry-run',
+      '--json',
+      '--workspace',
+      template,
+    ],
+    {},
+    120_000,
+  );
   if (r.code !== 0) throw new Error(`The proposal failed (exit ${r.code}): ${r.stderr}`);
   const doc = JSON.parse(r.stdout) as { runId: string; patches: { file: string; valid: boolean }[] };
-  if (doc.patches.length !== count || !doc.patches.every((p) => p.valid)) throw new Error(`Expected ${count} valid patches: ${r.stdout.slice(0, 500)}`);
+  if (doc.patches.length !== count || !doc.patches.every((p) => p.valid))
+    throw new Error(`Expected ${count} valid patches: ${r.stdout.slice(0, 500)}`);
   const before = new Map(files.map((f) => [f, sha(readFileSync(join(template, f)))]));
   const after = new Map<string, string>();
   for (const f of files) {
     const text = readFileSync(join(template, f), 'utf8');
     const i = Number(/part(\d+)/.exec(f)![1]);
-    after.set(f, sha(Buffer.from(text.replace(`part ${i} line ${String(Math.floor(lines / 2)).padStart(7, '0')} `, `part ${i} line CHANGED `))));
+    after.set(
+      f,
+      sha(Buffer.from(text.replace(`part ${i} line ${String(Math.floor(lines / 2)).padStart(7, '0')} `, `part ${i} line CHANGED `))),
+    );
   }
   return { template, runId: doc.runId, files, before, after, cleanup: t.cleanup };
 }
@@ -81,9 +102,23 @@ export function fileSize(path: string): number {
 /** A dry-run proposal on `ws` through the real CLI: `edits` are patch_file calls [path, old, new]. */
 export async function propose(ws: string, instruction: string, edits: [string, string, string][], scratch: string): Promise<string> {
   const transcript = join(scratch, `transcript-${sha(Buffer.from(instruction)).slice(0, 8)}.json`);
-  writeFileSync(transcript, JSON.stringify({ replies: [{ phase: 'generate', toolCalls: edits.map(([path, old_string, new_string]) => ({ name: 'patch_file', input: { path, old_string, new_string } })) }] }));
+  writeFileSync(
+    transcript,
+    JSON.stringify({
+      replies: [
+        {
+          phase: 'generate',
+          toolCalls: edits.map(([path, old_string, new_string]) => ({ name: 'patch_file', input: { path, old_string, new_string } })),
+        },
+      ],
+    }),
+  );
   const targets = [...new Set(edits.map((e) => e[0]))].flatMap((f) => ['-t', f]);
-  const r = await runCli(['refactor', instruction, ...targets, '--provider', 'replay', '--transcript', transcript, '--dry-run', '--json', '--workspace', ws], {}, 120_000);
+  const r = await runCli(
+    ['refactor', instruction, ...targets, '--provider', 'replay', '--transcript', transcript, '--dry-run', '--json', '--workspace', ws],
+    {},
+    120_000,
+  );
   if (r.code !== 0) throw new Error(`The proposal failed (exit ${r.code}): ${r.stderr}`);
   return (JSON.parse(r.stdout) as { runId: string }).runId;
 }

@@ -20,14 +20,17 @@ export function checkChatRequest(body: unknown): string | undefined {
   if (body.tools !== undefined) {
     if (!Array.isArray(body.tools)) return "Invalid type for 'tools': expected an array.";
     for (const [i, tool] of body.tools.entries()) {
-      if (!isObject(tool) || tool.type !== 'function' || !isObject(tool.function)) return `Invalid value for 'tools[${i}].type': expected 'function'.`;
-      if (typeof tool.function.name !== 'string' || !FUNCTION_NAME.test(tool.function.name)) return `Invalid 'tools[${i}].function.name': string does not match pattern.`;
+      if (!isObject(tool) || tool.type !== 'function' || !isObject(tool.function))
+        return `Invalid value for 'tools[${i}].type': expected 'function'.`;
+      if (typeof tool.function.name !== 'string' || !FUNCTION_NAME.test(tool.function.name))
+        return `Invalid 'tools[${i}].function.name': string does not match pattern.`;
       if (tool.function.parameters !== undefined && (!isObject(tool.function.parameters) || tool.function.parameters.type !== 'object')) {
         return `Invalid schema for function '${tool.function.name}': schema must be a JSON Schema of 'type: "object"'.`;
       }
     }
   }
-  if (!Array.isArray(body.messages) || body.messages.length === 0) return "Invalid 'messages': empty array. Expected an array with minimum length 1.";
+  if (!Array.isArray(body.messages) || body.messages.length === 0)
+    return "Invalid 'messages': empty array. Expected an array with minimum length 1.";
 
   /** tool_call ids of the latest assistant turn still waiting for their tool message. */
   let pending: string[] = [];
@@ -41,7 +44,8 @@ export function checkChatRequest(body: unknown): string | undefined {
       case 'system':
       case 'developer':
       case 'user':
-        if (typeof m.content !== 'string' && !Array.isArray(m.content)) return `Invalid type for 'messages[${i}].content': expected a string or array.`;
+        if (typeof m.content !== 'string' && !Array.isArray(m.content))
+          return `Invalid type for 'messages[${i}].content': expected a string or array.`;
         open = [];
         break;
       case 'assistant': {
@@ -55,7 +59,8 @@ export function checkChatRequest(body: unknown): string | undefined {
             if (!isObject(call) || typeof call.id !== 'string' || call.type !== 'function' || !isObject(call.function)) {
               return `Invalid 'messages[${i}].tool_calls[${j}]': expected {id, type: 'function', function}.`;
             }
-            if (typeof call.function.arguments !== 'string') return `Invalid type for 'messages[${i}].tool_calls[${j}].function.arguments': expected a string.`;
+            if (typeof call.function.arguments !== 'string')
+              return `Invalid type for 'messages[${i}].tool_calls[${j}].function.arguments': expected a string.`;
           }
           pending = calls.map((c) => (c as Json).id as string);
           open = [...pending];
@@ -66,7 +71,8 @@ export function checkChatRequest(body: unknown): string | undefined {
         if (typeof m.tool_call_id !== 'string' || !open.includes(m.tool_call_id)) {
           return `Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'.`;
         }
-        if (typeof m.content !== 'string' && !Array.isArray(m.content)) return `Invalid type for 'messages[${i}].content': expected a string or array.`;
+        if (typeof m.content !== 'string' && !Array.isArray(m.content))
+          return `Invalid type for 'messages[${i}].content': expected a string or array.`;
         pending = pending.filter((id) => id !== m.tool_call_id);
         break;
       default:

@@ -27,8 +27,13 @@ const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.js
 };
 const sections = Array.isArray(pkg.contributes.configuration) ? pkg.contributes.configuration : [pkg.contributes.configuration];
 const declared: Record<string, JsonSchema> = Object.assign({}, ...sections.map((s) => s.properties));
-const ours = Object.fromEntries(Object.entries(declared).filter(([k]) => k.startsWith('refactorGuard.')).map(([k, v]) => [k.slice('refactorGuard.'.length), v]));
-const schema = (z.toJSONSchema(SettingsSchema, { io: 'input', target: 'draft-7' }) as { properties: Record<string, JsonSchema> }).properties;
+const ours = Object.fromEntries(
+  Object.entries(declared)
+    .filter(([k]) => k.startsWith('refactorGuard.'))
+    .map(([k, v]) => [k.slice('refactorGuard.'.length), v]),
+);
+const schema = (z.toJSONSchema(SettingsSchema, { io: 'input', target: 'draft-7' }) as { properties: Record<string, JsonSchema> })
+  .properties;
 const defaults = SettingsSchema.parse({}) as Record<string, unknown>;
 
 /** zod writes "no upper bound" on integers as MAX_SAFE_INTEGER; package.json leaves it out. */

@@ -5,7 +5,18 @@ import type { CliIO } from '../io';
 import { cliSettings, openWorkspace, targetPath } from '../workspace';
 
 /** `context -t FILE [-f FUNCTION] [--budget N]`: what the model would see, and why each piece was chosen. */
-export async function contextCommand(flags: { target: string[]; function?: string; budget?: string; workspace?: string; json?: boolean; wholeFiles?: boolean; instruction?: string }, io: CliIO): Promise<number> {
+export async function contextCommand(
+  flags: {
+    target: string[];
+    function?: string;
+    budget?: string;
+    workspace?: string;
+    json?: boolean;
+    wholeFiles?: boolean;
+    instruction?: string;
+  },
+  io: CliIO,
+): Promise<number> {
   if (flags.target.length === 0) throw usage('Name at least one target with -t FILE.');
   const ws = openWorkspace(flags.workspace);
   const settings = cliSettings(ws, {}, { env: io.env, warn: io.err });

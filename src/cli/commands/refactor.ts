@@ -27,8 +27,10 @@ export interface RefactorFlags {
 }
 
 export async function refactorCommand(instruction: string, flags: RefactorFlags, io: CliIO): Promise<number> {
-  if (!instruction.trim()) throw usage('The instruction is empty: say what to change, e.g. refactor "Add caching to getUser" -t src/user.ts.');
-  if (flags.config !== undefined && !(PRESET_NAMES as readonly string[]).includes(flags.config)) throw usage(`--config must be one of ${PRESET_NAMES.join(', ')}.`);
+  if (!instruction.trim())
+    throw usage('The instruction is empty: say what to change, e.g. refactor "Add caching to getUser" -t src/user.ts.');
+  if (flags.config !== undefined && !(PRESET_NAMES as readonly string[]).includes(flags.config))
+    throw usage(`--config must be one of ${PRESET_NAMES.join(', ')}.`);
   let maxRisk: number | undefined;
   if (flags.maxRisk !== undefined) {
     maxRisk = Number(flags.maxRisk);
@@ -39,12 +41,16 @@ export async function refactorCommand(instruction: string, flags: RefactorFlags,
   if (flags.function && flags.target.length !== 1) throw usage('-f FUNCTION needs exactly one -t FILE.');
 
   const ws = openWorkspace(flags.workspace);
-  const settings = cliSettings(ws, {
-    preset: flags.config,
-    provider: flags.provider,
-    testCommand: flags.testCommand,
-    ...(maxRisk !== undefined ? { maxRisk } : {}),
-  }, { env: io.env, warn: io.err });
+  const settings = cliSettings(
+    ws,
+    {
+      preset: flags.config,
+      provider: flags.provider,
+      testCommand: flags.testCommand,
+      ...(maxRisk !== undefined ? { maxRisk } : {}),
+    },
+    { env: io.env, warn: io.err },
+  );
   const preset = resolvePreset(settings);
   const provider = cliProvider(settings, preset.model, io.env, flags.transcript);
   const store = await ws.openStore(io.err);
@@ -93,13 +99,19 @@ export async function refactorCommand(instruction: string, flags: RefactorFlags,
     notApplied(outcomes);
     if (!flags.json) for (const o of outcomes) io.err(o.message);
     const over = valid.filter((p) => p.risk.score > limit);
-    if (!flags.json && over.length > 0) io.err(`${over.length} patch${over.length === 1 ? '' : 'es'} above max risk ${limit} left pending: review with \`refactor-guard status --run-id ${run.runId}\`.`);
+    if (!flags.json && over.length > 0)
+      io.err(
+        `${over.length} patch${over.length === 1 ? '' : 'es'} above max risk ${limit} left pending: review with \`refactor-guard status --run-id ${run.runId}\`.`,
+      );
   } else if (run.status === 'proposed' && !flags.dryRun && !flags.json && io.interactive) {
     io.out(runSummary(run));
     for (const p of valid) {
       io.out('\n' + patchDetail(p));
       const answer = (await io.ask(`Apply ${p.id} to ${p.file}? [y/N] `)).trim().toLowerCase();
-      const outcomes = answer === 'y' || answer === 'yes' ? await applyRun(ctx, { runId: run.runId, patchIds: [p.id] }) : await rejectRun(ctx, { runId: run.runId, patchIds: [p.id] });
+      const outcomes =
+        answer === 'y' || answer === 'yes'
+          ? await applyRun(ctx, { runId: run.runId, patchIds: [p.id] })
+          : await rejectRun(ctx, { runId: run.runId, patchIds: [p.id] });
       notApplied(outcomes);
       for (const o of outcomes) io.err(o.message);
     }
@@ -111,7 +123,12 @@ export async function refactorCommand(instruction: string, flags: RefactorFlags,
   } else {
     if (!(run.status === 'proposed' && !flags.dryRun && io.interactive && !flags.autoApply)) io.out(runSummary(run));
     if (run.patches.length > 0) io.out('\n' + patchTable(run, view.patches));
-    io.out(`\nProvenance: ${ws.storeDir} (run ${run.runId}). ${nextStep(run, view.patches.some((s) => s.status === 'pending'))}`);
+    io.out(
+      `\nProvenance: ${ws.storeDir} (run ${run.runId}). ${nextStep(
+        run,
+        view.patches.some((s) => s.status === 'pending'),
+      )}`,
+    );
   }
   if (run.error && exit !== EXIT.ok) io.err(`refactor-guard: ${run.error.message}`);
   return exit;

@@ -25,12 +25,30 @@ export async function statusCommand(flags: StoreFlags & { runId?: string; latest
   else view = await store.latestRun();
   if (!view) throw usage(`No runs yet in ${ws.storeDir}.`);
   if (flags.json) {
-    io.out(JSON.stringify({ ...runJson(view.run, view, ws.storeDir), decisions: view.decisions.map((d) => ({ decision: d.decision, patchIds: d.patchIds, hunkIds: d.hunkIds, actor: d.actor, at: d.createdAt, detail: d.detail })), storeProblems: view.storeProblems }, null, 2));
+    io.out(
+      JSON.stringify(
+        {
+          ...runJson(view.run, view, ws.storeDir),
+          decisions: view.decisions.map((d) => ({
+            decision: d.decision,
+            patchIds: d.patchIds,
+            hunkIds: d.hunkIds,
+            actor: d.actor,
+            at: d.createdAt,
+            detail: d.detail,
+          })),
+          storeProblems: view.storeProblems,
+        },
+        null,
+        2,
+      ),
+    );
     return EXIT.ok;
   }
   io.out(runSummary(view.run));
   if (view.run.patches.length > 0) io.out('\n' + patchTable(view.run, view.patches));
-  for (const d of view.decisions) io.out(`  ${d.createdAt} ${d.decision} ${d.patchIds.join(', ')}${d.hunkIds ? ` (hunks ${d.hunkIds.join(', ')})` : ''} by ${d.actor}`);
+  for (const d of view.decisions)
+    io.out(`  ${d.createdAt} ${d.decision} ${d.patchIds.join(', ')}${d.hunkIds ? ` (hunks ${d.hunkIds.join(', ')})` : ''} by ${d.actor}`);
   if (flags.diff) for (const p of view.run.patches) io.out('\n' + patchDetail(p));
   else for (const p of view.run.patches) for (const f of p.findings.filter((x) => x.introduced)) io.out(`  ${formatFinding(f)}`);
   // What the gates found beyond the patched files (a caller, a test) judged the patches too.
@@ -55,7 +73,14 @@ export async function listRunsCommand(flags: StoreFlags & { limit?: string }, io
     io.out(
       table(
         ['run', 'when', 'status', 'patches', 'files', 'instruction'],
-        list.map((r) => [r.runId, r.createdAt.replace('T', ' ').slice(0, 19), r.status.replace(/_/g, ' '), patchCounts(r.patchCounts), r.files.join(', '), r.instruction.slice(0, 60)]),
+        list.map((r) => [
+          r.runId,
+          r.createdAt.replace('T', ' ').slice(0, 19),
+          r.status.replace(/_/g, ' '),
+          patchCounts(r.patchCounts),
+          r.files.join(', '),
+          r.instruction.slice(0, 60),
+        ]),
       ),
     );
   for (const problem of list.problems) io.err(`warning: ${problem.message}`);
@@ -63,12 +88,22 @@ export async function listRunsCommand(flags: StoreFlags & { limit?: string }, io
 }
 
 function patchCounts(counts: Record<string, number>): string {
-  return Object.entries(counts).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s.replace('_', ' ')}`).join(', ') || '0';
+  return (
+    Object.entries(counts)
+      .filter(([, n]) => n > 0)
+      .map(([s, n]) => `${n} ${s.replace('_', ' ')}`)
+      .join(', ') || '0'
+  );
 }
 
 type DecisionKind = 'apply' | 'reject' | 'rollback';
 
-export async function decisionCommand(kind: DecisionKind, runId: string, flags: StoreFlags & { patch?: string[]; hunk?: string[] }, io: CliIO): Promise<number> {
+export async function decisionCommand(
+  kind: DecisionKind,
+  runId: string,
+  flags: StoreFlags & { patch?: string[]; hunk?: string[] },
+  io: CliIO,
+): Promise<number> {
   const ws = openWorkspace(flags.workspace);
   const store = await ws.openStore(io.err);
   const ctx = { store, writer: workspaceWriter(ws.files), actor: actorName('cli') };
@@ -84,7 +119,8 @@ export async function decisionCommand(kind: DecisionKind, runId: string, flags: 
     }
     runId = latest.run.runId;
   }
-  if (kind === 'rollback' && ((flags.patch?.length ?? 0) > 0 || (flags.hunk?.length ?? 0) > 0)) throw usage('rollback restores a whole run; it takes no --patch or --hunk.');
+  if (kind === 'rollback' && ((flags.patch?.length ?? 0) > 0 || (flags.hunk?.length ?? 0) > 0))
+    throw usage('rollback restores a whole run; it takes no --patch or --hunk.');
   const patchIds = flags.patch ?? [];
   const hunkIds = flags.hunk ?? [];
   const outcomes: PatchOutcome[] =
@@ -94,7 +130,10 @@ export async function decisionCommand(kind: DecisionKind, runId: string, flags: 
         ? await rejectRun(ctx, { runId, patchIds, hunkIds })
         : await rollbackRun(ctx, runId);
   if (flags.json) io.out(JSON.stringify({ runId, decision: kind, outcomes }, null, 2));
-  else if (outcomes.length === 0) io.out(kind === 'rollback' ? 'Nothing to roll back: no patch of this run is applied.' : 'Nothing to do: no patch of this run is pending.');
+  else if (outcomes.length === 0)
+    io.out(
+      kind === 'rollback' ? 'Nothing to roll back: no patch of this run is applied.' : 'Nothing to do: no patch of this run is pending.',
+    );
   else for (const o of outcomes) io.out(o.message);
   const bad = outcomes.some((o) => o.outcome === 'stale' || o.outcome === 'refused');
   return bad ? EXIT.failed : EXIT.ok;
@@ -106,9 +145,13 @@ export async function adoptCommand(flags: StoreFlags, io: CliIO): Promise<number
   const store = await ws.openStore(io.err);
   const before = await store.verify();
   const adopted = await store.adopt(actorName('cli'));
-  if (flags.json) io.out(JSON.stringify({ adopted: adopted ? { throughSeq: adopted.throughSeq, records: before.unsigned } : null }, null, 2));
+  if (flags.json)
+    io.out(JSON.stringify({ adopted: adopted ? { throughSeq: adopted.throughSeq, records: before.unsigned } : null }, null, 2));
   else if (!adopted) io.out('Nothing to adopt: every record in this store is signed by you.');
-  else io.out(`Adopted ${before.unsigned} unsigned record${before.unsigned === 1 ? '' : 's'} (through record ${adopted.throughSeq}): Refactor Guard will act on them now.`);
+  else
+    io.out(
+      `Adopted ${before.unsigned} unsigned record${before.unsigned === 1 ? '' : 's'} (through record ${adopted.throughSeq}): Refactor Guard will act on them now.`,
+    );
   return EXIT.ok;
 }
 
@@ -125,11 +168,18 @@ export async function verifyCommand(flags: StoreFlags, io: CliIO): Promise<numbe
   if (flags.json) io.out(JSON.stringify({ ...result, keptJournal: kept }, null, 2));
   else if (result.ok) {
     const blobs = result.blobsChecked ?? 0;
-    io.out(`Provenance verified: ${result.checked} record${result.checked === 1 ? '' : 's'}, chain intact; ${blobs} blob${blobs === 1 ? '' : 's'} read back by hash.`);
+    io.out(
+      `Provenance verified: ${result.checked} record${result.checked === 1 ? '' : 's'}, chain intact; ${blobs} blob${blobs === 1 ? '' : 's'} read back by hash.`,
+    );
     for (const k of kept) io.out(`  note: ${k}`);
-    if (result.unsigned > 0) io.out(`  ${result.unsigned} record${result.unsigned === 1 ? ' was' : 's were'} written before records were signed; if this store is yours, \`refactor-guard adopt\` signs ${result.unsigned === 1 ? 'it' : 'them'} so that apply and rollback act on ${result.unsigned === 1 ? 'it' : 'them'}.`);
+    if (result.unsigned > 0)
+      io.out(
+        `  ${result.unsigned} record${result.unsigned === 1 ? ' was' : 's were'} written before records were signed; if this store is yours, \`refactor-guard adopt\` signs ${result.unsigned === 1 ? 'it' : 'them'} so that apply and rollback act on ${result.unsigned === 1 ? 'it' : 'them'}.`,
+      );
   } else {
-    io.out(`Provenance store damaged (${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} in ${result.checked} records and ${result.blobsChecked ?? 0} blobs):`);
+    io.out(
+      `Provenance store damaged (${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} in ${result.checked} records and ${result.blobsChecked ?? 0} blobs):`,
+    );
     for (const p of result.problems) io.out(`  ${p.message}`);
   }
   return result.ok ? EXIT.ok : EXIT.failed;

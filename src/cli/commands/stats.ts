@@ -13,7 +13,9 @@ export async function statsCommand(flags: { workspace?: string; json?: boolean }
 
 /** Only the non-zero counts, so a young store reads in a few lines. */
 function counts(record: Record<string, number>): string {
-  const parts = Object.entries(record).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`);
+  const parts = Object.entries(record)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${k.replace(/_/g, ' ')}`);
   return parts.length > 0 ? parts.join(', ') : 'none';
 }
 

@@ -19,7 +19,13 @@ export async function validateCommand(paths: string[], flags: { workspace?: stri
   if (paths.length === 0) throw usage('Name at least one file to validate.');
   const ws = openWorkspace(flags.workspace);
   const settings = cliSettings(ws, {}, { env: io.env, warn: io.err });
-  const results: { path: string; language: string | null; valid: boolean; findings: ReturnType<typeof formatFinding>[] | unknown[]; error?: string }[] = [];
+  const results: {
+    path: string;
+    language: string | null;
+    valid: boolean;
+    findings: ReturnType<typeof formatFinding>[] | unknown[];
+    error?: string;
+  }[] = [];
   const candidates: CandidateFile[] = [];
   const order: string[] = [];
   for (const p of paths) {
@@ -52,9 +58,20 @@ export async function validateCommand(paths: string[], flags: { workspace?: stri
   results.sort((a, b) => order.indexOf(a.path) - order.indexOf(b.path));
   const allValid = results.every((r) => r.valid);
   if (flags.json) {
-    io.out(JSON.stringify({ valid: allValid, files: results, gates: gateRuns.map((g) => ({ gate: g.gate, durationMs: g.durationMs, skipped: g.skipped })) }, null, 2));
+    io.out(
+      JSON.stringify(
+        { valid: allValid, files: results, gates: gateRuns.map((g) => ({ gate: g.gate, durationMs: g.durationMs, skipped: g.skipped })) },
+        null,
+        2,
+      ),
+    );
   } else {
-    io.out(table(['file', 'language', 'valid', 'findings'], results.map((r) => [r.path, r.language ?? '-', r.valid ? 'yes' : 'no', String(r.error ? 1 : r.findings.length)])));
+    io.out(
+      table(
+        ['file', 'language', 'valid', 'findings'],
+        results.map((r) => [r.path, r.language ?? '-', r.valid ? 'yes' : 'no', String(r.error ? 1 : r.findings.length)]),
+      ),
+    );
     for (const r of results) {
       if (r.error) io.out(`  ${r.path}: ${r.error}`);
       for (const f of r.findings as Parameters<typeof formatFinding>[0][]) io.out(`  ${formatFinding(f)}`);

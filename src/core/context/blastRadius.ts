@@ -90,7 +90,13 @@ export interface PublicSymbolImpact {
  * What the risk score needs from the graph for one patched file. The graph describes the
  * workspace before the patch, which is what matters: who uses the symbols as they were.
  */
-export async function publicSymbolImpact(graph: SymbolGraph, path: string, language: LanguageId, before: string, after: string): Promise<PublicSymbolImpact> {
+export async function publicSymbolImpact(
+  graph: SymbolGraph,
+  path: string,
+  language: LanguageId,
+  before: string,
+  after: string,
+): Promise<PublicSymbolImpact> {
   const changed = await changedPublicSymbols(language, before, after);
   const radius = blastRadius(graph, path, changed);
   const files = new Set(radius.flatMap((r) => r.referencingFiles));

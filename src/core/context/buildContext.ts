@@ -71,7 +71,8 @@ export function disposeSymbolGraphs(): void {
 }
 
 export async function buildContext(opts: BuildContextOptions): Promise<ContextResult> {
-  if (!Number.isFinite(opts.budgetTokens) || opts.budgetTokens <= 0) throw new Error(`The context budget must be a positive number of tokens, not ${opts.budgetTokens}.`);
+  if (!Number.isFinite(opts.budgetTokens) || opts.budgetTokens <= 0)
+    throw new Error(`The context budget must be a positive number of tokens, not ${opts.budgetTokens}.`);
   if (opts.targets.length === 0) throw new Error('The context needs at least one target file.');
   const budget = Math.floor(opts.budgetTokens);
   const paths = opts.targets.map((t) => normalizeWorkspacePath(t.path));
@@ -102,10 +103,15 @@ export async function buildContext(opts: BuildContextOptions): Promise<ContextRe
     targets.push({ path, language: languageOf(path), text, tags, defIndex });
   }
   // The targets' imports are what the plan looks at first; index them now if the build has not.
-  await graph.ensureIndexed(targets.flatMap((t) => [...graph.importsOf(t.path)]), opts.signal);
+  await graph.ensureIndexed(
+    targets.flatMap((t) => [...graph.importsOf(t.path)]),
+    opts.signal,
+  );
 
   const seeds = targets.flatMap((t) =>
-    t.defIndex !== undefined ? [defKey({ path: t.path, index: t.defIndex })] : [t.path, ...(t.tags?.defs.map((_, index) => defKey({ path: t.path, index })) ?? [])],
+    t.defIndex !== undefined
+      ? [defKey({ path: t.path, index: t.defIndex })]
+      : [t.path, ...(t.tags?.defs.map((_, index) => defKey({ path: t.path, index })) ?? [])],
   );
   const ranking = rank({ graph, seeds, instruction: opts.instruction });
   throwIfAborted(opts.signal);
@@ -145,7 +151,17 @@ async function wholeFilesContext(opts: BuildContextOptions, paths: string[], bud
     if (!bytes) throw new Error(`Target ${path} does not exist in the workspace.`);
     const text = decode(bytes);
     const lines = text.endsWith('\n') ? text.split('\n').length - 1 : text.split('\n').length;
-    candidates.push({ path, language: languageOf(path), kind: 'file', reason: 'target', startLine: 1, endLine: Math.max(1, lines), code: text, claimsLines: true, required: true });
+    candidates.push({
+      path,
+      language: languageOf(path),
+      kind: 'file',
+      reason: 'target',
+      startLine: 1,
+      endLine: Math.max(1, lines),
+      code: text,
+      claimsLines: true,
+      required: true,
+    });
   }
   const rendered = fitToBudget(candidates, budget);
   return { text: rendered.text, tokens: rendered.tokens, pieces: rendered.pieces, notes: budgetNotes(rendered.left, budget) };
@@ -166,7 +182,9 @@ async function waitForBuild(graph: SymbolGraph, opts: BuildContextOptions, notes
     }
   } catch (err) {
     if (err instanceof CancelledError) throw err;
-    notes.push(`The symbol graph could not be built (${err instanceof Error ? err.message : String(err)}); only the targets and their imports are indexed.`);
+    notes.push(
+      `The symbol graph could not be built (${err instanceof Error ? err.message : String(err)}); only the targets and their imports are indexed.`,
+    );
   } finally {
     clearTimeout(timer);
   }
@@ -175,7 +193,9 @@ async function waitForBuild(graph: SymbolGraph, opts: BuildContextOptions, notes
 function budgetNotes(left: readonly Candidate[], budget: number): string[] {
   const notes: string[] = [];
   for (const c of left.filter((x) => x.required)) {
-    notes.push(`Target ${c.path}${c.detail ? ` (${c.detail})` : ''} does not fit the budget of ${budget} tokens and was left out; raise the budget.`);
+    notes.push(
+      `Target ${c.path}${c.detail ? ` (${c.detail})` : ''} does not fit the budget of ${budget} tokens and was left out; raise the budget.`,
+    );
   }
   const counts = new Map<string, number>();
   for (const c of left) if (!c.required) counts.set(c.reason, (counts.get(c.reason) ?? 0) + 1);
@@ -193,13 +213,19 @@ function skippedNotes(all: string[]): string[] {
 /** Human-readable: each piece with its reason and tokens, then the total and the notes. */
 export function formatContextReport(result: ContextResult): string {
   const rows = result.pieces.map((p) => {
-    const where = p.startLine === undefined ? p.path : `${p.path}:${p.startLine}${p.endLine !== undefined && p.endLine !== p.startLine ? `-${p.endLine}` : ''}`;
+    const where =
+      p.startLine === undefined
+        ? p.path
+        : `${p.path}:${p.startLine}${p.endLine !== undefined && p.endLine !== p.startLine ? `-${p.endLine}` : ''}`;
     return { reason: p.reason, where, kind: p.kind, tokens: String(p.tokens) };
   });
   const w = (k: 'reason' | 'where' | 'kind' | 'tokens'): number => Math.max(k.length, ...rows.map((r) => r[k].length));
   const lines = [
     `${'reason'.padEnd(w('reason'))}  ${'where'.padEnd(w('where'))}  ${'kind'.padEnd(w('kind'))}  ${'tokens'.padStart(w('tokens'))}`,
-    ...rows.map((r) => `${r.reason.padEnd(w('reason'))}  ${r.where.padEnd(w('where'))}  ${r.kind.padEnd(w('kind'))}  ${r.tokens.padStart(w('tokens'))}`),
+    ...rows.map(
+      (r) =>
+        `${r.reason.padEnd(w('reason'))}  ${r.where.padEnd(w('where'))}  ${r.kind.padEnd(w('kind'))}  ${r.tokens.padStart(w('tokens'))}`,
+    ),
     `Total: ${result.tokens} tokens in ${result.pieces.length} pieces (counted with ${TOKENIZER_NAME}).`,
   ];
   if (result.notes.length > 0) lines.push('Notes:', ...result.notes.map((n) => `- ${n}`));

@@ -40,7 +40,9 @@ export function findDefinitionIndex(defs: readonly Definition[], name: string): 
   };
   const all = defs.map((_, i) => i).filter(matches);
   // Prefer callables, then the outermost (a top-level function over a nested one of the same name).
-  return all.find((i) => CALLABLE.has(defs[i]!.kind)) ?? all.find((i) => defs[i]!.kind !== 'impl' && defs[i]!.kind !== 'constant') ?? all[0];
+  return (
+    all.find((i) => CALLABLE.has(defs[i]!.kind)) ?? all.find((i) => defs[i]!.kind !== 'impl' && defs[i]!.kind !== 'constant') ?? all[0]
+  );
 }
 
 /** Index of the innermost function or method enclosing the 1-based `line`. */

@@ -72,7 +72,13 @@ export async function saveGraphCache(cacheDir: string, root: string, maxFileByte
 function isEntry(e: unknown): e is FileEntry {
   if (typeof e !== 'object' || e === null) return false;
   const f = e as Partial<FileEntry>;
-  return typeof f.path === 'string' && typeof f.language === 'string' && typeof f.size === 'number' && typeof f.mtimeMs === 'number' && typeof f.hash === 'string';
+  return (
+    typeof f.path === 'string' &&
+    typeof f.language === 'string' &&
+    typeof f.size === 'number' &&
+    typeof f.mtimeMs === 'number' &&
+    typeof f.hash === 'string'
+  );
 }
 
 export function contentHash(bytes: Uint8Array): string {

@@ -31,7 +31,8 @@ const MAX_AMBIGUOUS = 8;
 const EMPTY: ReadonlySet<string> = new Set();
 
 function insideFunction(defs: readonly Definition[], i: number): boolean {
-  for (let p = defs[i]!.parent; p !== undefined; p = defs[p]!.parent) if (defs[p]!.kind === 'function' || defs[p]!.kind === 'method') return true;
+  for (let p = defs[i]!.parent; p !== undefined; p = defs[p]!.parent)
+    if (defs[p]!.kind === 'function' || defs[p]!.kind === 'method') return true;
   return false;
 }
 

@@ -50,13 +50,32 @@ export async function planCandidates(input: PlanInput): Promise<Candidate[]> {
   // 1. The targets.
   for (const t of targets) {
     if (t.defIndex === undefined || !t.tags) {
-      out.push({ path: t.path, language: t.language, kind: 'file', reason: 'target', startLine: 1, endLine: Math.max(1, lineCount(t.text)), code: t.text, claimsLines: true, required: true });
+      out.push({
+        path: t.path,
+        language: t.language,
+        kind: 'file',
+        reason: 'target',
+        startLine: 1,
+        endLine: Math.max(1, lineCount(t.text)),
+        code: t.text,
+        claimsLines: true,
+        required: true,
+      });
       continue;
     }
     const d = t.tags.defs[t.defIndex]!;
     out.push({
-      path: t.path, language: t.language, kind: 'function', reason: 'target', detail: qualifiedName(t.tags.defs, t.defIndex),
-      startLine: d.startLine, endLine: d.endLine, code: lineRange(t.text, d.startLine, d.endLine), defKey: defKey({ path: t.path, index: t.defIndex }), claimsLines: true, required: true,
+      path: t.path,
+      language: t.language,
+      kind: 'function',
+      reason: 'target',
+      detail: qualifiedName(t.tags.defs, t.defIndex),
+      startLine: d.startLine,
+      endLine: d.endLine,
+      code: lineRange(t.text, d.startLine, d.endLine),
+      defKey: defKey({ path: t.path, index: t.defIndex }),
+      claimsLines: true,
+      required: true,
     });
     // One outline per file, after its target functions; members are listed for the targets'
     // own classes, other classes show their header line only.
@@ -65,7 +84,16 @@ export async function planCandidates(input: PlanInput): Promise<Candidate[]> {
     const expand = new Set<number>();
     for (const x of sameFile) for (let p = x.tags!.defs[x.defIndex!]!.parent; p !== undefined; p = t.tags.defs[p]!.parent) expand.add(p);
     const o = outline(t.tags, t.text, { withImports: true, expand });
-    out.push({ path: t.path, language: t.language, kind: 'outline', reason: 'outline of target file', startLine: o.startLine, endLine: o.endLine, code: o.code, claimsLines: false });
+    out.push({
+      path: t.path,
+      language: t.language,
+      kind: 'outline',
+      reason: 'outline of target file',
+      startLine: o.startLine,
+      endLine: o.endLine,
+      code: o.code,
+      claimsLines: false,
+    });
   }
 
   // What the targets use, split into calls, types and bare imports.
@@ -107,9 +135,25 @@ export async function planCandidates(input: PlanInput): Promise<Candidate[]> {
     const text = await input.text(loc.path);
     if (!text) continue;
     const short = def.endLine - def.startLine + 1 <= SHORT_TYPE_LINES;
-    out.push(short
-      ? { ...base(graph, loc, def), kind: 'type', reason: 'type used by target', startLine: def.startLine, endLine: def.endLine, code: lineRange(text, def.startLine, def.endLine) }
-      : { ...base(graph, loc, def), kind: 'signature', reason: 'type used by target', startLine: def.sigLine, endLine: signatureEndLine(def), code: signatureBlock(def, graph.entry(loc.path)!.language) });
+    out.push(
+      short
+        ? {
+            ...base(graph, loc, def),
+            kind: 'type',
+            reason: 'type used by target',
+            startLine: def.startLine,
+            endLine: def.endLine,
+            code: lineRange(text, def.startLine, def.endLine),
+          }
+        : {
+            ...base(graph, loc, def),
+            kind: 'signature',
+            reason: 'type used by target',
+            startLine: def.sigLine,
+            endLine: signatureEndLine(def),
+            code: signatureBlock(def, graph.entry(loc.path)!.language),
+          },
+    );
   }
   const targetPaths = new Set(targets.map((t) => t.path));
   const imported = new Set<string>();
@@ -130,7 +174,16 @@ export async function planCandidates(input: PlanInput): Promise<Candidate[]> {
     // `from pkg import mod` or a default import names no definition of the file: outline all of it.
     if (o.code.trim() === '' && only) o = outline(entry.tags, text, { exportedOnly: true, maxLines: 40 });
     if (o.code.trim() === '') continue;
-    out.push({ path: p, language: entry.language, kind: 'outline', reason: 'imported by target', startLine: o.startLine, endLine: o.endLine, code: o.code, claimsLines: false });
+    out.push({
+      path: p,
+      language: entry.language,
+      kind: 'outline',
+      reason: 'imported by target',
+      startLine: o.startLine,
+      endLine: o.endLine,
+      code: o.code,
+      claimsLines: false,
+    });
   }
 
   // 5. Bodies of what the target calls (replacing their signatures), then other high-ranked definitions.
@@ -139,7 +192,15 @@ export async function planCandidates(input: PlanInput): Promise<Candidate[]> {
     if (def.endLine - def.startLine + 1 > SHORT_BODY_LINES) continue;
     const text = await input.text(loc.path);
     if (!text) continue;
-    out.push({ ...base(graph, loc, def), kind: 'body', reason: 'called by target', startLine: def.startLine, endLine: def.endLine, code: lineRange(text, def.startLine, def.endLine), upgrade: true });
+    out.push({
+      ...base(graph, loc, def),
+      kind: 'body',
+      reason: 'called by target',
+      startLine: def.startLine,
+      endLine: def.endLine,
+      code: lineRange(text, def.startLine, def.endLine),
+      upgrade: true,
+    });
   }
   // Files already outlined show their definitions' signatures; related pieces come from elsewhere,
   // from near the targets or named by the instruction wherever they are.
@@ -204,17 +265,49 @@ async function callerCandidates(input: PlanInput, inScope: (loc: DefLoc) => bool
     const lines = [...users.get(user)!].sort((a, b) => a - b);
     if (hash < 0) {
       const s = callSites(text, lines);
-      out.push({ path, language: entry.language, kind: 'call site', reason: 'calls target', detail: 'top-level code', startLine: s.startLine, endLine: s.endLine, code: s.code, claimsLines: true });
+      out.push({
+        path,
+        language: entry.language,
+        kind: 'call site',
+        reason: 'calls target',
+        detail: 'top-level code',
+        startLine: s.startLine,
+        endLine: s.endLine,
+        code: s.code,
+        claimsLines: true,
+      });
       continue;
     }
     const loc = { path, index: Number(user.slice(hash + 1)) };
     const def = entry.tags.defs[loc.index]!;
     const detail = qualifiedName(entry.tags.defs, loc.index);
     if (def.endLine - def.startLine + 1 <= SHORT_CALLER_LINES) {
-      out.push({ path, language: entry.language, kind: 'caller', reason: 'calls target', detail, startLine: def.startLine, endLine: def.endLine, code: lineRange(text, def.startLine, def.endLine), defKey: user, claimsLines: true });
+      out.push({
+        path,
+        language: entry.language,
+        kind: 'caller',
+        reason: 'calls target',
+        detail,
+        startLine: def.startLine,
+        endLine: def.endLine,
+        code: lineRange(text, def.startLine, def.endLine),
+        defKey: user,
+        claimsLines: true,
+      });
     } else {
       const s = callSites(text, lines, def);
-      out.push({ path, language: entry.language, kind: 'call site', reason: 'calls target', detail, startLine: s.startLine, endLine: s.endLine, code: s.code, defKey: user, claimsLines: true });
+      out.push({
+        path,
+        language: entry.language,
+        kind: 'call site',
+        reason: 'calls target',
+        detail,
+        startLine: s.startLine,
+        endLine: s.endLine,
+        code: s.code,
+        defKey: user,
+        claimsLines: true,
+      });
     }
   }
   return out;
@@ -224,10 +317,21 @@ async function signatureCandidate(input: PlanInput, loc: DefLoc, reason: string)
   const entry = input.graph.entry(loc.path);
   const def = entry?.tags?.defs[loc.index];
   if (!entry || !def) return undefined;
-  return { ...base(input.graph, loc, def), kind: 'signature', reason, startLine: def.sigLine, endLine: signatureEndLine(def), code: signatureBlock(def, entry.language) };
+  return {
+    ...base(input.graph, loc, def),
+    kind: 'signature',
+    reason,
+    startLine: def.sigLine,
+    endLine: signatureEndLine(def),
+    code: signatureBlock(def, entry.language),
+  };
 }
 
-function base(graph: SymbolGraph, loc: DefLoc, def: Definition): Pick<Candidate, 'path' | 'language' | 'detail' | 'defKey' | 'claimsLines'> {
+function base(
+  graph: SymbolGraph,
+  loc: DefLoc,
+  def: Definition,
+): Pick<Candidate, 'path' | 'language' | 'detail' | 'defKey' | 'claimsLines'> {
   const entry = graph.entry(loc.path)!;
   const parent = def.parent === undefined ? undefined : entry.tags!.defs[def.parent];
   return {

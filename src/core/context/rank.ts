@@ -239,7 +239,37 @@ function distances(seeds: number[], out: Csr, back: Csr): Map<number, number> {
   return dist;
 }
 
-const STOP = new Set(['the', 'and', 'for', 'with', 'that', 'this', 'from', 'into', 'add', 'use', 'make', 'all', 'new', 'get', 'set', 'its', 'are', 'not', 'but', 'should', 'when', 'then', 'each', 'instead', 'function', 'method', 'class', 'file', 'code']);
+const STOP = new Set([
+  'the',
+  'and',
+  'for',
+  'with',
+  'that',
+  'this',
+  'from',
+  'into',
+  'add',
+  'use',
+  'make',
+  'all',
+  'new',
+  'get',
+  'set',
+  'its',
+  'are',
+  'not',
+  'but',
+  'should',
+  'when',
+  'then',
+  'each',
+  'instead',
+  'function',
+  'method',
+  'class',
+  'file',
+  'code',
+]);
 
 /** Lower-cased words of the instruction, identifiers split at camelCase and snake_case as well as whole. */
 export function instructionWords(instruction: string): Set<string> {

@@ -73,7 +73,9 @@ export function fitToBudget(candidates: readonly Candidate[], budgetTokens: numb
     // (a class's body takes in the signatures of its methods sent before it).
     const replaced = prior ? [prior] : [];
     if (c.claimsLines) {
-      const clash = chosen.filter((x) => x !== prior && x.c.claimsLines && x.c.path === c.path && x.c.startLine <= c.endLine && c.startLine <= x.c.endLine);
+      const clash = chosen.filter(
+        (x) => x !== prior && x.c.claimsLines && x.c.path === c.path && x.c.startLine <= c.endLine && c.startLine <= x.c.endLine,
+      );
       if (!clash.every((x) => replaceable(x.c, c))) continue;
       replaced.push(...clash);
     }

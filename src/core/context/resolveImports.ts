@@ -12,7 +12,10 @@ export class FileIndex {
   private readonly byBase = new Map<string, string[]>();
   private readonly byDir = new Map<string, string[]>();
 
-  constructor(paths: Iterable<string>, readonly goModule?: string) {
+  constructor(
+    paths: Iterable<string>,
+    readonly goModule?: string,
+  ) {
     this.all = new Set(paths);
     for (const p of this.all) {
       push(this.byBase, posix.basename(p), p);
@@ -160,7 +163,10 @@ function resolveRust(from: string, source: string, index: FileIndex): string[] {
     const dir = isModRoot ? fromDir : posix.join(fromDir, fileStem);
     return firstExisting([`${dir}/${source}.rs`, `${dir}/${source}/mod.rs`].map(clean), index);
   }
-  const path = source.replace(/\s+/g, '').replace(/::\{.*$/, '').replace(/::\*$/, '');
+  const path = source
+    .replace(/\s+/g, '')
+    .replace(/::\{.*$/, '')
+    .replace(/::\*$/, '');
   const segments = path.split('::');
   let baseDir: string;
   if (segments[0] === 'crate') {
@@ -196,7 +202,11 @@ function resolveJava(source: string, index: FileIndex): string[] {
   // `import a.b.*`: the package folder.
   const dirSuffix = parts.join('/');
   for (const d of index.dirs()) {
-    if (d === dirSuffix || d.endsWith('/' + dirSuffix)) return index.inDir(d).filter((p) => p.endsWith('.java')).slice(0, 20);
+    if (d === dirSuffix || d.endsWith('/' + dirSuffix))
+      return index
+        .inDir(d)
+        .filter((p) => p.endsWith('.java'))
+        .slice(0, 20);
   }
   return [];
 }

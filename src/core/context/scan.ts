@@ -27,10 +27,18 @@ export interface ScanResult {
 
 export async function scanWorkspace(files: WorkspaceFiles): Promise<ScanResult> {
   if (!files.list) {
-    return { paths: [], ignored: 0, rules: [], unlisted: 'The host cannot list workspace files; only the targets and the files they import are indexed.' };
+    return {
+      paths: [],
+      ignored: 0,
+      rules: [],
+      unlisted: 'The host cannot list workspace files; only the targets and the files they import are indexed.',
+    };
   }
   const listed = (await files.list('')).filter((p) => !ALWAYS_SKIPPED.some((s) => p.startsWith(s) || p.includes('/' + s)));
-  const rules = await gitignoreRules(files, listed.filter((p) => p === '.gitignore' || p.endsWith('/.gitignore')));
+  const rules = await gitignoreRules(
+    files,
+    listed.filter((p) => p === '.gitignore' || p.endsWith('/.gitignore')),
+  );
   // The repository's own exclusions (never committed) apply like a root .gitignore.
   const exclude = await files.read('.git/info/exclude').catch(() => undefined);
   if (exclude) rules.unshift({ dir: '', rules: ignore().add(new TextDecoder().decode(exclude)) });

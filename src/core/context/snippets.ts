@@ -6,7 +6,10 @@ import type { LanguageId } from '../languages';
 import type { Definition, FileTags } from './tags';
 
 export function lineRange(text: string, start: number, end: number): string {
-  return text.split('\n').slice(start - 1, end).join('\n');
+  return text
+    .split('\n')
+    .slice(start - 1, end)
+    .join('\n');
 }
 
 export function lineCount(text: string): number {
@@ -40,7 +43,8 @@ function topLevelName(defs: readonly Definition[], i: number): string {
 }
 
 function insideFunction(defs: readonly Definition[], i: number): boolean {
-  for (let p = defs[i]!.parent; p !== undefined; p = defs[p]!.parent) if (defs[p]!.kind === 'function' || defs[p]!.kind === 'method') return true;
+  for (let p = defs[i]!.parent; p !== undefined; p = defs[p]!.parent)
+    if (defs[p]!.kind === 'function' || defs[p]!.kind === 'method') return true;
   return false;
 }
 
@@ -83,7 +87,10 @@ export function outline(tags: FileTags, text: string, opts: OutlineOptions = {})
     if (opts.exportedOnly && !d.exported && d.kind !== 'impl') return;
     if (opts.only && !opts.only.has(topLevelName(tags.defs, i))) return;
     if (opts.expand && d.parent !== undefined && !opts.expand.has(d.parent)) return;
-    const head = d.signature.replace(/\s*\n\s*/g, ' ').replace(/\s+/g, ' ').slice(0, 200);
+    const head = d.signature
+      .replace(/\s*\n\s*/g, ' ')
+      .replace(/\s+/g, ' ')
+      .slice(0, 200);
     out.push(`${String(d.sigLine).padStart(width)}: ${'  '.repeat(depthOf(tags.defs, i))}${head}`);
     startLine = Math.min(startLine, d.sigLine);
     endLine = Math.max(endLine, d.endLine);
@@ -91,18 +98,28 @@ export function outline(tags: FileTags, text: string, opts: OutlineOptions = {})
   const max = opts.maxLines ?? 200;
   const lines = out.join('\n').split('\n');
   const code = lines.length > max ? [...lines.slice(0, max), `… ${lines.length - max} more lines`].join('\n') : lines.join('\n');
-  return { code, startLine: startLine === Number.MAX_SAFE_INTEGER ? 1 : startLine, endLine: Math.max(endLine, startLine === Number.MAX_SAFE_INTEGER ? 1 : startLine) };
+  return {
+    code,
+    startLine: startLine === Number.MAX_SAFE_INTEGER ? 1 : startLine,
+    endLine: Math.max(endLine, startLine === Number.MAX_SAFE_INTEGER ? 1 : startLine),
+  };
 }
 
 /**
  * The lines around each use (one line either side), under the enclosing definition's signature
  * when there is one; gaps are marked with `…`.
  */
-export function callSites(text: string, useLines: readonly number[], within?: Definition): { code: string; startLine: number; endLine: number } {
+export function callSites(
+  text: string,
+  useLines: readonly number[],
+  within?: Definition,
+): { code: string; startLine: number; endLine: number } {
   const all = text.split('\n');
   const keep = new Set<number>();
   if (within) for (let l = within.sigLine; l <= signatureEndLine(within); l++) keep.add(l);
-  for (const l of useLines) for (let k = l - 1; k <= l + 1; k++) if (k >= 1 && k <= all.length && (!within || (k >= within.startLine && k <= within.endLine))) keep.add(k);
+  for (const l of useLines)
+    for (let k = l - 1; k <= l + 1; k++)
+      if (k >= 1 && k <= all.length && (!within || (k >= within.startLine && k <= within.endLine))) keep.add(k);
   const sorted = [...keep].sort((a, b) => a - b);
   const out: string[] = [];
   let prev = 0;

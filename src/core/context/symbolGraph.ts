@@ -125,7 +125,8 @@ export class SymbolGraph {
 
   private applyScan(scan: ScanResult): void {
     // Which files exist decides how imports resolve: a new list means new lookups and edges.
-    const same = scan.goModule === this.goModule && scan.paths.length === this.listed.length && scan.paths.every((p, i) => p === this.listed[i]);
+    const same =
+      scan.goModule === this.goModule && scan.paths.length === this.listed.length && scan.paths.every((p, i) => p === this.listed[i]);
     if (!same) {
       this.derived = undefined;
       this.version++;
@@ -346,7 +347,6 @@ export class SymbolGraph {
     return this.derived;
   }
 }
-
 
 function kib(bytes: number): string {
   return (bytes / 1024).toFixed(0);

@@ -55,7 +55,16 @@ export interface FileTags {
 }
 
 const KIND_PRIORITY: Record<DefinitionKind, number> = {
-  function: 3, method: 3, class: 3, interface: 3, enum: 3, module: 3, macro: 3, impl: 3, type: 2, constant: 1,
+  function: 3,
+  method: 3,
+  class: 3,
+  interface: 3,
+  enum: 3,
+  module: 3,
+  macro: 3,
+  impl: 3,
+  type: 2,
+  constant: 1,
 };
 const CONTAINERS = new Set<DefinitionKind>(['class', 'interface', 'impl', 'enum']);
 
@@ -263,7 +272,10 @@ function isExported(language: LanguageId, r: RawDef, parent: Definition | undefi
       if (core.namedChildren.some((c) => c?.type === 'visibility_modifier')) return true;
       const parentRaw = r.def.parent === undefined ? undefined : all[r.def.parent];
       // Trait items and trait impl methods are as public as the trait.
-      return parentRaw !== undefined && (parentRaw.def.kind === 'interface' || (parentRaw.def.kind === 'impl' && parentRaw.core.childForFieldName('trait') !== null));
+      return (
+        parentRaw !== undefined &&
+        (parentRaw.def.kind === 'interface' || (parentRaw.def.kind === 'impl' && parentRaw.core.childForFieldName('trait') !== null))
+      );
     }
     case 'java': {
       if (parent?.kind === 'interface') return true;
@@ -306,8 +318,7 @@ function collectImports(matches: { node: Node; source: string }[], namesQuery: Q
       if (c.name !== 'import.name') continue;
       const at = c.node.startIndex;
       // Pair by containment; `const { a } = require('x')` holds the name beside the call, on its line.
-      const owner =
-        imports.find((i) => i.start <= at && at < i.end) ?? imports.find((i) => i.row === c.node.startPosition.row);
+      const owner = imports.find((i) => i.start <= at && at < i.end) ?? imports.find((i) => i.row === c.node.startPosition.row);
       if (owner && !owner.names.includes(c.node.text)) owner.names.push(c.node.text);
     }
   }

@@ -44,7 +44,8 @@ export async function applyToolCall(overlay: Overlay, call: ToolCall, allowed: A
     const refusal = await refuse(overlay, call.name, path, allowed);
     if (refusal) return { ok: false, path, error: refusal };
     if (call.name === 'write_file') return await write(overlay, path, input as WriteFileInput);
-    if ((await overlay.current(path)) === undefined) return { ok: false, path, error: `patch_file: ${path} does not exist; create it with write_file.` };
+    if ((await overlay.current(path)) === undefined)
+      return { ok: false, path, error: `patch_file: ${path} does not exist; create it with write_file.` };
     return await patch(overlay, path, input as PatchFileInput);
   } catch (err) {
     if (err instanceof UnreadableFileError) return { ok: false, path, error: `${call.name}: ${err.message}` };
@@ -110,7 +111,9 @@ function describeIssues(issues: readonly z.core.$ZodIssue[], input: unknown): st
       if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => `unknown field "${printable(k)}"`).join('; ');
       if (issue.code === 'invalid_type') {
         const value = (input as Record<string, unknown>)[field];
-        return value === undefined ? `field "${field}" is required (${issue.expected})` : `field "${field}" must be a ${issue.expected}, not ${kindOf(value)}`;
+        return value === undefined
+          ? `field "${field}" is required (${issue.expected})`
+          : `field "${field}" must be a ${issue.expected}, not ${kindOf(value)}`;
       }
       if (issue.code === 'too_small') return `field "${field}" must not be empty`;
       return `field "${field}": ${issue.message}`;
@@ -131,6 +134,11 @@ function printable(s: string): string {
 /** The text to send back to the model as the tool result. */
 export function outcomeMessage(outcome: EditOutcome): string {
   if (!outcome.ok) return outcome.error;
-  const how = outcome.matchKind === 'whole_file' ? 'wrote the whole file' : outcome.matchKind === 'exact' ? 'patched' : `patched (matched ignoring ${outcome.matchKind.replace('_', ' ')})`;
+  const how =
+    outcome.matchKind === 'whole_file'
+      ? 'wrote the whole file'
+      : outcome.matchKind === 'exact'
+        ? 'patched'
+        : `patched (matched ignoring ${outcome.matchKind.replace('_', ' ')})`;
   return `OK: ${how} ${outcome.path}.`;
 }

@@ -44,7 +44,10 @@ function trimBlankEdges(oldString: string, newString: string): { old: string; ne
   while (nLead < Math.min(lead, nl.length) && isBlank(nl[nLead]!.text)) nLead++;
   let nTail = 0;
   while (nTail < Math.min(tail, nl.length - nLead) && isBlank(nl[nl.length - 1 - nTail]!.text)) nTail++;
-  return { old: join(ol.slice(lead, ol.length - tail), tail > 0 || endsWithBreak(oldString)), new: join(nl.slice(nLead, nl.length - nTail), nTail > 0 || endsWithBreak(newString)) };
+  return {
+    old: join(ol.slice(lead, ol.length - tail), tail > 0 || endsWithBreak(oldString)),
+    new: join(nl.slice(nLead, nl.length - nTail), nTail > 0 || endsWithBreak(newString)),
+  };
 }
 
 function join(lines: ReturnType<typeof splitLines>, keepLastBreak: boolean): string {

@@ -136,7 +136,10 @@ function buildHunks(path: string, ops: Op[], context: number): Hunk[] {
 
 /** Same content at the same place in the same file, same id. */
 export function hunkId(path: string, oldStart: number, lines: readonly string[]): string {
-  return createHash('sha256').update(`${path}\0${oldStart}\0${lines.join('\n')}`).digest('hex').slice(0, 12);
+  return createHash('sha256')
+    .update(`${path}\0${oldStart}\0${lines.join('\n')}`)
+    .digest('hex')
+    .slice(0, 12);
 }
 
 /** Raised when hunks do not fit the text they are applied to (not from the same diff, or stale). */

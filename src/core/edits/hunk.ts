@@ -18,5 +18,14 @@ export const HunkSchema = z.object({
 export type Hunk = z.infer<typeof HunkSchema>;
 
 /** How a patch_file's old_string was found (DESIGN.md matching chain). */
-export const MatchKindSchema = z.enum(['exact', 'trailing_whitespace', 'indentation', 'indent_style', 'line_endings', 'blank_lines', 'line_numbers', 'whole_file']);
+export const MatchKindSchema = z.enum([
+  'exact',
+  'trailing_whitespace',
+  'indentation',
+  'indent_style',
+  'line_endings',
+  'blank_lines',
+  'line_numbers',
+  'whole_file',
+]);
 export type MatchKind = z.infer<typeof MatchKindSchema>;

@@ -32,7 +32,13 @@ export function diffTokens(a: readonly string[], b: readonly string[], maxEditLe
 const MAX_DEPTH = 4;
 
 /** Diffs a region: common ends, then Myers within the bound, then patience anchors, then replacement. */
-function region(a: readonly string[], b: readonly string[], depth: number, state: { approximate: boolean; maxEditLength: number }, out: Op[]): void {
+function region(
+  a: readonly string[],
+  b: readonly string[],
+  depth: number,
+  state: { approximate: boolean; maxEditLength: number },
+  out: Op[],
+): void {
   let p = 0;
   while (p < a.length && p < b.length && a[p] === b[p]) p++;
   let s = 0;

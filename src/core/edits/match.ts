@@ -53,7 +53,11 @@ const MAX_QUOTED = 15;
 
 export function replaceOnce(text: string, oldString: string, newString: string, path: string): MatchResult {
   if (oldString === newString) {
-    return { ok: false, reason: 'noop', message: `patch_file: old_string and new_string are identical, so nothing in ${path} would change.` };
+    return {
+      ok: false,
+      reason: 'noop',
+      message: `patch_file: old_string and new_string are identical, so nothing in ${path} would change.`,
+    };
   }
   const fileLines = splitLines(text);
   const asWritten = matchChain(text, fileLines, oldString, newString, path);
@@ -75,7 +79,10 @@ function matchChain(text: string, fileLines: Line[], oldString: string, newStrin
 
   const levels: { kind: MatchKind; find: () => Replacement[] }[] = [
     { kind: 'exact', find: () => substringMatches(text, oldString, (at) => eolOf(newString, at)) },
-    { kind: 'trailing_whitespace', find: () => lineMatches(fileLines, oldString, newString, eolOf, { trimTrailing: true, indent: false, anyEol: false }) },
+    {
+      kind: 'trailing_whitespace',
+      find: () => lineMatches(fileLines, oldString, newString, eolOf, { trimTrailing: true, indent: false, anyEol: false }),
+    },
     // One level for both readings of different indentation, a block shift and another unit: a
     // place found by one must not hide another place found by the other.
     { kind: 'indentation', find: () => indentationMatches(fileLines, oldString, newString, eolOf, false) },
@@ -88,8 +95,14 @@ function matchChain(text: string, fileLines: Line[], oldString: string, newStrin
         return converted === oldString ? [] : substringMatches(text, converted, (at) => eolOf(newString, at));
       },
     },
-    { kind: 'line_endings', find: () => lineMatches(fileLines, oldString, newString, eolOf, { trimTrailing: false, indent: false, anyEol: true }) },
-    { kind: 'line_endings', find: () => lineMatches(fileLines, oldString, newString, eolOf, { trimTrailing: true, indent: false, anyEol: true }) },
+    {
+      kind: 'line_endings',
+      find: () => lineMatches(fileLines, oldString, newString, eolOf, { trimTrailing: false, indent: false, anyEol: true }),
+    },
+    {
+      kind: 'line_endings',
+      find: () => lineMatches(fileLines, oldString, newString, eolOf, { trimTrailing: true, indent: false, anyEol: true }),
+    },
     { kind: 'line_endings', find: () => indentationMatches(fileLines, oldString, newString, eolOf, true) },
   ];
 
@@ -97,7 +110,13 @@ function matchChain(text: string, fileLines: Line[], oldString: string, newStrin
     const hits = level.find();
     if (hits.length === 1) {
       const r = hits[0]!;
-      return { ok: true, kind: r.kind ?? level.kind, text: text.slice(0, r.start) + r.insert + text.slice(r.end), line: lineNumberAt(text, r.start), tolerance: rank };
+      return {
+        ok: true,
+        kind: r.kind ?? level.kind,
+        text: text.slice(0, r.start) + r.insert + text.slice(r.end),
+        line: lineNumberAt(text, r.start),
+        tolerance: rank,
+      };
     }
     if (hits.length > 1) return { ok: false, reason: 'ambiguous', message: ambiguityMessage(text, fileLines, hits, path) };
   }
@@ -109,10 +128,18 @@ function matchChain(text: string, fileLines: Line[], oldString: string, newStrin
  * unit. A place both readings find takes the unit reading's replacement (the model wrote in
  * another unit, so its deeper new lines are levels of that unit, not a shifted width).
  */
-function indentationMatches(fileLines: Line[], oldString: string, newString: string, eolOf: (s: string, offset: number) => string, anyEol: boolean): Replacement[] {
+function indentationMatches(
+  fileLines: Line[],
+  oldString: string,
+  newString: string,
+  eolOf: (s: string, offset: number) => string,
+  anyEol: boolean,
+): Replacement[] {
   const byRange = new Map<string, Replacement>();
-  for (const h of lineMatches(fileLines, oldString, newString, eolOf, { trimTrailing: true, indent: true, anyEol })) byRange.set(`${h.start}:${h.end}`, { ...h, kind: anyEol ? 'line_endings' : 'indentation' });
-  for (const h of unitMatches(fileLines, oldString, newString, eolOf, anyEol)) byRange.set(`${h.start}:${h.end}`, { ...h, kind: anyEol ? 'line_endings' : 'indent_style' });
+  for (const h of lineMatches(fileLines, oldString, newString, eolOf, { trimTrailing: true, indent: true, anyEol }))
+    byRange.set(`${h.start}:${h.end}`, { ...h, kind: anyEol ? 'line_endings' : 'indentation' });
+  for (const h of unitMatches(fileLines, oldString, newString, eolOf, anyEol))
+    byRange.set(`${h.start}:${h.end}`, { ...h, kind: anyEol ? 'line_endings' : 'indent_style' });
   return [...byRange.values()];
 }
 
@@ -122,14 +149,24 @@ function indentationMatches(fileLines: Line[], oldString: string, newString: str
  * keeps its block structure. Tried for each unit the file uses (a mixed file has two); the places
  * found under all of them together must be exactly one.
  */
-function unitMatches(fileLines: Line[], oldString: string, newString: string, eolOf: (s: string, offset: number) => string, anyEol: boolean): Replacement[] {
+function unitMatches(
+  fileLines: Line[],
+  oldString: string,
+  newString: string,
+  eolOf: (s: string, offset: number) => string,
+  anyEol: boolean,
+): Replacement[] {
   // new_string is evidence of the model's unit too: its new lines often go one level deeper.
   const from = indentUnit([...splitLines(oldString), ...splitLines(newString)].map((l) => l.text));
   if (from === undefined) return [];
   const found = new Map<string, Replacement>();
   for (const to of fileIndentUnits(fileLines)) {
     if (to === from) continue;
-    const hits = lineMatches(fileLines, convertIndent(oldString, from, to), convertIndent(newString, from, to), eolOf, { trimTrailing: true, indent: true, anyEol });
+    const hits = lineMatches(fileLines, convertIndent(oldString, from, to), convertIndent(newString, from, to), eolOf, {
+      trimTrailing: true,
+      indent: true,
+      anyEol,
+    });
     for (const h of hits) found.set(`${h.start}:${h.end}`, h);
   }
   return [...found.values()];
@@ -172,7 +209,13 @@ function localEol(fileLines: Line[], offset: number, fallback: '\n' | '\r\n'): '
 }
 
 /** Whole-line matches of old_string's lines under `rules`, each with its replacement built. */
-function lineMatches(fileLines: Line[], oldString: string, newString: string, eolOf: (s: string, offset: number) => string, rules: LineRules): Replacement[] {
+function lineMatches(
+  fileLines: Line[],
+  oldString: string,
+  newString: string,
+  eolOf: (s: string, offset: number) => string,
+  rules: LineRules,
+): Replacement[] {
   const oldLines = splitLines(oldString);
   const oldEndsWithNewline = oldLines[oldLines.length - 1]!.eol !== '';
   const k = oldLines.length;
@@ -240,7 +283,9 @@ function reindent(s: string, shift: Shift): string {
     return s.replace(/^(?=[^\r\n]*\S)/gm, shift.add);
   }
   const n = shift.remove.length;
-  return s.replace(/^[ \t]+(?=[^\r\n]*\S)/gm, (lead) => (lead.startsWith(shift.remove) ? lead.slice(n) : lead.slice(Math.min(n, lead.length))));
+  return s.replace(/^[ \t]+(?=[^\r\n]*\S)/gm, (lead) =>
+    lead.startsWith(shift.remove) ? lead.slice(n) : lead.slice(Math.min(n, lead.length)),
+  );
 }
 
 /**

@@ -134,7 +134,9 @@ export class Overlay {
 
   /** Every touched file's full state, changed or not (for provenance: which match kinds were used). */
   entries(): OverlayEntry[] {
-    return [...this.states.keys()].sort().map((path) => ({ path, original: this.originals.get(path) as OriginalFile, ...this.states.get(path)! }));
+    return [...this.states.keys()]
+      .sort()
+      .map((path) => ({ path, original: this.originals.get(path) as OriginalFile, ...this.states.get(path)! }));
   }
 
   /** The bytes the candidate would write for a changed file, in the file's own format; undefined if unchanged. */

@@ -5,10 +5,7 @@ import type { ToolDefinition } from '../models/provider';
 export const PatchFileInput = z
   .object({
     path: z.string().min(1).describe('File path relative to the workspace root; must be one of the allowed files.'),
-    old_string: z
-      .string()
-      .min(1)
-      .describe('Exact text to replace, copied from the file, with enough surrounding lines to be unique.'),
+    old_string: z.string().min(1).describe('Exact text to replace, copied from the file, with enough surrounding lines to be unique.'),
     new_string: z.string().describe('Replacement text.'),
   })
   .strict();

@@ -38,7 +38,11 @@ export function decode(bytes: Uint8Array): { text: string; format: TextFormat } 
   const bom = bytes.length >= 3 && bytes[0] === BOM_BYTES[0] && bytes[1] === BOM_BYTES[1] && bytes[2] === BOM_BYTES[2];
   const body = bom ? bytes.subarray(3) : bytes;
   const nul = body.indexOf(0);
-  if (nul >= 0) throw new TextFormatError('binary', `The file looks binary (a NUL byte at offset ${nul + (bom ? 3 : 0)}); only UTF-8 text can be edited.`);
+  if (nul >= 0)
+    throw new TextFormatError(
+      'binary',
+      `The file looks binary (a NUL byte at offset ${nul + (bom ? 3 : 0)}); only UTF-8 text can be edited.`,
+    );
   let text: string;
   try {
     text = utf8.decode(body);

@@ -93,7 +93,10 @@ export async function checkContent(file: string, bytes: Uint8Array): Promise<voi
     throw asWriteError(err, file);
   });
   if (back.byteLength !== bytes.byteLength || sha256Hex(back) !== sha256Hex(bytes)) {
-    throw new WriteError(`${path.basename(file)} does not hold what was written (${back.byteLength} of ${bytes.byteLength} bytes read back)`, 'EIO');
+    throw new WriteError(
+      `${path.basename(file)} does not hold what was written (${back.byteLength} of ${bytes.byteLength} bytes read back)`,
+      'EIO',
+    );
   }
 }
 
@@ -119,6 +122,15 @@ export function tempPathFor(file: string, tag = `${process.pid}.${randomBytes(4)
 function asWriteError(err: unknown, file: string): WriteError {
   if (err instanceof WriteError) return err;
   const e = err as NodeJS.ErrnoException;
-  const what = e.code === 'ENOSPC' ? 'no space left on the device' : e.code === 'EDQUOT' ? 'disk quota exceeded' : e.code === 'EROFS' ? 'read-only file system' : e.code === 'EACCES' || e.code === 'EPERM' ? 'permission denied' : (e.message ?? String(err));
+  const what =
+    e.code === 'ENOSPC'
+      ? 'no space left on the device'
+      : e.code === 'EDQUOT'
+        ? 'disk quota exceeded'
+        : e.code === 'EROFS'
+          ? 'read-only file system'
+          : e.code === 'EACCES' || e.code === 'EPERM'
+            ? 'permission denied'
+            : (e.message ?? String(err));
   return new WriteError(`cannot write ${path.basename(file)}: ${what}`, e.code);
 }

@@ -28,10 +28,7 @@ export class NodeProcessRunner implements ProcessRunner {
     this.killGroupOnExit = options.killGroupOnExit ?? true;
   }
 
-  run(
-    command: string,
-    options: Parameters<ProcessRunner['run']>[1],
-  ): Promise<ProcessResult> {
+  run(command: string, options: Parameters<ProcessRunner['run']>[1]): Promise<ProcessResult> {
     const started = performance.now();
     return new Promise<ProcessResult>((resolve, reject) => {
       if (options.signal?.aborted) {
@@ -72,10 +69,13 @@ export class NodeProcessRunner implements ProcessRunner {
           }
         }
       };
-      const timer = setTimeout(() => {
-        timedOut = true;
-        killGroup();
-      }, Math.max(1, options.timeoutMs));
+      const timer = setTimeout(
+        () => {
+          timedOut = true;
+          killGroup();
+        },
+        Math.max(1, options.timeoutMs),
+      );
       const onAbort = (): void => killGroup();
       options.signal?.addEventListener('abort', onAbort, { once: true });
 

@@ -5,7 +5,19 @@ import { removeFileDurably, writeFileDurably } from './durableWrite';
 import { PathError, resolveInside } from '../workspacePath';
 import { NotRegularFileError, readRegularFile } from './regularFile';
 
-const SKIP_DIRS = new Set(['.git', 'node_modules', '.refactor-guard', '.venv', 'venv', '__pycache__', 'dist', 'out', 'build', 'target', '.next']);
+const SKIP_DIRS = new Set([
+  '.git',
+  'node_modules',
+  '.refactor-guard',
+  '.venv',
+  'venv',
+  '__pycache__',
+  'dist',
+  'out',
+  'build',
+  'target',
+  '.next',
+]);
 
 /**
  * WorkspaceFiles on node:fs, for the CLI and for tests. Symbolic links that lead out of the
@@ -41,7 +53,8 @@ export class NodeWorkspaceFiles implements WorkspaceFiles {
         const rest = path.relative(probe, abs);
         const resolved = path.join(real, rest);
         const back = path.relative(realRoot, resolved);
-        if (back.startsWith('..') || path.isAbsolute(back)) throw new PathError(`Path "${relative}" leads outside the workspace through a link.`);
+        if (back.startsWith('..') || path.isAbsolute(back))
+          throw new PathError(`Path "${relative}" leads outside the workspace through a link.`);
         return { abs, real: back.split(path.sep).join('/') };
       } catch (err) {
         if (err instanceof PathError) throw err;

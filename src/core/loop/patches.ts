@@ -22,7 +22,13 @@ export interface GraphSource {
  * risk per patch and per hunk, and the original and proposed bytes stored by sha256 so the
  * proposal can be applied later and rolled back to the exact bytes it replaced.
  */
-export async function buildPatches(overlay: Overlay, findings: readonly Finding[], valid: boolean, store: ProvenanceStore, graph?: GraphSource): Promise<Patch[]> {
+export async function buildPatches(
+  overlay: Overlay,
+  findings: readonly Finding[],
+  valid: boolean,
+  store: ProvenanceStore,
+  graph?: GraphSource,
+): Promise<Patch[]> {
   const changed = overlay.changedFiles();
   const entries = new Map(overlay.entries().map((e) => [e.path, e]));
   const patches: Patch[] = [];
@@ -33,7 +39,8 @@ export async function buildPatches(overlay: Overlay, findings: readonly Finding[
     const afterBytes = overlay.finalBytes(file.path);
     const beforeSha256 = beforeBytes === undefined ? null : await store.blobs.put(beforeBytes);
     const afterSha256 = afterBytes === undefined ? null : await store.blobs.put(afterBytes);
-    if (beforeSha256 !== null && beforeSha256 !== sha256Hex(beforeBytes!)) throw new Error(`The blob store returned a wrong hash for ${file.path}.`);
+    if (beforeSha256 !== null && beforeSha256 !== sha256Hex(beforeBytes!))
+      throw new Error(`The blob store returned a wrong hash for ${file.path}.`);
     const diff = diffFiles(file.path, file.before, file.after);
     const fileFindings = findings.filter((f) => f.file === file.path || (f.file === '' && f.tool === 'edit'));
     const common = {
@@ -79,7 +86,13 @@ async function blastRadiusCount(
 ): Promise<{ publicSymbols?: number }> {
   if (!graph || !language || before === undefined || after === undefined) return {};
   try {
-    const impact = await publicSymbolImpact(getSymbolGraph({ files: graph.files, ...(graph.cacheDir ? { cacheDir: graph.cacheDir } : {}) }), path, language, before, after);
+    const impact = await publicSymbolImpact(
+      getSymbolGraph({ files: graph.files, ...(graph.cacheDir ? { cacheDir: graph.cacheDir } : {}) }),
+      path,
+      language,
+      before,
+      after,
+    );
     return { publicSymbols: impact.count };
   } catch (err) {
     graph.logger.warn(`Blast radius of ${path} not computed: ${errorLine(err)}`);

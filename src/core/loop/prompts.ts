@@ -14,9 +14,9 @@ export class PromptTemplates {
   constructor(private readonly userDir?: string) {}
 
   render(name: PromptName, values: Record<string, string | number>): string {
-    return this.template(name).replace(/\{\{(\w+)\}\}/g, (whole, key: string) =>
-      Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole,
-    ).trim();
+    return this.template(name)
+      .replace(/\{\{(\w+)\}\}/g, (whole, key: string) => (Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole))
+      .trim();
   }
 
   private template(name: PromptName): string {

@@ -39,7 +39,9 @@ export function formatFindingsForRepair(findings: readonly Finding[]): string {
   let shown = 0;
   for (const { first: f, follows } of problems.slice(0, MAX_FINDINGS)) {
     const note = followersNote({ first: f, follows });
-    const entry = [`- ${f.file || '(edit)'}${f.file ? `:${f.line}:${f.column}` : ''} [${f.category}] ${f.tool}${f.code ? ' ' + f.code : ''}: ${clip(f.message, MAX_MESSAGE_CHARS)}${note ? ` (${note}; fix this one first)` : ''}`];
+    const entry = [
+      `- ${f.file || '(edit)'}${f.file ? `:${f.line}:${f.column}` : ''} [${f.category}] ${f.tool}${f.code ? ' ' + f.code : ''}: ${clip(f.message, MAX_MESSAGE_CHARS)}${note ? ` (${note}; fix this one first)` : ''}`,
+    ];
     if (f.excerpt && !f.message.includes(f.excerpt)) entry.push(`    ${f.line} | ${clip(f.excerpt, MAX_EXCERPT_CHARS)}`);
     if (!fits(entry)) break;
     shown++;
@@ -78,7 +80,9 @@ export function formatCandidateForRepair(files: ReadonlyMap<string, string>, fin
       out.push(numbered(lines, 1, lines.length));
       continue;
     }
-    const ranges = mergeRanges(fileFindings.map((f) => [Math.max(1, f.line - WINDOW), Math.min(lines.length, f.line + WINDOW)] as [number, number]));
+    const ranges = mergeRanges(
+      fileFindings.map((f) => [Math.max(1, f.line - WINDOW), Math.min(lines.length, f.line + WINDOW)] as [number, number]),
+    );
     if (ranges.length === 0) out.push(`(${lines.length} lines; no findings in this file)`);
     for (const [from, to] of ranges) {
       out.push(numbered(lines, from, to));

@@ -46,7 +46,12 @@ export async function applyReplyEdits(overlay: Overlay, reply: ModelReply, allow
     const told = (text: string) => (i < FULL_RESULTS ? clip(text, MAX_RESULT_CHARS) : shortForm(text));
     if (outcome.ok) {
       out.edits.push({ tool: call.name, path: outcome.path, ok: true, matchKind: outcome.matchKind });
-      out.toolResults.push({ type: 'tool_result', toolUseId: call.id, content: told(`Applied to ${outcome.path} in memory (${outcome.matchKind} match); it will be checked.`), isError: false });
+      out.toolResults.push({
+        type: 'tool_result',
+        toolUseId: call.id,
+        content: told(`Applied to ${outcome.path} in memory (${outcome.matchKind} match); it will be checked.`),
+        isError: false,
+      });
     } else {
       out.edits.push({ tool: call.name, ...(outcome.path ? { path: outcome.path } : {}), ok: false, error: outcome.error });
       out.findings.push(editFinding(call.name, outcome.path ?? '', outcome.error));

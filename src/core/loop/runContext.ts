@@ -11,7 +11,11 @@ export interface RunContext {
  * The context the model sees: the symbol graph's ranked pieces within the preset's token budget,
  * or the whole target files when the user prefers that (setting `context.wholeFiles`).
  */
-export async function buildRunContext(opts: RunOptions, targets: { path: string; function?: string }[], budgetTokens: number): Promise<RunContext> {
+export async function buildRunContext(
+  opts: RunOptions,
+  targets: { path: string; function?: string }[],
+  budgetTokens: number,
+): Promise<RunContext> {
   const result = await buildContext({
     files: opts.files,
     ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),

@@ -143,7 +143,10 @@ function asStreamCut(err: unknown, connected: boolean): unknown {
 function isRetryableMidStream(err: unknown): boolean {
   if (err instanceof Anthropic.APIUserAbortError) return false;
   if (err instanceof Anthropic.APIError) {
-    return err.status === undefined && (err.type === 'overloaded_error' || err.type === 'api_error' || err instanceof Anthropic.APIConnectionError);
+    return (
+      err.status === undefined &&
+      (err.type === 'overloaded_error' || err.type === 'api_error' || err instanceof Anthropic.APIConnectionError)
+    );
   }
   return err instanceof StreamCutError || isDroppedConnection(err);
 }

@@ -44,7 +44,8 @@ export interface Wording {
 export const ANTHROPIC_WORDING: Wording = {
   name: 'Anthropic',
   keyHint: 'set ANTHROPIC_API_KEY or run “Refactor Guard: Set API Key”',
-  modelHint: (model) => `the model “${model}” does not exist or this key cannot use it; choose another model in the preset settings (refactorGuard.presets)`,
+  modelHint: (model) =>
+    `the model “${model}” does not exist or this key cannot use it; choose another model in the preset settings (refactorGuard.presets)`,
   networkHint: 'check the network connection, a proxy, or ANTHROPIC_BASE_URL',
   timeoutSetting: 'refactorGuard.anthropic.timeoutSeconds',
 };
@@ -52,7 +53,8 @@ export const ANTHROPIC_WORDING: Wording = {
 export const OPENAI_COMPATIBLE_WORDING: Wording = {
   name: 'The OpenAI-compatible server',
   keyHint: 'set OPENAI_API_KEY to the key the server expects (local servers such as Ollama need none)',
-  modelHint: (model) => `the model “${model}” is not available there; pull or load it (e.g. \`ollama pull ${model}\`) or change refactorGuard.openai.model`,
+  modelHint: (model) =>
+    `the model “${model}” is not available there; pull or load it (e.g. \`ollama pull ${model}\`) or change refactorGuard.openai.model`,
   networkHint: 'is the server (Ollama, LM Studio, vLLM, llama.cpp) running? Check refactorGuard.openai.baseUrl',
   timeoutSetting: 'refactorGuard.anthropic.timeoutSeconds',
 };
@@ -67,19 +69,28 @@ export interface ErrorShape {
 
 export function classifyFailure(err: unknown, ctx: FailureContext, w: Wording, s: ErrorShape): ProviderError {
   if (err instanceof ProviderError) return err;
-  const make = (kind: ProviderErrorKind, message: string, status?: number) => new ProviderError(kind, redact(message, ctx.secrets), status, ctx.retries);
+  const make = (kind: ProviderErrorKind, message: string, status?: number) =>
+    new ProviderError(kind, redact(message, ctx.secrets), status, ctx.retries);
   const where = origin(ctx.baseURL);
   const after = ctx.retries > 0 ? ` after ${ctx.retries} ${ctx.retries === 1 ? 'retry' : 'retries'}` : '';
 
   // Order matters: the SDK reports our idle watchdog and the user's cancel both as an abort.
-  if (ctx.idleTimedOut) return make('timeout', `${w.name} sent nothing for ${seconds(ctx.timeoutMs)}${after}: try again, or raise ${w.timeoutSetting}.`);
+  if (ctx.idleTimedOut)
+    return make('timeout', `${w.name} sent nothing for ${seconds(ctx.timeoutMs)}${after}: try again, or raise ${w.timeoutSetting}.`);
   if (ctx.signal?.aborted || s.isAbort || isAbortError(err)) return make('cancelled', 'Cancelled: the model request was stopped.');
-  if (s.isTimeout) return make('timeout', `${w.name} did not answer within ${seconds(ctx.timeoutMs)}${after}: try again, or raise ${w.timeoutSetting}.`);
+  if (s.isTimeout)
+    return make('timeout', `${w.name} did not answer within ${seconds(ctx.timeoutMs)}${after}: try again, or raise ${w.timeoutSetting}.`);
   if (err instanceof StreamCutError || s.isConnection || isDroppedConnection(err)) {
     const cut = err instanceof StreamCutError || (!s.isConnection && !isRefused(err));
     return cut
-      ? make('network', `The connection to ${w.name === ANTHROPIC_WORDING.name ? 'Anthropic' : where} broke off mid-reply${after}: try again; ${w.networkHint}.`)
-      : make('network', `Cannot reach ${w.name === ANTHROPIC_WORDING.name ? 'Anthropic' : 'the server'} at ${where}${after}: ${w.networkHint}.`);
+      ? make(
+          'network',
+          `The connection to ${w.name === ANTHROPIC_WORDING.name ? 'Anthropic' : where} broke off mid-reply${after}: try again; ${w.networkHint}.`,
+        )
+      : make(
+          'network',
+          `Cannot reach ${w.name === ANTHROPIC_WORDING.name ? 'Anthropic' : 'the server'} at ${where}${after}: ${w.networkHint}.`,
+        );
   }
   const api = s.api;
   if (!api) return make('server', `${w.name} failed unexpectedly: ${oneLine(errorText(err))}`);
@@ -90,25 +101,53 @@ export function classifyFailure(err: unknown, ctx: FailureContext, w: Wording, s
   const quoted = body.message ? oneLine(body.message) : '';
   const label = [status, type].filter(Boolean).join(' ');
 
-  if (status === 401 || type === 'authentication_error') return make('key_rejected', `${w.name} rejected the API key (${label}): ${w.keyHint}.`, status);
-  if (status === 403 || type === 'permission_error') return make('key_rejected', `${w.name} refused the request (${label}): this key lacks permission${quoted ? ` (“${quoted}”)` : ''}; check the key's workspace or use another key.`, status);
-  if (status === 402 || type === 'billing_error') return make('key_rejected', `${w.name} refused the request (${label}): check the account's billing and credit.`, status);
-  if (status === 429 || type === 'rate_limit_error') return make('rate_limited', `${w.name} rate limit reached (${label})${after}: wait a minute and try again, or use a smaller preset.`, status);
-  if (status === 529 || type === 'overloaded_error') return make('overloaded', `${w.name} is overloaded (${label || 'overloaded_error'})${after}: try again in a few minutes.`, status);
+  if (status === 401 || type === 'authentication_error')
+    return make('key_rejected', `${w.name} rejected the API key (${label}): ${w.keyHint}.`, status);
+  if (status === 403 || type === 'permission_error')
+    return make(
+      'key_rejected',
+      `${w.name} refused the request (${label}): this key lacks permission${quoted ? ` (“${quoted}”)` : ''}; check the key's workspace or use another key.`,
+      status,
+    );
+  if (status === 402 || type === 'billing_error')
+    return make('key_rejected', `${w.name} refused the request (${label}): check the account's billing and credit.`, status);
+  if (status === 429 || type === 'rate_limit_error')
+    return make(
+      'rate_limited',
+      `${w.name} rate limit reached (${label})${after}: wait a minute and try again, or use a smaller preset.`,
+      status,
+    );
+  if (status === 529 || type === 'overloaded_error')
+    return make('overloaded', `${w.name} is overloaded (${label || 'overloaded_error'})${after}: try again in a few minutes.`, status);
   if (status === 404 || type === 'not_found_error') {
-    if (/model/i.test(quoted) || body.code === 'model_not_found') return make('model_not_found', `Model not found (${label}): ${w.modelHint(ctx.model)}.`, status);
+    if (/model/i.test(quoted) || body.code === 'model_not_found')
+      return make('model_not_found', `Model not found (${label}): ${w.modelHint(ctx.model)}.`, status);
     return make('bad_request', `${w.name} at ${where} answered ${label}${quoted ? ` (“${quoted}”)` : ''}: check the base URL.`, status);
   }
-  if (status === 413 || type === 'request_too_large') return make('bad_request', `The request is too large for ${w.name} (${label}): narrow the targets or lower the preset's contextBudget.`, status);
-  if (status !== undefined && status >= 500) return make('server', `${w.name} had a server error (${label})${after}${quoted ? `: “${quoted}”` : ''}; try again later.`, status);
+  if (status === 413 || type === 'request_too_large')
+    return make(
+      'bad_request',
+      `The request is too large for ${w.name} (${label}): narrow the targets or lower the preset's contextBudget.`,
+      status,
+    );
+  if (status !== undefined && status >= 500)
+    return make('server', `${w.name} had a server error (${label})${after}${quoted ? `: “${quoted}”` : ''}; try again later.`, status);
   if (status === 400 || type === 'invalid_request_error') {
     if (/prompt is too long|context length|too many tokens|maximum context/i.test(quoted)) {
-      return make('bad_request', `${w.name} refused the request as too long (${label}: “${quoted}”): narrow the targets or lower the preset's contextBudget.`, status);
+      return make(
+        'bad_request',
+        `${w.name} refused the request as too long (${label}: “${quoted}”): narrow the targets or lower the preset's contextBudget.`,
+        status,
+      );
     }
     if (/does not support tools|tool.*not supported/i.test(quoted)) {
       return make('bad_request', `${w.name} refused the tools (${label}: “${quoted}”): choose a model that supports tool calling.`, status);
     }
-    return make('bad_request', `${w.name} rejected the request (${label}): “${quoted || 'no message'}”. This is likely a Refactor Guard bug; please report it.`, status);
+    return make(
+      'bad_request',
+      `${w.name} rejected the request (${label}): “${quoted || 'no message'}”. This is likely a Refactor Guard bug; please report it.`,
+      status,
+    );
   }
   return make('server', `${w.name} answered ${label || 'with an error'}${quoted ? `: “${quoted}”` : ''}.`, status);
 }
@@ -136,7 +175,9 @@ function isAbortError(err: unknown): boolean {
 /** undici's "terminated" / "other side closed" and the like, raised while reading a body. */
 export function isDroppedConnection(err: unknown): boolean {
   const text = errorChain(err);
-  return /terminated|other side closed|socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|fetch failed|UND_ERR_SOCKET|premature close/i.test(text);
+  return /terminated|other side closed|socket hang up|ECONNRESET|ECONNREFUSED|EPIPE|fetch failed|UND_ERR_SOCKET|premature close/i.test(
+    text,
+  );
 }
 
 function isRefused(err: unknown): boolean {

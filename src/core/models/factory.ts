@@ -51,9 +51,13 @@ export function createProvider(settings: Settings, opts: ProviderFactoryOptions)
       });
     }
     case 'replay':
-      if (!opts.replay) throw new ProviderError('bad_request', 'The replay provider needs a transcript: set refactorGuard.replay.transcript.');
+      if (!opts.replay)
+        throw new ProviderError('bad_request', 'The replay provider needs a transcript: set refactorGuard.replay.transcript.');
       return opts.replay();
     case 'vscode-lm':
-      throw new ProviderError('bad_request', 'The vscode-lm provider works only inside VS Code; choose anthropic, openai or replay here (refactorGuard.provider or --provider).');
+      throw new ProviderError(
+        'bad_request',
+        'The vscode-lm provider works only inside VS Code; choose anthropic, openai or replay here (refactorGuard.provider or --provider).',
+      );
   }
 }

@@ -94,7 +94,9 @@ export class OpenAICompatibleProvider implements ModelProvider {
     params: ReturnType<typeof toChatParams>,
     request: ModelRequest,
     attempts: AttemptCounter,
-  ): Promise<{ ok: true; reply: Omit<ModelReply, 'durationMs' | 'retries'> } | { ok: false; error: unknown; midStream: boolean; idle: boolean }> {
+  ): Promise<
+    { ok: true; reply: Omit<ModelReply, 'durationMs' | 'retries'> } | { ok: false; error: unknown; midStream: boolean; idle: boolean }
+  > {
     let connected = false;
     let abortStream: (() => void) | undefined;
     const watchdog = new IdleWatchdog(this.timeoutMs, () => abortStream?.());
@@ -155,7 +157,8 @@ export class OpenAICompatibleProvider implements ModelProvider {
         },
       };
     } catch (err) {
-      const midStream = connected && !(err instanceof OpenAI.APIUserAbortError) && (err instanceof StreamCutError || isDroppedConnection(err));
+      const midStream =
+        connected && !(err instanceof OpenAI.APIUserAbortError) && (err instanceof StreamCutError || isDroppedConnection(err));
       return { ok: false, error: err, midStream, idle: watchdog.fired };
     } finally {
       watchdog.dispose();

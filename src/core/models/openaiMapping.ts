@@ -24,10 +24,20 @@ export function toChatParams(request: ModelRequest): Params {
     } else {
       const calls = message.content.flatMap((b) =>
         b.type === 'tool_use'
-          ? [{ id: b.id, type: 'function' as const, function: { name: b.name, arguments: typeof b.input === 'string' ? b.input : JSON.stringify(b.input) } }]
+          ? [
+              {
+                id: b.id,
+                type: 'function' as const,
+                function: { name: b.name, arguments: typeof b.input === 'string' ? b.input : JSON.stringify(b.input) },
+              },
+            ]
           : [],
       );
-      messages.push({ role: 'assistant', content: texts.length > 0 ? texts.join('\n\n') : null, ...(calls.length > 0 ? { tool_calls: calls } : {}) });
+      messages.push({
+        role: 'assistant',
+        content: texts.length > 0 ? texts.join('\n\n') : null,
+        ...(calls.length > 0 ? { tool_calls: calls } : {}),
+      });
     }
   }
   const tools: OpenAI.Chat.ChatCompletionTool[] = request.tools.map((t) => ({

@@ -38,9 +38,7 @@ export interface ModelRequest {
 
 export type ModelProgress =
   /** A delta: the text that arrived since the previous text event (append them to show the reply). */
-  | { kind: 'text'; text: string }
-  | { kind: 'tool'; name: string }
-  | { kind: 'retry'; attempt: number; reason: string };
+  { kind: 'text'; text: string } | { kind: 'tool'; name: string } | { kind: 'retry'; attempt: number; reason: string };
 
 export interface ToolCall {
   id: string;

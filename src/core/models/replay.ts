@@ -60,7 +60,10 @@ export class ReplayProvider implements ModelProvider {
       const parsed = TranscriptSchema.safeParse(raw);
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
-        throw new ProviderError('bad_request', `Replay transcript ${source} is invalid at ${issue.path.join('.') || 'top level'}: ${issue.message}`);
+        throw new ProviderError(
+          'bad_request',
+          `Replay transcript ${source} is invalid at ${issue.path.join('.') || 'top level'}: ${issue.message}`,
+        );
       }
       this.transcript = parsed.data;
       this.label = `Replay of ${path.basename(source)} (recorded, no model called)`;
@@ -80,15 +83,24 @@ export class ReplayProvider implements ModelProvider {
     const index = this.next;
     const reply = this.transcript.replies[index];
     if (!reply) {
-      throw new ProviderError('transcript_exhausted', `Replay transcript has no reply ${index + 1} (it holds ${this.transcript.replies.length}); the run asked for more calls than were recorded.`);
+      throw new ProviderError(
+        'transcript_exhausted',
+        `Replay transcript has no reply ${index + 1} (it holds ${this.transcript.replies.length}); the run asked for more calls than were recorded.`,
+      );
     }
     if (reply.phase && reply.phase !== request.phase) {
-      throw new ProviderError('bad_request', `Replay reply ${index + 1} was recorded for the ${reply.phase} phase but the run is in ${request.phase}.`);
+      throw new ProviderError(
+        'bad_request',
+        `Replay reply ${index + 1} was recorded for the ${reply.phase} phase but the run is in ${request.phase}.`,
+      );
     }
     const haystack = requestText(request);
     for (const needle of reply.expectRequestIncludes) {
       if (!haystack.includes(needle)) {
-        throw new ProviderError('bad_request', `Replay reply ${index + 1} expected the request to include ${JSON.stringify(needle)}; the prompt has changed since it was recorded.`);
+        throw new ProviderError(
+          'bad_request',
+          `Replay reply ${index + 1} expected the request to include ${JSON.stringify(needle)}; the prompt has changed since it was recorded.`,
+        );
       }
     }
     this.next++;

@@ -72,7 +72,10 @@ async function readKeyFile(file: string): Promise<StoreKey | undefined> {
     throw new StoreError(`Cannot read the provenance key ${file}: ${oneLine(err)}`);
   }
   const hex = text.trim();
-  if (!/^[0-9a-f]{64,}$/.test(hex)) throw new StoreError(`The provenance key ${file} is damaged (it should hold 64 hex digits); move it aside to make a new one, which makes this store's records unsigned to you.`);
+  if (!/^[0-9a-f]{64,}$/.test(hex))
+    throw new StoreError(
+      `The provenance key ${file} is damaged (it should hold 64 hex digits); move it aside to make a new one, which makes this store's records unsigned to you.`,
+    );
   registerSecretFile(resolve(file));
   return StoreKey.fromBytes(Buffer.from(hex, 'hex'), file);
 }

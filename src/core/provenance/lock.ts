@@ -49,15 +49,22 @@ export async function withStoreLock<T>(storeDir: string, fn: (lock: HeldLock) =>
   const dir = join(storeDir, LOCK_NAME);
   const me: Owner = { pid: process.pid, host: hostname(), token: randomBytes(12).toString('hex'), since: new Date().toISOString() };
   await acquire(dir, me, waitMs, staleMs);
-  const touch = setInterval(() => {
-    const now = new Date();
-    void fs.utimes(dir, now, now).catch(() => undefined);
-  }, Math.max(200, Math.floor(staleMs / 4)));
+  const touch = setInterval(
+    () => {
+      const now = new Date();
+      void fs.utimes(dir, now, now).catch(() => undefined);
+    },
+    Math.max(200, Math.floor(staleMs / 4)),
+  );
   touch.unref();
   const held: HeldLock = {
     assertHeld: async () => {
       const owner = await readOwner(dir);
-      if (owner?.token !== me.token) throw new StoreError(`The provenance store's lock (${dir}) was taken over by another process while this one held it; nothing more was written.`, LOCK_NAME);
+      if (owner?.token !== me.token)
+        throw new StoreError(
+          `The provenance store's lock (${dir}) was taken over by another process while this one held it; nothing more was written.`,
+          LOCK_NAME,
+        );
     },
   };
   try {
@@ -88,8 +95,13 @@ async function acquire(dir: string, me: Owner, waitMs: number, staleMs: number):
         continue;
       }
       if (Date.now() >= deadline) {
-        const who = holder ? `process ${holder.pid}${holder.host === me.host ? '' : ` on ${holder.host}`} has held its lock since ${holder.since}` : 'another process holds its lock';
-        throw new StoreError(`The provenance store is busy: ${who} (${dir}); nothing was changed. Try again when it has finished.`, LOCK_NAME);
+        const who = holder
+          ? `process ${holder.pid}${holder.host === me.host ? '' : ` on ${holder.host}`} has held its lock since ${holder.since}`
+          : 'another process holds its lock';
+        throw new StoreError(
+          `The provenance store is busy: ${who} (${dir}); nothing was changed. Try again when it has finished.`,
+          LOCK_NAME,
+        );
       }
       await sleep(Math.min(delay, Math.max(1, deadline - Date.now())));
       delay = Math.min(200, Math.ceil(delay * 1.5));
@@ -137,7 +149,13 @@ async function takeOver(dir: string, judged: Owner | undefined, staleMs: number)
     if (now?.token !== judged?.token || !(await isAbandoned(dir, now, staleMs))) return;
     // Renamed first, so no waiter ever sees a half-removed folder as a lock.
     const aside = `${dir}.removing-${randomBytes(6).toString('hex')}`;
-    if (await fs.rename(dir, aside).then(() => true, () => false)) await fs.rm(aside, { recursive: true, force: true }).catch(() => undefined);
+    if (
+      await fs.rename(dir, aside).then(
+        () => true,
+        () => false,
+      )
+    )
+      await fs.rm(aside, { recursive: true, force: true }).catch(() => undefined);
   } finally {
     await fs.rmdir(mutex).catch(() => undefined);
   }

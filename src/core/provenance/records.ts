@@ -11,7 +11,17 @@ import { isAlive, withStoreLock, type HeldLock, type LockOptions } from './lock'
 import { StoreRecordSchema, type PruneMarker, type StoreRecord } from './schema';
 
 /** What can be wrong with a record file, as `verify` and the readers report it. */
-export type ProblemKind = 'edited' | 'removed' | 'reordered' | 'unreadable' | 'invalid_json' | 'schema_invalid' | 'unexpected_file' | 'foreign' | 'blob_missing' | 'blob_corrupt';
+export type ProblemKind =
+  | 'edited'
+  | 'removed'
+  | 'reordered'
+  | 'unreadable'
+  | 'invalid_json'
+  | 'schema_invalid'
+  | 'unexpected_file'
+  | 'foreign'
+  | 'blob_missing'
+  | 'blob_corrupt';
 
 /**
  * Whose a record is: `signed` with this installation's key; `unsigned`, a version 1 record from
@@ -93,13 +103,15 @@ export class ChainFiles {
       const pid = Number(/\.(\d+)\.[0-9a-f]+$/.exec(name)?.[1]);
       const st = await fs.stat(path).catch(() => undefined);
       if (!st) continue;
-      if ((pid > 0 && pid !== process.pid && !isAlive(pid)) || Date.now() - st.mtimeMs > olderThanMs) await fs.rm(path, { force: true, recursive: true });
+      if ((pid > 0 && pid !== process.pid && !isAlive(pid)) || Date.now() - st.mtimeMs > olderThanMs)
+        await fs.rm(path, { force: true, recursive: true });
     }
     for (const name of await fs.readdir(this.storeDir).catch(() => [] as string[])) {
       // A holder or taker killed between renaming a lock aside and removing it; never a live lock.
       if (!/^store\.lock\.(released|removing)-/.test(name)) continue;
       const st = await fs.stat(join(this.storeDir, name)).catch(() => undefined);
-      if (st && Date.now() - st.mtimeMs > 60_000) await fs.rm(join(this.storeDir, name), { recursive: true, force: true }).catch(() => undefined);
+      if (st && Date.now() - st.mtimeMs > 60_000)
+        await fs.rm(join(this.storeDir, name), { recursive: true, force: true }).catch(() => undefined);
     }
   }
 
@@ -122,7 +134,12 @@ export class ChainFiles {
     for (const name of names) {
       const m = RECORD_NAME.exec(name);
       if (m) named.push({ name, seq: Number(m[1]) });
-      else strays.push({ file: `records/${name}`, kind: 'unexpected_file', message: `records/${name} is not a record file name; records are named <seq>.json.` });
+      else
+        strays.push({
+          file: `records/${name}`,
+          kind: 'unexpected_file',
+          message: `records/${name} is not a record file name; records are named <seq>.json.`,
+        });
     }
     named.sort((a, b) => a.seq - b.seq);
     const entries: ReadEntry[] = [];
@@ -139,7 +156,12 @@ export class ChainFiles {
   private async read(name: string, nameSeq: number, fresh: boolean): Promise<ReadEntry | undefined> {
     const file = `records/${name}`;
     const path = join(this.recordsDir, name);
-    const bad = (kind: ProblemKind, message: string): ReadEntry => ({ ok: false, file, nameSeq, problem: { file, seq: nameSeq, kind, message } });
+    const bad = (kind: ProblemKind, message: string): ReadEntry => ({
+      ok: false,
+      file,
+      nameSeq,
+      problem: { file, seq: nameSeq, kind, message },
+    });
     let st;
     try {
       st = await fs.stat(path);
@@ -193,19 +215,35 @@ export class ChainFiles {
   }
 
   private async head(): Promise<{ seq: number; hash: string } | undefined> {
-    const names = (await fs.readdir(this.recordsDir).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return [] as string[];
-      throw err;
-    })).filter((n) => RECORD_NAME.test(n));
+    const names = (
+      await fs.readdir(this.recordsDir).catch((err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return [] as string[];
+        throw err;
+      })
+    ).filter((n) => RECORD_NAME.test(n));
     if (names.length === 0) return undefined;
     const last = names.map((n) => Number(RECORD_NAME.exec(n)![1])).reduce((a, b) => Math.max(a, b));
     const entry = await this.read(recordFileName(last), last, true);
-    if (!entry) throw new StoreError(`Cannot append to the provenance chain: its last record records/${recordFileName(last)} vanished while being read; try again.`);
-    if (!entry.ok) throw new StoreError(`Cannot append to the provenance chain: its last record is damaged (${entry.problem.message}). Run verify.`, entry.file);
-    if (entry.actualHash !== entry.record.hash) throw new StoreError(`Cannot append to the provenance chain: its last record ${entry.file} was edited (its content no longer matches its hash). Run verify.`, entry.file);
+    if (!entry)
+      throw new StoreError(
+        `Cannot append to the provenance chain: its last record records/${recordFileName(last)} vanished while being read; try again.`,
+      );
+    if (!entry.ok)
+      throw new StoreError(
+        `Cannot append to the provenance chain: its last record is damaged (${entry.problem.message}). Run verify.`,
+        entry.file,
+      );
+    if (entry.actualHash !== entry.record.hash)
+      throw new StoreError(
+        `Cannot append to the provenance chain: its last record ${entry.file} was edited (its content no longer matches its hash). Run verify.`,
+        entry.file,
+      );
     if (entry.trust === 'foreign') throw new StoreError(foreignStoreMessage(this.storeDir, entry.file), entry.file);
     if (entry.record.seq !== last) {
-      throw new StoreError(`Cannot append to the provenance chain: its last record ${entry.file} holds seq ${entry.record.seq}. Run verify.`, entry.file);
+      throw new StoreError(
+        `Cannot append to the provenance chain: its last record ${entry.file} holds seq ${entry.record.seq}. Run verify.`,
+        entry.file,
+      );
     }
     return { seq: last, hash: entry.record.hash };
   }
@@ -228,11 +266,20 @@ export class ChainFiles {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') {
-        throw new StoreError(`Record ${seq} was written by another process at the same time (records/${name}); nothing was appended, try again.`, `records/${name}`);
+        throw new StoreError(
+          `Record ${seq} was written by another process at the same time (records/${name}); nothing was appended, try again.`,
+          `records/${name}`,
+        );
       }
       // Some filesystems have no hard links: under the lock, check-then-rename is the next best.
-      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw new StoreError(`Cannot write records/${name}: ${oneLine(err)}`, `records/${name}`);
-      if (await fs.stat(final).then(() => true, () => false)) {
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS')
+        throw new StoreError(`Cannot write records/${name}: ${oneLine(err)}`, `records/${name}`);
+      if (
+        await fs.stat(final).then(
+          () => true,
+          () => false,
+        )
+      ) {
         throw new StoreError(`Record ${seq} already exists (records/${name}); nothing was appended, try again.`, `records/${name}`);
       }
       await fs.rename(tmp, final);
@@ -247,7 +294,12 @@ export class ChainFiles {
 
 /** Parses one record file's text: JSON, then the schema; recomputes its hash and checks its signature. */
 export function parseRecordText(file: string, nameSeq: number, text: string, key: StoreKey): ReadEntry {
-  const bad = (kind: ProblemKind, message: string): ReadEntry => ({ ok: false, file, nameSeq, problem: { file, seq: nameSeq, kind, message } });
+  const bad = (kind: ProblemKind, message: string): ReadEntry => ({
+    ok: false,
+    file,
+    nameSeq,
+    problem: { file, seq: nameSeq, kind, message },
+  });
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -264,7 +316,14 @@ export function parseRecordText(file: string, nameSeq: number, text: string, key
     return bad('schema_invalid', `${file} cannot be hashed: ${oneLine(err)}`);
   }
   const record = parsed.data;
-  const trust: Trust = record.mac !== undefined ? (key.verify(actualHash, record.mac) ? 'signed' : 'foreign') : record.schemaVersion === 1 ? 'unsigned' : 'foreign';
+  const trust: Trust =
+    record.mac !== undefined
+      ? key.verify(actualHash, record.mac)
+        ? 'signed'
+        : 'foreign'
+      : record.schemaVersion === 1
+        ? 'unsigned'
+        : 'foreign';
   return { ok: true, file, nameSeq, record, raw: raw as Record<string, unknown>, actualHash, trust };
 }
 
@@ -321,7 +380,13 @@ export function liveRecords(snapshot: ChainSnapshot): { records: StoreRecord[]; 
   for (const e of snapshot.entries) {
     if (isPruned(e.nameSeq, ranges)) continue; // left over by an interrupted prune
     if (!e.ok) problems.push(e.problem);
-    else if (e.actualHash !== e.record.hash) problems.push({ file: e.file, seq: e.nameSeq, kind: 'edited', message: `${e.file} was edited: its content no longer matches its hash.` });
+    else if (e.actualHash !== e.record.hash)
+      problems.push({
+        file: e.file,
+        seq: e.nameSeq,
+        kind: 'edited',
+        message: `${e.file} was edited: its content no longer matches its hash.`,
+      });
     else if (e.trust === 'foreign') problems.push(foreignProblem(e));
     else records.push(e.record);
   }
@@ -329,7 +394,12 @@ export function liveRecords(snapshot: ChainSnapshot): { records: StoreRecord[]; 
 }
 
 export function foreignProblem(e: { file: string; nameSeq: number }): RecordProblem {
-  return { file: e.file, seq: e.nameSeq, kind: 'foreign', message: `${e.file} is not signed by this installation's key: written by another installation, or edited and re-hashed by hand.` };
+  return {
+    file: e.file,
+    seq: e.nameSeq,
+    kind: 'foreign',
+    message: `${e.file} is not signed by this installation's key: written by another installation, or edited and re-hashed by hand.`,
+  };
 }
 
 /**
@@ -365,7 +435,8 @@ export function unadoptedSeqs(entries: readonly ReadEntry[]): Set<number> {
   for (const e of ok) {
     const r = e.record;
     if (r.kind !== 'adopt' || e.trust !== 'signed' || e.actualHash !== r.hash) continue;
-    if (r.throughSeq <= intactThrough && bySeq.get(r.throughSeq)?.record.hash === r.throughHash) adoptedThrough = Math.max(adoptedThrough, r.throughSeq);
+    if (r.throughSeq <= intactThrough && bySeq.get(r.throughSeq)?.record.hash === r.throughHash)
+      adoptedThrough = Math.max(adoptedThrough, r.throughSeq);
   }
   const out = new Set<number>();
   for (const e of ok) if (e.trust === 'unsigned' && e.nameSeq > adoptedThrough) out.add(e.nameSeq);

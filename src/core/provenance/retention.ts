@@ -58,7 +58,14 @@ export async function prune(store: ProvenanceStore, options: PruneOptions): Prom
     // names; recovery settles it first, and the next prune goes ahead.
     const journals = await store.journal.list();
     if (journals.length > 0) {
-      return { prunedRunIds: [], keptForRollback: [], removedRecords: 0, markers: [], removedBlobs: 0, skipped: `an unfinished operation is in the journal (${journals[0]!.name})` };
+      return {
+        prunedRunIds: [],
+        keptForRollback: [],
+        removedRecords: 0,
+        markers: [],
+        removedBlobs: 0,
+        skipped: `an unfinished operation is in the journal (${journals[0]!.name})`,
+      };
     }
     const snapshot = await store.chain.snapshot({ fresh: true });
     const { records, problems, unadopted } = liveRecords(snapshot);
@@ -159,7 +166,11 @@ function blocks(entries: readonly ReadEntry[], remove: ReadonlySet<number>): Rea
  * then back down to the limit, so a busy store gets one marker per batch of runs, not per run.
  * Returns undefined when it left the store alone.
  */
-export async function applyRetention(store: ProvenanceStore, maxRuns: number, options: Omit<PruneOptions, 'keepRuns'> = {}): Promise<PruneResult | undefined> {
+export async function applyRetention(
+  store: ProvenanceStore,
+  maxRuns: number,
+  options: Omit<PruneOptions, 'keepRuns'> = {},
+): Promise<PruneResult | undefined> {
   if (maxRuns === 0) return undefined;
   const slack = Math.max(1, Math.ceil(maxRuns / 10));
   const runs = (await store.listRuns()).length;

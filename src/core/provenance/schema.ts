@@ -118,7 +118,10 @@ export const RunRecordSchema = z.object({
   error: z.object({ kind: z.string(), message: z.string() }).optional(),
   plan: z.string().optional(),
   context: z
-    .object({ tokens: z.number().int().min(0), pieces: z.array(z.object({ path: z.string(), kind: z.string(), tokens: z.number(), reason: z.string() })) })
+    .object({
+      tokens: z.number().int().min(0),
+      pieces: z.array(z.object({ path: z.string(), kind: z.string(), tokens: z.number(), reason: z.string() })),
+    })
     .optional(),
   modelCalls: z.array(ModelCallSchema),
   attempts: z.array(AttemptSchema),
@@ -198,7 +201,12 @@ export const AdoptRecordSchema = z.object({
 });
 export type AdoptRecord = z.infer<typeof AdoptRecordSchema>;
 
-export const StoreRecordSchema = z.discriminatedUnion('kind', [RunRecordSchema, DecisionRecordSchema, PruneMarkerSchema, AdoptRecordSchema]);
+export const StoreRecordSchema = z.discriminatedUnion('kind', [
+  RunRecordSchema,
+  DecisionRecordSchema,
+  PruneMarkerSchema,
+  AdoptRecordSchema,
+]);
 export type StoreRecord = z.infer<typeof StoreRecordSchema>;
 
 /** What callers hand to the store: it fills in seq, prevHash, hash, mac and the schema version. */

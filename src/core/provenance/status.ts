@@ -28,10 +28,18 @@ export interface PatchState {
 }
 
 /** The part of a decision the fold looks at. */
-export type DecisionInput = Pick<DecisionRecord, 'decision' | 'patchIds' | 'hunkIds'> & Partial<Pick<DecisionRecord, 'createdAt' | 'actor'>>;
+export type DecisionInput = Pick<DecisionRecord, 'decision' | 'patchIds' | 'hunkIds'> &
+  Partial<Pick<DecisionRecord, 'createdAt' | 'actor'>>;
 
 export function initialStates(run: RunRecord): PatchState[] {
-  return run.patches.map((p) => ({ patchId: p.id, file: p.file, status: 'pending', appliedHunkIds: [], rejectedHunkIds: [], partlyApplied: false }));
+  return run.patches.map((p) => ({
+    patchId: p.id,
+    file: p.file,
+    status: 'pending',
+    appliedHunkIds: [],
+    rejectedHunkIds: [],
+    partlyApplied: false,
+  }));
 }
 
 /** Why `decision` cannot be taken now, or undefined when it can. */
@@ -98,7 +106,11 @@ function stepPatch(patch: Patch, s: PatchState, d: DecisionInput): PatchState | 
       if (all.length === 0) return { ...s, ...stamp, status: 'applied', partlyApplied: false };
       if (target.length === 0) return `Patch ${patch.id} has no hunk left to apply.`;
       const applied = union(s.appliedHunkIds, target);
-      return settle(all, { ...s, ...stamp, appliedHunkIds: applied, rejectedHunkIds: s.rejectedHunkIds.filter((h) => !target.includes(h)) }, true);
+      return settle(
+        all,
+        { ...s, ...stamp, appliedHunkIds: applied, rejectedHunkIds: s.rejectedHunkIds.filter((h) => !target.includes(h)) },
+        true,
+      );
     }
     case 'rollback': {
       if (s.status !== 'applied' && s.appliedHunkIds.length === 0) return refuse('roll back');

@@ -62,7 +62,11 @@ export class ProvenanceStore {
     private readonly options: StoreOptions,
   ) {
     this.chain = new ChainFiles(dir, key, options.lockWaitMs === undefined ? {} : { waitMs: options.lockWaitMs }, () => this.ensure());
-    this.blobs = new BlobStore(join(dir, 'blobs'), (name) => this.chain.tempPath(name), () => this.ensure());
+    this.blobs = new BlobStore(
+      join(dir, 'blobs'),
+      (name) => this.chain.tempPath(name),
+      () => this.ensure(),
+    );
     this.journal = new JournalFiles(dir, key, (name) => this.chain.tempPath(name));
   }
 
@@ -79,7 +83,10 @@ export class ProvenanceStore {
   /** Makes the store's folders (and its .gitignore) before a first write. */
   async ensure(): Promise<void> {
     // The first write makes records/; the lock may already have made the folder itself.
-    const fresh = !(await fs.stat(this.chain.recordsDir).then(() => true, () => false));
+    const fresh = !(await fs.stat(this.chain.recordsDir).then(
+      () => true,
+      () => false,
+    ));
     await this.chain.ensure();
     if (fresh && this.options.ignoreFile) {
       const tmp = this.chain.tempPath('gitignore');
@@ -119,10 +126,17 @@ export class ProvenanceStore {
       const { unadopted } = liveRecords(snapshot);
       if (unadopted.size === 0) return undefined;
       const result = verifyChain(snapshot);
-      if (!result.ok) throw new StoreError(`Not adopted: the store's chain is broken (${result.problems[0]!.message}); nothing was signed.`);
+      if (!result.ok)
+        throw new StoreError(`Not adopted: the store's chain is broken (${result.problems[0]!.message}); nothing was signed.`);
       const head = snapshot.entries[snapshot.entries.length - 1];
       if (!head?.ok) throw new StoreError('Not adopted: the store has no readable last record.');
-      return this.chain.appendLocked(AdoptRecordSchema, { kind: 'adopt', createdAt, actor, throughSeq: head.nameSeq, throughHash: head.record.hash });
+      return this.chain.appendLocked(AdoptRecordSchema, {
+        kind: 'adopt',
+        createdAt,
+        actor,
+        throughSeq: head.nameSeq,
+        throughHash: head.record.hash,
+      });
     });
   }
 
@@ -163,13 +177,23 @@ export class ProvenanceStore {
       v.run.patches.forEach((p, i) => {
         const state = v.patches[i]!;
         const onDisk = isOnDisk(state);
-        if (p.beforeSha256) uses.set(p.beforeSha256, uses.get(p.beforeSha256) ?? `the original of ${p.file} in run ${v.run.runId}${onDisk ? ', which its rollback needs' : ''}`);
-        if (p.afterSha256) uses.set(p.afterSha256, uses.get(p.afterSha256) ?? `the proposal for ${p.file} in run ${v.run.runId}${state.status === 'pending' || state.status === 'approved' ? ', which its apply needs' : ''}`);
+        if (p.beforeSha256)
+          uses.set(
+            p.beforeSha256,
+            uses.get(p.beforeSha256) ?? `the original of ${p.file} in run ${v.run.runId}${onDisk ? ', which its rollback needs' : ''}`,
+          );
+        if (p.afterSha256)
+          uses.set(
+            p.afterSha256,
+            uses.get(p.afterSha256) ??
+              `the proposal for ${p.file} in run ${v.run.runId}${state.status === 'pending' || state.status === 'approved' ? ', which its apply needs' : ''}`,
+          );
       });
     }
     for (const j of [...(await this.journal.list()), ...(await this.journal.listKept())]) {
       if (!j.ok) continue;
-      for (const f of j.entry.files) for (const sha of [f.before, f.after]) if (sha && !uses.has(sha)) uses.set(sha, `a version of ${f.path} that ${j.name} keeps`);
+      for (const f of j.entry.files)
+        for (const sha of [f.before, f.after]) if (sha && !uses.has(sha)) uses.set(sha, `a version of ${f.path} that ${j.name} keeps`);
     }
     for (const [sha, use] of uses) {
       const file = `blobs/${sha.slice(0, 2)}/${sha}`;
@@ -177,7 +201,11 @@ export class ProvenanceStore {
         await this.blobs.get(sha);
       } catch {
         const missing = !(await this.blobs.has(sha));
-        result.problems.push({ file, kind: missing ? 'blob_missing' : 'blob_corrupt', message: `${file} is ${missing ? 'missing' : 'damaged (its bytes no longer hash to its name)'}: it holds ${use}.` });
+        result.problems.push({
+          file,
+          kind: missing ? 'blob_missing' : 'blob_corrupt',
+          message: `${file} is ${missing ? 'missing' : 'damaged (its bytes no longer hash to its name)'}: it holds ${use}.`,
+        });
       }
     }
     result.blobsChecked = uses.size;
@@ -250,12 +278,24 @@ function findRun({ views, problems }: StoreViews, idOrPrefix: string): RunView {
   const matches = views.filter((v) => v.run.runId.startsWith(wanted));
   if (matches.length === 1) return matches[0]!;
   if (matches.length > 1) {
-    const ids = matches.slice(0, 5).map((v) => v.run.runId).join(', ');
-    throw new UnknownRunError(`Run id '${wanted}' is ambiguous: it starts ${matches.length} runs (${ids}${matches.length > 5 ? ', ...' : ''}).`);
+    const ids = matches
+      .slice(0, 5)
+      .map((v) => v.run.runId)
+      .join(', ');
+    throw new UnknownRunError(
+      `Run id '${wanted}' is ambiguous: it starts ${matches.length} runs (${ids}${matches.length > 5 ? ', ...' : ''}).`,
+    );
   }
   const foreign = problems.find((p) => p.kind === 'foreign');
-  if (foreign) throw new StoreError(`No run '${wanted}' signed by this installation: ${foreign.message} Nothing was changed; run verify.`, foreign.file);
-  const note = problems.length === 0 ? '' : ` (${problems.length} damaged record${problems.length === 1 ? '' : 's'} skipped, first ${problems[0]!.file}; run verify)`;
+  if (foreign)
+    throw new StoreError(
+      `No run '${wanted}' signed by this installation: ${foreign.message} Nothing was changed; run verify.`,
+      foreign.file,
+    );
+  const note =
+    problems.length === 0
+      ? ''
+      : ` (${problems.length} damaged record${problems.length === 1 ? '' : 's'} skipped, first ${problems[0]!.file}; run verify)`;
   // With damaged records skipped the run may be among them: that is the store's fault, not the argument's.
   if (problems.length > 0) throw new StoreError(`No run '${wanted}' in the provenance store${note}.`);
   throw new UnknownRunError(`No run '${wanted}' in the provenance store.`);

@@ -1,4 +1,13 @@
-import { foreignProblem, isPruned, prunedRanges, recordFileName, unadoptedSeqs, type ChainSnapshot, type ReadEntry, type RecordProblem } from './records';
+import {
+  foreignProblem,
+  isPruned,
+  prunedRanges,
+  recordFileName,
+  unadoptedSeqs,
+  type ChainSnapshot,
+  type ReadEntry,
+  type RecordProblem,
+} from './records';
 import type { PruneMarker, StoreRecord } from './schema';
 
 export type VerifyProblem = RecordProblem;
@@ -56,17 +65,32 @@ export function verifyChain(snapshot: ChainSnapshot): VerifyResult {
       problems.push(foreignProblem(e));
     }
     if (r.seq !== e.nameSeq) {
-      problems.push({ file, seq: e.nameSeq, kind: 'reordered', message: `${file} holds record ${r.seq}: records were renamed or swapped.` });
+      problems.push({
+        file,
+        seq: e.nameSeq,
+        kind: 'reordered',
+        message: `${file} holds record ${r.seq}: records were renamed or swapped.`,
+      });
     }
     if (r.kind === 'prune' && !(r.fromSeq <= r.toSeq && r.toSeq < r.seq)) {
-      problems.push({ file, seq: r.seq, kind: 'schema_invalid', message: `${file} is a prune marker for range ${r.fromSeq}-${r.toSeq}, which does not come before it.` });
+      problems.push({
+        file,
+        seq: r.seq,
+        kind: 'schema_invalid',
+        message: `${file} is a prune marker for range ${r.fromSeq}-${r.toSeq}, which does not come before it.`,
+      });
     }
     if (isPruned(r.seq, ranges)) continue; // left over by an interrupted prune: the marker speaks for it
     const link = checkLink(r, bySeq, ranges);
     if (link === 'ok' || link === 'unknown') continue;
     const other = r.prevHash === null ? undefined : byHash.get(r.prevHash);
     if (other && other.record.seq !== r.seq - 1) {
-      problems.push({ file, seq: r.seq, kind: 'reordered', message: `${file} links to ${other.file}, not to the record before it: records were reordered.` });
+      problems.push({
+        file,
+        seq: r.seq,
+        kind: 'reordered',
+        message: `${file} links to ${other.file}, not to the record before it: records were reordered.`,
+      });
     } else {
       problems.push({ file, seq: r.seq, kind: 'edited', message: `${file} does not link to ${link}: that record was edited or replaced.` });
     }

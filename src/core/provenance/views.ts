@@ -36,7 +36,11 @@ export interface RunSummary {
 export type RunList = RunSummary[] & { problems: RecordProblem[] };
 
 /** Groups live records into run views, in chain order. `unadopted`: seqs of unsigned records no adoption covers. */
-export function buildViews(records: readonly StoreRecord[], storeProblems: RecordProblem[], unadopted: ReadonlySet<number> = new Set()): RunView[] {
+export function buildViews(
+  records: readonly StoreRecord[],
+  storeProblems: RecordProblem[],
+  unadopted: ReadonlySet<number> = new Set(),
+): RunView[] {
   const decisions = new Map<string, DecisionRecord[]>();
   for (const r of records) {
     if (r.kind !== 'decision') continue;

@@ -53,7 +53,8 @@ export async function applyRun(ctx: ReviewContext, req: ApplyRequest): Promise<P
     const ready: Ready[] = [];
     const stale: { patch: Patch; reason: string }[] = [];
     for (const { patch, state } of selectPatches(view, req.patchIds, req.hunkIds)) {
-      const skip = (message: string, outcome: PatchOutcome['outcome'] = 'skipped') => outcomes.push({ patchId: patch.id, file: patch.file, outcome, message });
+      const skip = (message: string, outcome: PatchOutcome['outcome'] = 'skipped') =>
+        outcomes.push({ patchId: patch.id, file: patch.file, outcome, message });
       if (state.status !== 'pending' && state.status !== 'approved') {
         skip(`${patch.file}: already ${describeState(state)}.`);
         continue;
@@ -88,25 +89,60 @@ export async function applyRun(ctx: ReviewContext, req: ApplyRequest): Promise<P
       // A file that already holds exactly the result (written, then the record was lost to an
       // earlier release's crash) is recorded, so that its rollback works again.
       if (sameBytes(current, from) || sameBytes(current, to)) ready.push({ patch, state, target, partial, from: current, to });
-      else stale.push({ patch, reason: current === undefined ? `${patch.file} no longer exists` : `${patch.file} changed since the proposal (now sha256 ${sha256Hex(current).slice(0, 12)}, proposal made from ${from ? sha256Hex(from).slice(0, 12) : 'no file'})` });
+      else
+        stale.push({
+          patch,
+          reason:
+            current === undefined
+              ? `${patch.file} no longer exists`
+              : `${patch.file} changed since the proposal (now sha256 ${sha256Hex(current).slice(0, 12)}, proposal made from ${from ? sha256Hex(from).slice(0, 12) : 'no file'})`,
+        });
     }
 
     if (stale.length > 0) {
       for (const s of stale) {
-        await tx.appendDecision({ kind: 'decision', runId: view.run.runId, createdAt: nowIso(ctx), decision: 'stale', patchIds: [s.patch.id], actor: ctx.actor, detail: s.reason });
-        outcomes.push({ patchId: s.patch.id, file: s.patch.file, outcome: 'stale', message: `${s.reason}; not applied. Run the refactor again.` });
+        await tx.appendDecision({
+          kind: 'decision',
+          runId: view.run.runId,
+          createdAt: nowIso(ctx),
+          decision: 'stale',
+          patchIds: [s.patch.id],
+          actor: ctx.actor,
+          detail: s.reason,
+        });
+        outcomes.push({
+          patchId: s.patch.id,
+          file: s.patch.file,
+          outcome: 'stale',
+          message: `${s.reason}; not applied. Run the refactor again.`,
+        });
       }
       // Validated together, landed together: half a refactor is one the gates never saw.
       const why = stale.map((s) => s.patch.file).join(', ');
-      for (const r of ready) outcomes.push({ patchId: r.patch.id, file: r.patch.file, outcome: 'skipped', message: `${r.patch.file}: not applied, since ${why} changed and this run's patches land together; apply ${r.patch.id} on its own if you want it.` });
+      for (const r of ready)
+        outcomes.push({
+          patchId: r.patch.id,
+          file: r.patch.file,
+          outcome: 'skipped',
+          message: `${r.patch.file}: not applied, since ${why} changed and this run's patches land together; apply ${r.patch.id} on its own if you want it.`,
+        });
       return outcomes;
     }
     if (ready.length === 0) return outcomes;
     await record(ctx, tx, view, ready, req.approve === true);
     for (const r of ready) {
       const hunks = r.partial ? { hunkIds: r.target } : {};
-      const what = r.partial ? `hunk${r.target.length === 1 ? '' : 's'} ${r.target.join(', ')}` : `+${r.patch.linesAdded} -${r.patch.linesRemoved}`;
-      outcomes.push({ patchId: r.patch.id, file: r.patch.file, outcome: 'applied', message: `${r.patch.file}: applied (${what}).`, sha256: r.to === undefined ? null : sha256Hex(r.to), ...hunks });
+      const what = r.partial
+        ? `hunk${r.target.length === 1 ? '' : 's'} ${r.target.join(', ')}`
+        : `+${r.patch.linesAdded} -${r.patch.linesRemoved}`;
+      outcomes.push({
+        patchId: r.patch.id,
+        file: r.patch.file,
+        outcome: 'applied',
+        message: `${r.patch.file}: applied (${what}).`,
+        sha256: r.to === undefined ? null : sha256Hex(r.to),
+        ...hunks,
+      });
     }
     return outcomes;
   });
@@ -116,12 +152,24 @@ async function record(ctx: ReviewContext, tx: LockedStore, view: RunView, ready:
   const partial = ready.some((r) => r.partial);
   if (partial && ready.some((r) => r.patch.hunks.length === 0)) {
     const whole = ready.filter((r) => r.patch.hunks.length === 0).map((r) => r.patch.id);
-    throw new ReviewError(`Patch ${whole.join(', ')} has no hunks and cannot be applied with hunks of other patches; apply it on its own.`, 'usage');
+    throw new ReviewError(
+      `Patch ${whole.join(', ')} has no hunks and cannot be applied with hunks of other patches; apply it on its own.`,
+      'usage',
+    );
   }
   const patchIds = ready.map((r) => r.patch.id);
   const hunkIds = partial ? { hunkIds: ready.flatMap((r) => r.target) } : {};
   const runId = view.run.runId;
-  if (approve) await tx.appendDecision({ kind: 'decision', runId, createdAt: nowIso(ctx), decision: 'approve', patchIds, actor: ctx.actor, ...hunkIds });
+  if (approve)
+    await tx.appendDecision({
+      kind: 'decision',
+      runId,
+      createdAt: nowIso(ctx),
+      decision: 'approve',
+      patchIds,
+      actor: ctx.actor,
+      ...hunkIds,
+    });
   const writes = ready.map((r) => ({ path: r.patch.file, sha256: r.to === undefined ? null : sha256Hex(r.to) }));
   await commit(
     tx,

@@ -57,7 +57,8 @@ function applyTextHunks(beforeLines: string[], afterLines: string[], hunks: read
   let cursor = 0;
   for (const h of [...hunks].sort((a, b) => a.oldStart - b.oldStart)) {
     const start = oldIndex(h);
-    if (start < cursor || start + h.oldLines > beforeLines.length) throw new HunkSubsetError(`Hunk ${h.id} does not fit the original text.`);
+    if (start < cursor || start + h.oldLines > beforeLines.length)
+      throw new HunkSubsetError(`Hunk ${h.id} does not fit the original text.`);
     out.push(...beforeLines.slice(cursor, start));
     out.push(...afterLines.slice(newIndex(h), newIndex(h) + h.newLines));
     cursor = start + h.oldLines;

@@ -47,7 +47,11 @@ export function writeRefusal(run: RunRecord, patch: Patch, realPath?: string): s
  * patch's own rules, and no two patches reaching one file (a link between two targets), since
  * the second write would silently undo the first.
  */
-export async function writeRefusals(run: RunRecord, patches: readonly Patch[], realPath: ((path: string) => Promise<string>) | undefined): Promise<string | undefined> {
+export async function writeRefusals(
+  run: RunRecord,
+  patches: readonly Patch[],
+  realPath: ((path: string) => Promise<string>) | undefined,
+): Promise<string | undefined> {
   const seen = new Map<string, string>();
   for (const patch of patches) {
     const real = realPath ? await realPath(patch.file).catch(() => undefined) : undefined;

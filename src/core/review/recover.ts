@@ -36,7 +36,11 @@ export async function recoverJournal(store: ProvenanceStore, writer: ReviewWrite
   return store.locked(async (tx) => {
     const entries = await store.journal.list();
     const bad = entries.find((e) => !e.ok);
-    if (bad && !bad.ok) throw new StoreError(`${bad.message} It guards an interrupted apply or rollback; nothing was changed. Move it aside (out of ${store.journal.dir}) once you have checked the files it names.`, bad.name);
+    if (bad && !bad.ok)
+      throw new StoreError(
+        `${bad.message} It guards an interrupted apply or rollback; nothing was changed. Move it aside (out of ${store.journal.dir}) once you have checked the files it names.`,
+        bad.name,
+      );
     const { records } = liveRecords(await tx.snapshot());
     const committed = new Set(records.flatMap((r) => (r.kind === 'decision' && r.txId ? [r.txId] : [])));
     const out: Recovered[] = [];
@@ -47,25 +51,50 @@ export async function recoverJournal(store: ProvenanceStore, writer: ReviewWrite
       if (committed.has(j.txId)) {
         for (const t of temps) await writer.removeLeftover(t).catch(() => undefined);
         await store.journal.remove(j.txId);
-        out.push({ txId: j.txId, runId: j.runId, operation: j.operation, outcome: 'finished', restored: [], left: [], message: `Finished an interrupted ${j.operation} of run ${j.runId} (it was recorded; only its journal was left).` });
+        out.push({
+          txId: j.txId,
+          runId: j.runId,
+          operation: j.operation,
+          outcome: 'finished',
+          restored: [],
+          left: [],
+          message: `Finished an interrupted ${j.operation} of run ${j.runId} (it was recorded; only its journal was left).`,
+        });
         continue;
       }
       const changes: Change[] = [];
       for (const f of j.files) {
-        changes.push({ path: f.path, from: f.before === null ? undefined : await store.blobs.get(f.before), to: f.after === null ? undefined : await store.blobs.get(f.after) });
+        changes.push({
+          path: f.path,
+          from: f.before === null ? undefined : await store.blobs.get(f.before),
+          to: f.after === null ? undefined : await store.blobs.get(f.after),
+        });
       }
       const result = await undo(writer, changes);
       for (const t of temps) await writer.removeLeftover(t).catch(() => undefined);
       if (result.failed.length > 0) {
-        throw new StoreError(`An interrupted ${j.operation} of run ${j.runId} could not be undone yet: ${result.failed[0]!.path}: ${result.failed[0]!.error}. Nothing else was done; try again once that is fixed.`);
+        throw new StoreError(
+          `An interrupted ${j.operation} of run ${j.runId} could not be undone yet: ${result.failed[0]!.path}: ${result.failed[0]!.error}. Nothing else was done; try again once that is fixed.`,
+        );
       }
       if (result.left.length > 0) await store.journal.keep(j.txId);
       else await store.journal.remove(j.txId);
       const put = result.restored.length > 0 ? `put back ${result.restored.join(', ')}` : 'no file had been changed yet';
-      const left = result.left.length > 0 ? `; ${result.left.join(', ')} changed since and ${result.left.length === 1 ? 'was' : 'were'} left as ${result.left.length === 1 ? 'it is' : 'they are'} (both versions are kept in the store: ${store.journal.keptDir})` : '';
+      const left =
+        result.left.length > 0
+          ? `; ${result.left.join(', ')} changed since and ${result.left.length === 1 ? 'was' : 'were'} left as ${result.left.length === 1 ? 'it is' : 'they are'} (both versions are kept in the store: ${store.journal.keptDir})`
+          : '';
       const message = `Undid an interrupted ${j.operation} of run ${j.runId}: ${put}${left}.`;
       logger?.warn(message);
-      out.push({ txId: j.txId, runId: j.runId, operation: j.operation, outcome: 'undone', restored: result.restored, left: result.left, message });
+      out.push({
+        txId: j.txId,
+        runId: j.runId,
+        operation: j.operation,
+        outcome: 'undone',
+        restored: result.restored,
+        left: result.left,
+        message,
+      });
     }
     return out;
   });

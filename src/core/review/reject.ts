@@ -27,21 +27,44 @@ export async function rejectRun(ctx: ReviewContext, req: RejectRequest): Promise
     const hunked = req.hunkIds !== undefined && req.hunkIds.length > 0;
     for (const { patch, state } of selectPatches(view, req.patchIds, req.hunkIds)) {
       if (state.status !== 'pending' && state.status !== 'approved') {
-        outcomes.push({ patchId: patch.id, file: patch.file, outcome: 'skipped', message: `${patch.file}: already ${describeState(state)}.` });
+        outcomes.push({
+          patchId: patch.id,
+          file: patch.file,
+          outcome: 'skipped',
+          message: `${patch.file}: already ${describeState(state)}.`,
+        });
         continue;
       }
       if (!hunked && state.appliedHunkIds.length === 0 && patch.afterSha256 !== patch.beforeSha256) {
         const after = (await loadVersions(tx.store, patch).catch(() => undefined))?.after;
         if (after !== undefined && sameBytes(await ctx.writer.read(patch.file), after)) {
-          outcomes.push({ patchId: patch.id, file: patch.file, outcome: 'refused', message: `${patch.file} already holds this patch's proposal, written by an apply that was never recorded; not rejected. Apply it to record it (it can then be rolled back).` });
+          outcomes.push({
+            patchId: patch.id,
+            file: patch.file,
+            outcome: 'refused',
+            message: `${patch.file} already holds this patch's proposal, written by an apply that was never recorded; not rejected. Apply it to record it (it can then be rolled back).`,
+          });
           continue;
         }
       }
       chosen.push(patch.id);
-      outcomes.push({ patchId: patch.id, file: patch.file, outcome: 'rejected', message: `${patch.file}: rejected${hunked ? ` (hunk ${req.hunkIds!.filter((h) => patch.hunks.some((x) => x.id === h)).join(', ')})` : ''}.` });
+      outcomes.push({
+        patchId: patch.id,
+        file: patch.file,
+        outcome: 'rejected',
+        message: `${patch.file}: rejected${hunked ? ` (hunk ${req.hunkIds!.filter((h) => patch.hunks.some((x) => x.id === h)).join(', ')})` : ''}.`,
+      });
     }
     if (chosen.length > 0) {
-      await tx.appendDecision({ kind: 'decision', runId: view.run.runId, createdAt: nowIso(ctx), decision: 'reject', patchIds: chosen, actor: ctx.actor, ...(hunked ? { hunkIds: [...req.hunkIds!] } : {}) });
+      await tx.appendDecision({
+        kind: 'decision',
+        runId: view.run.runId,
+        createdAt: nowIso(ctx),
+        decision: 'reject',
+        patchIds: chosen,
+        actor: ctx.actor,
+        ...(hunked ? { hunkIds: [...req.hunkIds!] } : {}),
+      });
     }
     return outcomes;
   });

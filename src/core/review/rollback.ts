@@ -27,10 +27,16 @@ export async function rollbackRun(ctx: ReviewContext, runIdOrPrefix: string): Pr
     for (const { patch, state } of selectPatches(view, undefined, undefined)) {
       if (!isOnDisk(state)) continue;
       const versions = await loadVersions(tx.store, patch);
-      const wrote = state.status === 'applied' && state.appliedHunkIds.length === 0 ? versions.after : bytesFor(patch, versions, state.appliedHunkIds);
+      const wrote =
+        state.status === 'applied' && state.appliedHunkIds.length === 0 ? versions.after : bytesFor(patch, versions, state.appliedHunkIds);
       const current = await ctx.writer.read(patch.file);
       if (!sameBytes(current, wrote) && !sameBytes(current, versions.before)) {
-        outcomes.push({ patchId: patch.id, file: patch.file, outcome: 'refused', message: `${patch.file} changed after the patch was applied; not rolled back, so your later work stays.` });
+        outcomes.push({
+          patchId: patch.id,
+          file: patch.file,
+          outcome: 'refused',
+          message: `${patch.file} changed after the patch was applied; not rolled back, so your later work stays.`,
+        });
         continue;
       }
       restore.push({ patchId: patch.id, change: { path: patch.file, from: current, to: versions.before } });
@@ -60,7 +66,13 @@ export async function rollbackRun(ctx: ReviewContext, runIdOrPrefix: string): Pr
       ctx.logger,
     );
     for (const r of restore) {
-      outcomes.push({ patchId: r.patchId, file: r.change.path, outcome: 'rolled_back', message: `${r.change.path}: restored to the exact bytes it had before.`, sha256: r.change.to === undefined ? null : sha256Hex(r.change.to) });
+      outcomes.push({
+        patchId: r.patchId,
+        file: r.change.path,
+        outcome: 'rolled_back',
+        message: `${r.change.path}: restored to the exact bytes it had before.`,
+        sha256: r.change.to === undefined ? null : sha256Hex(r.change.to),
+      });
     }
     return outcomes;
   });

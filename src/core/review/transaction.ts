@@ -55,7 +55,14 @@ export async function commit(tx: LockedStore, writer: ReviewWriter, plan: Commit
       temp: tempPathOf(c.path, txId),
     });
   }
-  await store.journal.write({ txId, runId: plan.runId, operation: plan.operation, createdAt: new Date().toISOString(), actor: plan.actor, files });
+  await store.journal.write({
+    txId,
+    runId: plan.runId,
+    operation: plan.operation,
+    createdAt: new Date().toISOString(),
+    actor: plan.actor,
+    files,
+  });
 
   const what = plan.operation === 'apply' ? 'apply' : 'rollback';
   let touched = 0;
@@ -67,12 +74,16 @@ export async function commit(tx: LockedStore, writer: ReviewWriter, plan: Commit
       touched++;
       await writer.write(c.path, c.to, tempPathOf(c.path, txId));
       const back = await writer.readSaved(c.path);
-      if (!holds(back, c.to)) throw new Error(`${c.path} does not hold the bytes written (read back ${back === undefined ? 'nothing' : `${back.byteLength} bytes`})`);
+      if (!holds(back, c.to))
+        throw new Error(
+          `${c.path} does not hold the bytes written (read back ${back === undefined ? 'nothing' : `${back.byteLength} bytes`})`,
+        );
     }
     // Every file again, once all are written: two paths that are one file (a link) would each
     // pass its own read-back while the second write undid the first.
     for (const c of plan.changes) {
-      if (!holds(await writer.readSaved(c.path), c.to)) throw new Error(`${c.path} no longer holds the bytes written once the other files were written (two of the paths are one file?)`);
+      if (!holds(await writer.readSaved(c.path), c.to))
+        throw new Error(`${c.path} no longer holds the bytes written once the other files were written (two of the paths are one file?)`);
     }
   } catch (err) {
     const failed = plan.changes[touched - 1]?.path ?? 'a file';
@@ -84,20 +95,38 @@ export async function commit(tx: LockedStore, writer: ReviewWriter, plan: Commit
   } catch (err) {
     throw await failAndUndo(tx, writer, plan.changes, files, txId, `Recording the ${what} failed (${errorLine(err)})`, what);
   }
-  await store.journal.remove(txId).catch((err: unknown) => logger?.warn(`The journal entry of a finished ${what} was not removed (${errorLine(err)}); the next command removes it.`));
+  await store.journal
+    .remove(txId)
+    .catch((err: unknown) =>
+      logger?.warn(`The journal entry of a finished ${what} was not removed (${errorLine(err)}); the next command removes it.`),
+    );
   return record;
 }
 
-async function failAndUndo(tx: LockedStore, writer: ReviewWriter, changes: Change[], files: JournalFile[], txId: string, why: string, what: string): Promise<ReviewError> {
+async function failAndUndo(
+  tx: LockedStore,
+  writer: ReviewWriter,
+  changes: Change[],
+  files: JournalFile[],
+  txId: string,
+  why: string,
+  what: string,
+): Promise<ReviewError> {
   const result = await undo(writer, changes);
   for (const f of files) await writer.removeLeftover(f.temp).catch(() => undefined);
   if (result.failed.length > 0) {
     // The journal stays: the next command puts these back once it can (a disk with room again).
-    return new ReviewError(`${why}; ${result.failed.map((f) => f.path).join(', ')} could not be put back yet (${result.failed[0]!.error}); the next Refactor Guard command finishes putting back.`, 'write_failed');
+    return new ReviewError(
+      `${why}; ${result.failed.map((f) => f.path).join(', ')} could not be put back yet (${result.failed[0]!.error}); the next Refactor Guard command finishes putting back.`,
+      'write_failed',
+    );
   }
   if (result.left.length > 0) {
     await tx.store.journal.keep(txId).catch(() => undefined);
-    return new ReviewError(`${why}; every file was put back except ${result.left.join(', ')}, which changed meanwhile and was left as it is.`, 'write_failed');
+    return new ReviewError(
+      `${why}; every file was put back except ${result.left.join(', ')}, which changed meanwhile and was left as it is.`,
+      'write_failed',
+    );
   }
   await tx.store.journal.remove(txId).catch(() => undefined);
   return new ReviewError(`${why}; every file of this ${what} was put back.`, 'write_failed');

@@ -83,7 +83,8 @@ export const FACTORS: readonly FactorDefinition[] = [
     weight: 0.45,
     value: share,
     severity: share,
-    detail: (m) => `${m.changedLines} of ${plural(m.fileLines, 'line')} ${m.newFile ? 'are new' : 'changed'} (${Math.round(share(m) * 100)}%).`,
+    detail: (m) =>
+      `${m.changedLines} of ${plural(m.fileLines, 'line')} ${m.newFile ? 'are new' : 'changed'} (${Math.round(share(m) * 100)}%).`,
   },
   {
     id: 'lines_deleted',
@@ -101,7 +102,8 @@ export const FACTORS: readonly FactorDefinition[] = [
     weight: 0.85,
     value: (m) => Math.round(changeSize(m)),
     severity: (m) => saturate(changeSize(m), 2000),
-    detail: (m) => `${plural(m.addedLines + m.deletedLines, 'line')} added or removed${m.changedBytes > 0 ? ` (${sizeText(m.changedBytes)})` : ''}.`,
+    detail: (m) =>
+      `${plural(m.addedLines + m.deletedLines, 'line')} added or removed${m.changedBytes > 0 ? ` (${sizeText(m.changedBytes)})` : ''}.`,
   },
   {
     id: 'public_symbols',
@@ -111,7 +113,8 @@ export const FACTORS: readonly FactorDefinition[] = [
     severity: (m) => saturate(m.publicSymbols, 2),
     detail: (m) => {
       if (m.publicSymbols === 0) return 'No exported or public symbol touched.';
-      if (m.symbolsPrecomputed) return `${plural(m.publicSymbols, 'public symbol or reference', 'public symbols or references')} affected, from the symbol graph.`;
+      if (m.symbolsPrecomputed)
+        return `${plural(m.publicSymbols, 'public symbol or reference', 'public symbols or references')} affected, from the symbol graph.`;
       const names = (m.symbolNames ?? []).slice(0, 5).join(', ');
       const more = (m.symbolNames?.length ?? 0) > 5 ? ' and more' : '';
       return `${plural(m.publicSymbols, 'exported or public symbol', 'exported or public symbols')} touched: ${names}${more}.`;

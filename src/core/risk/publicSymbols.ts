@@ -21,11 +21,21 @@ const BY_LANGUAGE: Partial<Record<LanguageId, Rule[]>> = {
   // Top-level (column 0) defs and classes without a leading underscore.
   python: [/^(?:async\s+)?def\s+([A-Za-z]\w*)/, /^class\s+([A-Za-z]\w*)/],
   // Capitalised top-level identifiers are exported in Go.
-  go: [/^func\s+(?:\([^)]*\)\s*)?([A-Z]\w*)/, /^type\s+([A-Z]\w*)/, /^(?:var|const)\s+([A-Z]\w*)/, /^\s+([A-Z]\w*)\s*(?:=|[A-Za-z*[\]]+\s*=)/],
-  rust: [/^\s*pub(?:\([^)]*\))?\s+(?:async\s+)?(?:unsafe\s+)?(?:const\s+)?(?:extern\s+"[^"]*"\s+)?(?:fn|struct|enum|trait|type|const|static|mod|union|macro)\s+([A-Za-z_]\w*)/],
+  go: [
+    /^func\s+(?:\([^)]*\)\s*)?([A-Z]\w*)/,
+    /^type\s+([A-Z]\w*)/,
+    /^(?:var|const)\s+([A-Z]\w*)/,
+    /^\s+([A-Z]\w*)\s*(?:=|[A-Za-z*[\]]+\s*=)/,
+  ],
+  rust: [
+    /^\s*pub(?:\([^)]*\))?\s+(?:async\s+)?(?:unsafe\s+)?(?:const\s+)?(?:extern\s+"[^"]*"\s+)?(?:fn|struct|enum|trait|type|const|static|mod|union|macro)\s+([A-Za-z_]\w*)/,
+  ],
   java: [/^\s*(?:@\w+\s+)*public\b[^=;(]*?\b([A-Za-z_]\w*)\s*(?:[({=;]|extends|implements|<|$)/],
   csharp: [/^\s*(?:\[[^\]]*\]\s*)*public\b[^=;(]*?\b([A-Za-z_]\w*)\s*(?:[({=;]|:|<|$)/],
-  php: [/^\s*(?:final\s+|abstract\s+)?public\b[^=;(]*?\$?\b([A-Za-z_]\w*)\s*[({=;]/, /^(?:final\s+|abstract\s+)?(?:class|interface|trait|function)\s+([A-Za-z_]\w*)/],
+  php: [
+    /^\s*(?:final\s+|abstract\s+)?public\b[^=;(]*?\$?\b([A-Za-z_]\w*)\s*[({=;]/,
+    /^(?:final\s+|abstract\s+)?(?:class|interface|trait|function)\s+([A-Za-z_]\w*)/,
+  ],
   cpp: [/^\s*public\s*:/],
   ruby: [/^(?:def\s+(?:self\.)?([A-Za-z]\w*[?!]?)|class\s+([A-Z]\w*)|module\s+([A-Z]\w*))/],
 };

@@ -24,13 +24,20 @@ const BASE_ARGS = [
   '--unshare-pid',
   '--unshare-ipc',
   // Root keeps its capabilities in the sandbox otherwise, and could remount / writable.
-  '--cap-drop', 'ALL',
-  '--ro-bind', '/', '/',
-  '--dev', '/dev',
-  '--proc', '/proc',
-  '--tmpfs', '/tmp',
+  '--cap-drop',
+  'ALL',
+  '--ro-bind',
+  '/',
+  '/',
+  '--dev',
+  '/dev',
+  '--proc',
+  '/proc',
+  '--tmpfs',
+  '/tmp',
   // Daemon sockets (docker, dbus) live here; a socket on a read-only mount still connects.
-  '--tmpfs', '/run',
+  '--tmpfs',
+  '/run',
 ];
 
 let probe: Promise<BubblewrapProbe> | undefined;
@@ -104,7 +111,13 @@ async function bubblewrapEnv(): Promise<Record<string, string>> {
   for (const [variable, inHome] of KEPT_FROM_HOME) {
     if (process.env[variable] !== undefined) continue;
     const p = path.join(home, inHome);
-    if (await fs.access(p).then(() => true, () => false)) env[variable] = p;
+    if (
+      await fs.access(p).then(
+        () => true,
+        () => false,
+      )
+    )
+      env[variable] = p;
   }
   return env;
 }

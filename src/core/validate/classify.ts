@@ -209,7 +209,7 @@ export function classificationMarkdown(): string {
   return [
     '## How findings are classified',
     '',
-    'Each gate maps its tool\'s codes to one category (`src/core/validate/classify.ts`). A code not',
+    "Each gate maps its tool's codes to one category (`src/core/validate/classify.ts`). A code not",
     'listed here is `other`.',
     '',
     '### TypeScript (tsc codes)',
@@ -240,7 +240,7 @@ export function classificationMarkdown(): string {
     '',
     '| category | source |',
     '|---|---|',
-    '| `syntax` | the syntax gate (tree-sitter and the language\'s own parser) |',
+    "| `syntax` | the syntax gate (tree-sitter and the language's own parser) |",
     '| `rule` | guard rules (`rule:<id>`): diff size, lazy elision, truncation, complexity, missing tests |',
     '| `contract_violation` | guard rule `rule:public-api`: an exported symbol removed or its signature changed |',
     '| `test_failure` | the test gate: a test that passed before the patch and fails after it |',

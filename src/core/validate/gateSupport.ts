@@ -54,7 +54,10 @@ export function excerptAt(text: string, line: number): string {
     start = next + 1;
   }
   const end = text.indexOf('\n', start);
-  return text.slice(start, end < 0 ? undefined : end).trim().slice(0, 200);
+  return text
+    .slice(start, end < 0 ? undefined : end)
+    .trim()
+    .slice(0, 200);
 }
 
 /** Collapses whitespace runs so a message stays on one line. */

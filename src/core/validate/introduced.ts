@@ -12,7 +12,12 @@ type RawFinding = Omit<Finding, 'introduced'>;
  *    as a pre-existing type error on a line whose other half was edited.
  * Only findings matching neither way are introduced.
  */
-export function markIntroducedThroughEdit(before: readonly RawFinding[], after: readonly RawFinding[], beforeText: string | undefined, afterText: string | undefined): Finding[] {
+export function markIntroducedThroughEdit(
+  before: readonly RawFinding[],
+  after: readonly RawFinding[],
+  beforeText: string | undefined,
+  afterText: string | undefined,
+): Finding[] {
   const used = new Array<boolean>(before.length).fill(false);
   const byKey = new Map<string, number[]>();
   before.forEach((f, i) => {
@@ -33,7 +38,9 @@ export function markIntroducedThroughEdit(before: readonly RawFinding[], after: 
     if (!f.introduced) continue;
     const h = hunks.after.get(f.line);
     if (h === undefined) continue;
-    const i = before.findIndex((b, j) => !used[j] && hunks.before.get(b.line) === h && b.tool === f.tool && b.code === f.code && b.message === f.message);
+    const i = before.findIndex(
+      (b, j) => !used[j] && hunks.before.get(b.line) === h && b.tool === f.tool && b.code === f.code && b.message === f.message,
+    );
     if (i < 0) continue;
     used[i] = true;
     f.introduced = false;

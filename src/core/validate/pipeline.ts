@@ -34,11 +34,16 @@ const STAGE_OF = new WeakMap<Gate, GateStage>();
 
 /** The stage a gate belongs to (gates made elsewhere count as semantic). */
 export function stageOf(gate: Gate): GateStage {
-  return STAGE_OF.get(gate) ?? (gate.name === 'syntax' ? 'syntax' : gate.name === 'tests' ? 'tests' : gate.name.startsWith('rule:') ? 'rules' : 'semantic');
+  return (
+    STAGE_OF.get(gate) ??
+    (gate.name === 'syntax' ? 'syntax' : gate.name === 'tests' ? 'tests' : gate.name.startsWith('rule:') ? 'rules' : 'semantic')
+  );
 }
 
 export function createGates(settings: PipelineSettings, opts: CreateGatesOptions = {}): Gate[] {
-  const fromSettings = Array.isArray(settings.disabledGates) ? (settings.disabledGates as unknown[]).filter((x): x is string => typeof x === 'string') : [];
+  const fromSettings = Array.isArray(settings.disabledGates)
+    ? (settings.disabledGates as unknown[]).filter((x): x is string => typeof x === 'string')
+    : [];
   const disabled = new Set([...(opts.disabled ?? []), ...fromSettings]);
   // Safe mode's promise: nothing reaches the user's files without passing the syntax gate.
   if (settings.safeMode) disabled.delete('syntax');
@@ -104,7 +109,15 @@ async function runOne(gate: Gate, files: readonly CandidateFile[], ctx: GateCont
   try {
     const outcome = await Promise.race([gate.check(files, ctx), overrun]);
     if (outcome === 'timeout') {
-      return failed(gate, started, crashFinding(gate.name, firstFile, `The ${gate.name} gate did not finish within ${Math.round(timeoutMs / 1000)} s; the candidate was not checked by it.`));
+      return failed(
+        gate,
+        started,
+        crashFinding(
+          gate.name,
+          firstFile,
+          `The ${gate.name} gate did not finish within ${Math.round(timeoutMs / 1000)} s; the candidate was not checked by it.`,
+        ),
+      );
     }
     return outcome;
   } catch (err) {

@@ -28,7 +28,12 @@ export class PyrightGate implements Gate {
 
   async check(files: readonly CandidateFile[], ctx: GateContext): Promise<GateResult> {
     const started = performance.now();
-    const done = (findings: Finding[], skipped?: string): GateResult => ({ gate: this.name, findings, durationMs: performance.now() - started, ...(skipped ? { skipped } : {}) });
+    const done = (findings: Finding[], skipped?: string): GateResult => ({
+      gate: this.name,
+      findings,
+      durationMs: performance.now() - started,
+      ...(skipped ? { skipped } : {}),
+    });
     const python = files.filter((f) => f.language === 'python');
     if (python.length === 0) return done([], 'no Python files');
     const exe = await findPyright(stringSetting(ctx.settings, 'pyrightPath', ''));
@@ -39,11 +44,21 @@ export class PyrightGate implements Gate {
 
     let sandbox: Sandbox | undefined;
     try {
-      const scan = await scanWorkspace(ctx.files.root, { fileFilter: (rel) => PYTHON_FILES.test(rel), ...(ctx.signal ? { signal: ctx.signal } : {}) });
+      const scan = await scanWorkspace(ctx.files.root, {
+        fileFilter: (rel) => PYTHON_FILES.test(rel),
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      });
       sandbox = await Sandbox.create(scan, ctx.signal);
       const changed = python.map((f) => f.path);
-      const importers = await findImporters(sandbox.root, scan.entries.filter((e) => e.kind === 'file' && /\.pyi?$/.test(e.rel)).map((e) => e.rel), changed);
-      const key = createHash('sha256').update(scan.fingerprint).update(JSON.stringify(python.map((f) => [f.path, f.before ?? null]))).digest('hex');
+      const importers = await findImporters(
+        sandbox.root,
+        scan.entries.filter((e) => e.kind === 'file' && /\.pyi?$/.test(e.rel)).map((e) => e.rel),
+        changed,
+      );
+      const key = createHash('sha256')
+        .update(scan.fingerprint)
+        .update(JSON.stringify(python.map((f) => [f.path, f.before ?? null])))
+        .digest('hex');
 
       let before = this.beforeCache.get(key);
       if (!before) {
@@ -59,11 +74,16 @@ export class PyrightGate implements Gate {
       const after = await this.run(exe, sandbox.root, afterTargets, ctx);
       const findings: Finding[] = [];
       const byPath = new Map(python.map((f) => [f.path, f]));
-      for (const [file, list] of after) findings.push(...markIntroducedThroughEdit(before.get(file) ?? [], list, byPath.get(file)?.before, byPath.get(file)?.after));
+      for (const [file, list] of after)
+        findings.push(...markIntroducedThroughEdit(before.get(file) ?? [], list, byPath.get(file)?.before, byPath.get(file)?.after));
       return done(findings);
     } catch (err) {
       throwIfAborted(ctx.signal);
-      if (err instanceof SandboxError) return done([{ ...crashFinding(this.name, python[0]!.path, err.message), severity: 'warning' }], 'workspace too large for the sandbox');
+      if (err instanceof SandboxError)
+        return done(
+          [{ ...crashFinding(this.name, python[0]!.path, err.message), severity: 'warning' }],
+          'workspace too large for the sandbox',
+        );
       return done([crashFinding(this.name, python[0]!.path, `pyright failed: ${errorMessage(err)}`)]);
     } finally {
       await sandbox?.dispose().catch(() => {});
@@ -77,7 +97,13 @@ export class PyrightGate implements Gate {
     for (const t of new Set(targets)) if (await exists(path.join(root, t))) existing.push(t);
     const out = new Map<string, RawFinding[]>();
     if (existing.length === 0) return out;
-    const result = await ctx.processes!.run(exe, { cwd: root, timeoutMs, args: ['--outputjson', ...existing], shell: false, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+    const result = await ctx.processes!.run(exe, {
+      cwd: root,
+      timeoutMs,
+      args: ['--outputjson', ...existing],
+      shell: false,
+      ...(ctx.signal ? { signal: ctx.signal } : {}),
+    });
     throwIfAborted(ctx.signal);
     if (result.timedOut) throw new Error(`it did not finish within ${Math.round(timeoutMs / 1000)} s`);
     let report: PyrightReport;
@@ -182,7 +208,10 @@ async function findImporters(root: string, pythonFiles: string[], changed: strin
     const hit = stems.some((stem) => {
       if (!stem || !text.includes(stem)) return false;
       const s = stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      return new RegExp(`^\\s*(?:from\\s+[\\w.]*\\b${s}\\b[\\w.]*\\s+import\\b|import\\s+[\\w., ]*\\b${s}\\b|from\\s+\\.+\\s+import\\s+[\\w, ()]*\\b${s}\\b)`, 'm').test(text);
+      return new RegExp(
+        `^\\s*(?:from\\s+[\\w.]*\\b${s}\\b[\\w.]*\\s+import\\b|import\\s+[\\w., ]*\\b${s}\\b|from\\s+\\.+\\s+import\\s+[\\w, ()]*\\b${s}\\b)`,
+        'm',
+      ).test(text);
     });
     if (hit) found.push(rel);
   }

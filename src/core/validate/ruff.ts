@@ -65,7 +65,13 @@ export class RuffGate implements Gate {
     return { gate: this.name, findings, durationMs: performance.now() - started };
   }
 
-  private async lint(path: string, text: string, select: readonly string[], warnings: ReadonlySet<string>, targetVersion: string): Promise<RawFinding[]> {
+  private async lint(
+    path: string,
+    text: string,
+    select: readonly string[],
+    warnings: ReadonlySet<string>,
+    targetVersion: string,
+  ): Promise<RawFinding[]> {
     const diagnostics = await ruffCheck(text, { select, targetVersion });
     const out: RawFinding[] = [];
     for (const d of diagnostics) {

@@ -19,7 +19,16 @@ export const DEFAULT_LINKED_DIRS = ['node_modules', '.venv', 'venv', 'env', 'tar
  * Neither copied nor linked: our own store, and version control (tests that write to a linked
  * .git would change the user's repository; a test that needs git is rare).
  */
-export const DEFAULT_SKIPPED_DIRS = ['.refactor-guard', '.git', '.hg', '.svn', '__pycache__', '.pytest_cache', '.mypy_cache', '.ruff_cache'] as const;
+export const DEFAULT_SKIPPED_DIRS = [
+  '.refactor-guard',
+  '.git',
+  '.hg',
+  '.svn',
+  '__pycache__',
+  '.pytest_cache',
+  '.mypy_cache',
+  '.ruff_cache',
+] as const;
 export const DEFAULT_SIZE_CAP_BYTES = 512 * 1024 * 1024;
 const COPIES_IN_FLIGHT = 8;
 
@@ -84,7 +93,14 @@ export async function scanWorkspace(root: string, options: SandboxOptions = {}):
       } else if (d.isSymbolicLink()) {
         // A dependency folder that is itself a link (a monorepo's shared node_modules) is copied
         // through the link when copies are asked for: a copied link would lead back.
-        if (isLinked && options.copyLinkedDirs && (await fs.stat(abs).then((s) => s.isDirectory(), () => false))) {
+        if (
+          isLinked &&
+          options.copyLinkedDirs &&
+          (await fs.stat(abs).then(
+            (s) => s.isDirectory(),
+            () => false,
+          ))
+        ) {
           await walk(rel, true);
           continue;
         }

@@ -75,7 +75,12 @@ export class TestGate implements Gate {
     // From here the tests run: a run without bubblewrap says so, once, whatever its outcome.
     // Not introduced: the patch did not cause it, so it neither raises the risk nor goes to the model.
     const ran = (findings: Finding[], skipped?: string): GateResult =>
-      done(isolation.kind === 'copy' ? [...findings, { ...gateFinding('sandbox-copy', copyNote(isolation.why), 'warning', files), introduced: false }] : findings, skipped);
+      done(
+        isolation.kind === 'copy'
+          ? [...findings, { ...gateFinding('sandbox-copy', copyNote(isolation.why), 'warning', files), introduced: false }]
+          : findings,
+        skipped,
+      );
 
     const key = `${scan.fingerprint}\0${isolation.kind}\0${command}`;
     let baseline = this.baselines.get(key);
@@ -103,7 +108,13 @@ export class TestGate implements Gate {
   }
 
   /** Copies the workspace, writes the candidate (if any), runs the command, removes the copy. */
-  private async runIn(scan: WorkspaceScan, files: readonly CandidateFile[] | undefined, command: string, isolation: Isolation, ctx: GateContext): Promise<TestRun> {
+  private async runIn(
+    scan: WorkspaceScan,
+    files: readonly CandidateFile[] | undefined,
+    command: string,
+    isolation: Isolation,
+    ctx: GateContext,
+  ): Promise<TestRun> {
     const sandbox = await Sandbox.create(scan, ctx.signal);
     try {
       if (files) await sandbox.writeCandidate(files);
@@ -111,7 +122,12 @@ export class TestGate implements Gate {
       const nodeOptions = [process.env.NODE_OPTIONS ?? '', `--max-old-space-size=${memoryMb}`].join(' ').trim();
       const env = { CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0', PYTHONDONTWRITEBYTECODE: '1', NODE_OPTIONS: nodeOptions };
       // Model-written code runs here, and what it prints is quoted to the model and the record: none of our credentials.
-      const common = { cwd: sandbox.root, timeoutMs: ctx.settings.testTimeoutMs, unsetEnv: SECRET_VARIABLES, ...(ctx.signal ? { signal: ctx.signal } : {}) };
+      const common = {
+        cwd: sandbox.root,
+        timeoutMs: ctx.settings.testTimeoutMs,
+        unsetEnv: SECRET_VARIABLES,
+        ...(ctx.signal ? { signal: ctx.signal } : {}),
+      };
       let result: ProcessResult;
       if (isolation.kind === 'bubblewrap') {
         // No shell outside: the user's command meets its shell only inside the sandbox.
@@ -122,7 +138,11 @@ export class TestGate implements Gate {
         // marker in its environment and killed once the command is over (processSweep.ts).
         const mark = newRunMark();
         try {
-          result = await ctx.processes!.run(limitMemory(command, memoryMb), { ...common, shell: true, env: { ...env, [SWEEP_VARIABLE]: mark } });
+          result = await ctx.processes!.run(limitMemory(command, memoryMb), {
+            ...common,
+            shell: true,
+            env: { ...env, [SWEEP_VARIABLE]: mark },
+          });
         } finally {
           await killMarked(mark);
         }
@@ -130,7 +150,9 @@ export class TestGate implements Gate {
       const output = relativise(relativise(`${result.stdout}\n${result.stderr}`, sandbox.realRoot), sandbox.root);
       return { result, report: parseTestOutput(output), output };
     } finally {
-      await sandbox.dispose().catch((err: unknown) => ctx.logger.warn(`Could not remove the test sandbox ${sandbox.root}: ${errorMessage(err)}`));
+      await sandbox
+        .dispose()
+        .catch((err: unknown) => ctx.logger.warn(`Could not remove the test sandbox ${sandbox.root}: ${errorMessage(err)}`));
     }
   }
 
@@ -172,7 +194,14 @@ function relativise(output: string, root: string): string {
 export function compareRuns(baseline: TestRun, after: TestRun, files: readonly CandidateFile[], timeoutS: number): Finding[] {
   if (after.result.timedOut) {
     const took = Math.max(1, Math.round(baseline.result.durationMs / 1000));
-    return [gateFinding('timeout', `The tests did not finish within ${timeoutS} s with the patch (about ${took} s without it); they were stopped. Last output: ${oneLine(outputTail(after.output, 5))}`, 'error', files)];
+    return [
+      gateFinding(
+        'timeout',
+        `The tests did not finish within ${timeoutS} s with the patch (about ${took} s without it); they were stopped. Last output: ${oneLine(outputTail(after.output, 5))}`,
+        'error',
+        files,
+      ),
+    ];
   }
   const findings: Finding[] = [];
   for (const [name, failure] of after.report.failures) {
@@ -190,7 +219,12 @@ export function compareRuns(baseline: TestRun, after: TestRun, files: readonly C
         ? 'it no longer reports its tests as it did without the patch'
         : 'its output is in no format the gate reads';
     findings.push({
-      ...gateFinding('exit-code', `The test command exited with code ${after.result.exitCode ?? after.result.signal} with the patch (${baseline.result.exitCode ?? baseline.result.signal} without it); ${why}. Its last lines are quoted.`, 'error', files),
+      ...gateFinding(
+        'exit-code',
+        `The test command exited with code ${after.result.exitCode ?? after.result.signal} with the patch (${baseline.result.exitCode ?? baseline.result.signal} without it); ${why}. Its last lines are quoted.`,
+        'error',
+        files,
+      ),
       category: 'test_failure',
       excerpt: failureExcerpt(after.output),
     });

@@ -138,7 +138,10 @@ const mocha: Reader = {
       if (!head) continue;
       const parts = [head[2]!];
       while (!parts[parts.length - 1]!.endsWith(':') && i + 1 < lines.length && lines[i + 1]!.trim() !== '') parts.push(lines[++i]!.trim());
-      const name = parts.map((p) => p.trim()).join(' > ').replace(/:$/, '');
+      const name = parts
+        .map((p) => p.trim())
+        .join(' > ')
+        .replace(/:$/, '');
       let message = '';
       while (i + 1 < lines.length && message === '') message = lines[++i]!.trim();
       out.push({ name, message: clip(message), framework: 'mocha' });
@@ -221,7 +224,10 @@ function readYamlBlock(lines: string[], start: number, parentIndent: number): { 
     if (value === '|-' || value === '|' || value === '>-') {
       const block: string[] = [];
       while (i + 1 < lines.length && (indentOf(lines[i + 1]!) > base || lines[i + 1]!.trim() === '')) block.push(lines[++i]!.trim());
-      value = block.filter((b) => b !== '').slice(0, 4).join(' ');
+      value = block
+        .filter((b) => b !== '')
+        .slice(0, 4)
+        .join(' ');
     } else {
       value = value.replace(/^'(.*)'$/, '$1').replace(/^"(.*)"$/, '$1');
     }
@@ -262,7 +268,8 @@ const nodeSpec: Reader = {
 /** go test: `--- FAIL: TestName (0.00s)`, subtests with a slash, message on the next lines. */
 const goTest: Reader = {
   framework: 'go-test',
-  recognizes: (t) => /^(?:ok|FAIL|---)\s+\S+\s+(?:\(cached\)|[\d.]+s)/m.test(t) || /^--- (?:FAIL|PASS): /m.test(t) || /^\s+--- FAIL: /m.test(t),
+  recognizes: (t) =>
+    /^(?:ok|FAIL|---)\s+\S+\s+(?:\(cached\)|[\d.]+s)/m.test(t) || /^--- (?:FAIL|PASS): /m.test(t) || /^\s+--- FAIL: /m.test(t),
   failures(lines) {
     const out: TestFailure[] = [];
     for (let i = 0; i < lines.length; i++) {

@@ -171,7 +171,10 @@ export class TsProject {
   /** Resolves an import specifier written in `containingFile`, with the project's options. */
   resolveImport(specifier: string, containingFile: string): string | undefined {
     // No resolution cache: a file the overlay creates or deletes must change the answer.
-    const r = ts.resolveModuleName(specifier, containingFile, this.options, { fileExists: (f) => this.fileExists(f), readFile: (f) => this.readFile(f) });
+    const r = ts.resolveModuleName(specifier, containingFile, this.options, {
+      fileExists: (f) => this.fileExists(f),
+      readFile: (f) => this.readFile(f),
+    });
     return r.resolvedModule ? normal(r.resolvedModule.resolvedFileName) : undefined;
   }
 
@@ -300,7 +303,12 @@ function parsedConfig(configPath: string): ParsedConfig | undefined {
   const read = ts.readConfigFile(configPath, ts.sys.readFile);
   if (read.error) return undefined;
   const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, path.dirname(configPath), undefined, configPath);
-  const entry = { mtime, fileNames: new Set(parsed.fileNames.map(normal)), references: (parsed.projectReferences ?? []).map((r) => r.path), allowJs: parsed.options.allowJs === true };
+  const entry = {
+    mtime,
+    fileNames: new Set(parsed.fileNames.map(normal)),
+    references: (parsed.projectReferences ?? []).map((r) => r.path),
+    allowJs: parsed.options.allowJs === true,
+  };
   parsedConfigs.set(configPath, entry);
   return entry;
 }

@@ -31,7 +31,8 @@ export class TypeScriptGate implements Gate {
   async check(files: readonly CandidateFile[], ctx: GateContext): Promise<GateResult> {
     const started = performance.now();
     const mine = files.filter((f) => TS_EXTENSIONS.test(f.path));
-    if (mine.length === 0) return { gate: this.name, findings: [], durationMs: performance.now() - started, skipped: 'no TypeScript or JavaScript files' };
+    if (mine.length === 0)
+      return { gate: this.name, findings: [], durationMs: performance.now() - started, skipped: 'no TypeScript or JavaScript files' };
     const root = path.resolve(ctx.files.root);
     const timeoutMs = numberSetting(ctx.settings, 'typescriptTimeoutMs', DEFAULT_TIMEOUT_MS);
     const deadline = performance.now() + timeoutMs;
@@ -48,7 +49,10 @@ export class TypeScriptGate implements Gate {
     let defaultRoots: string[] | undefined;
     if (groups.has('') && ctx.files.list) {
       const listed = await ctx.files.list('');
-      defaultRoots = listed.filter((p) => /\.(?:[cm]?tsx?)$/i.test(p)).slice(0, DEFAULT_PROJECT_FILE_CAP).map((p) => path.join(root, p));
+      defaultRoots = listed
+        .filter((p) => /\.(?:[cm]?tsx?)$/i.test(p))
+        .slice(0, DEFAULT_PROJECT_FILE_CAP)
+        .map((p) => path.join(root, p));
     }
 
     const findings: Finding[] = [];
@@ -61,9 +65,17 @@ export class TypeScriptGate implements Gate {
       } catch (err) {
         if (ctx.signal?.aborted) throw new CancelledError();
         if (err instanceof ts.OperationCanceledException) {
-          findings.push(crashFinding(this.name, group[0]!.path, `TypeScript check timed out after ${timeoutMs} ms; the candidate was not type-checked.`));
+          findings.push(
+            crashFinding(
+              this.name,
+              group[0]!.path,
+              `TypeScript check timed out after ${timeoutMs} ms; the candidate was not type-checked.`,
+            ),
+          );
         } else {
-          findings.push(crashFinding(this.name, group[0]!.path, `TypeScript check failed: ${err instanceof Error ? err.message : String(err)}`));
+          findings.push(
+            crashFinding(this.name, group[0]!.path, `TypeScript check failed: ${err instanceof Error ? err.message : String(err)}`),
+          );
         }
       } finally {
         project.limits = { deadline: Infinity };

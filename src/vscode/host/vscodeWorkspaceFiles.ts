@@ -70,7 +70,8 @@ export class VscodeWorkspaceFiles implements WorkspaceFiles {
     await vscode.workspace.fs.writeFile(uri, bytes);
     // A remote file system has no rename-into-place here: at least check what it holds now.
     const back = await this.readDisk(uri);
-    if (!back || back.byteLength !== bytes.byteLength || !back.every((b, i) => b === bytes[i])) throw new Error(`${relative} does not hold the bytes written.`);
+    if (!back || back.byteLength !== bytes.byteLength || !back.every((b, i) => b === bytes[i]))
+      throw new Error(`${relative} does not hold the bytes written.`);
   }
 
   async remove(relative: string): Promise<void> {

@@ -15,7 +15,8 @@ export async function askInstruction(state: vscode.Memento, targetsLabel: string
   qp.items = recentItems;
   qp.onDidChangeValue((v) => {
     const typed = v.trim();
-    qp.items = typed && !recent.includes(typed) ? [{ label: typed, description: 'new instruction', alwaysShow: true }, ...recentItems] : recentItems;
+    qp.items =
+      typed && !recent.includes(typed) ? [{ label: typed, description: 'new instruction', alwaysShow: true }, ...recentItems] : recentItems;
   });
   const result = await new Promise<string | undefined>((resolve) => {
     qp.onDidAccept(() => {
@@ -40,8 +41,16 @@ export async function rememberInstruction(state: vscode.Memento, instruction: st
 export async function askPreset(current: PresetName): Promise<PresetName | undefined> {
   const items = PRESET_NAMES.map((name) => {
     const p = DEFAULT_PRESETS[name];
-    return { label: name, description: name === current ? 'default' : '', detail: `${p.model}, ${p.repairRounds} repair round(s)${p.plan ? ', plans first' : ''}`, name };
+    return {
+      label: name,
+      description: name === current ? 'default' : '',
+      detail: `${p.model}, ${p.repairRounds} repair round(s)${p.plan ? ', plans first' : ''}`,
+      name,
+    };
   });
-  const pick = await vscode.window.showQuickPick(items, { title: 'Refactor Guard: preset for this run', placeHolder: 'Set refactorGuard.preset to stop being asked' });
+  const pick = await vscode.window.showQuickPick(items, {
+    title: 'Refactor Guard: preset for this run',
+    placeHolder: 'Set refactorGuard.preset to stop being asked',
+  });
   return pick?.name;
 }

@@ -31,7 +31,12 @@ export function isProposeArgs(x: unknown): x is ProposeArgs {
  * to the store and the Runs view, and is applied here only when auto-apply is on and the patch is
  * under the risk limit.
  */
-export async function proposeRefactor(session: Session, reveal: (node: ReviewNode) => Promise<void>, first?: unknown, second?: unknown): Promise<RunRecord | undefined> {
+export async function proposeRefactor(
+  session: Session,
+  reveal: (node: ReviewNode) => Promise<void>,
+  first?: unknown,
+  second?: unknown,
+): Promise<RunRecord | undefined> {
   const { context, files } = session;
   const settings = await readVsCodeSettings(session.folder.uri);
   let chosen: ProposeTargets;
@@ -43,8 +48,15 @@ export async function proposeRefactor(session: Session, reveal: (node: ReviewNod
     preset = first.preset ?? settings.preset;
     await rememberInstruction(context.workspaceState, instruction);
   } else {
-    chosen = await resolveTargets(files, first instanceof vscode.Uri ? first : undefined, Array.isArray(second) ? (second as vscode.Uri[]) : undefined);
-    const label = chosen.targets.length === 1 ? `${chosen.targets[0]!.path}${chosen.targets[0]!.function ? `, ${chosen.targets[0]!.function}()` : ''}` : `${chosen.targets.length} files`;
+    chosen = await resolveTargets(
+      files,
+      first instanceof vscode.Uri ? first : undefined,
+      Array.isArray(second) ? (second as vscode.Uri[]) : undefined,
+    );
+    const label =
+      chosen.targets.length === 1
+        ? `${chosen.targets[0]!.path}${chosen.targets[0]!.function ? `, ${chosen.targets[0]!.function}()` : ''}`
+        : `${chosen.targets.length} files`;
     instruction = await askInstruction(context.workspaceState, label);
     if (!instruction) return undefined;
     preset = presetChosenByUser(session.folder.uri) ? settings.preset : await askPreset(settings.preset);
@@ -60,7 +72,9 @@ export async function proposeRefactor(session: Session, reveal: (node: ReviewNod
       const { runRefactor, NodeProcessRunner } = await loadRunner();
       const provider = await createProvider(context, settings, preset!, files.root);
       const store = await session.store();
-      log().info(`Run: "${instruction}" on ${chosen.targets.map((t) => t.path).join(', ')}, preset ${preset}, ${provider.label}, trusted ${vscode.workspace.isTrusted}`);
+      log().info(
+        `Run: "${instruction}" on ${chosen.targets.map((t) => t.path).join(', ')}, preset ${preset}, ${provider.label}, trusted ${vscode.workspace.isTrusted}`,
+      );
       const abort = toAbortSignal(token);
       try {
         return await runRefactor({
@@ -106,18 +120,24 @@ async function announce(session: Session, record: RunRecord, autoApplyUnder: num
     for (const o of outcomes.filter((x) => x.outcome !== 'applied')) log().warn(`Auto-apply skipped ${o.file}: ${o.message}`);
     if (applied.length > 0) log().info(`Auto-applied (risk at most ${autoApplyUnder}): ${applied.join(', ')}`);
   }
-  log().info(`Run ${record.runId}: ${record.status}${record.error ? ` (${record.error.kind}: ${record.error.message})` : ''}, ${record.patches.length} patch(es), ${record.attempts.length} attempt(s)`);
+  log().info(
+    `Run ${record.runId}: ${record.status}${record.error ? ` (${record.error.kind}: ${record.error.message})` : ''}, ${record.patches.length} patch(es), ${record.attempts.length} attempt(s)`,
+  );
   switch (record.status) {
     case 'proposed': {
       const maxRisk = Math.max(...record.patches.map((p) => p.risk.score));
       // Not awaited: the run is done whether or not anyone answers the toast.
-      void vscode.window.showInformationMessage(`Refactor Guard: ${valid.length} patch(es) ready for review, highest risk ${maxRisk.toFixed(2)}.`, 'Review').then((choice) => {
-        if (choice === 'Review' && valid[0]) void openPatchDiff(session, record.runId, valid[0].id);
-      });
+      void vscode.window
+        .showInformationMessage(`Refactor Guard: ${valid.length} patch(es) ready for review, highest risk ${maxRisk.toFixed(2)}.`, 'Review')
+        .then((choice) => {
+          if (choice === 'Review' && valid[0]) void openPatchDiff(session, record.runId, valid[0].id);
+        });
       break;
     }
     case 'no_valid_patch':
-      void vscode.window.showWarningMessage(`Refactor Guard: no candidate passed the gates after ${record.attempts.length} attempt(s); nothing was changed. See the run in the Runs view.`);
+      void vscode.window.showWarningMessage(
+        `Refactor Guard: no candidate passed the gates after ${record.attempts.length} attempt(s); nothing was changed. See the run in the Runs view.`,
+      );
       break;
     case 'no_changes':
       void vscode.window.showInformationMessage('Refactor Guard: the model proposed no changes.');

@@ -46,7 +46,10 @@ export class ProvenanceCommands {
     const items = runs.map((s) => ({ ...runPickRow(s), iconPath: statusIcon(s.status) }));
     const picked = await vscode.window.showQuickPick(items, {
       title: 'Refactor Guard: Runs',
-      placeHolder: runs.problems.length > 0 ? `${runs.problems.length} damaged record(s) skipped: run "Verify Provenance"` : 'Pick a run to show its provenance',
+      placeHolder:
+        runs.problems.length > 0
+          ? `${runs.problems.length} damaged record(s) skipped: run "Verify Provenance"`
+          : 'Pick a run to show its provenance',
       matchOnDescription: true,
       matchOnDetail: true,
     });
@@ -74,8 +77,15 @@ export class ProvenanceCommands {
     let chosen = typeof scope === 'string' ? scope : undefined;
     if (!chosen) {
       const runs = await store.listRuns({ limit: 500 });
-      const all = { label: '$(database) All runs', description: `${runs.length} run${runs.length === 1 ? '' : 's'} and their decisions`, runId: 'all' };
-      const picked = await vscode.window.showQuickPick([all, ...runs.map((s) => runPickRow(s))], { title: 'Refactor Guard: Export Provenance', placeHolder: 'What to export' });
+      const all = {
+        label: '$(database) All runs',
+        description: `${runs.length} run${runs.length === 1 ? '' : 's'} and their decisions`,
+        runId: 'all',
+      };
+      const picked = await vscode.window.showQuickPick([all, ...runs.map((s) => runPickRow(s))], {
+        title: 'Refactor Guard: Export Provenance',
+        placeHolder: 'What to export',
+      });
       if (!picked) return undefined;
       chosen = picked.runId;
     }
@@ -94,26 +104,35 @@ export class ProvenanceCommands {
     }
     await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(exportText(doc)));
     this.deps.log.info(`Exported ${doc.records.length} provenance records (${doc.scope}) to ${uri.toString(true)}`);
-    void vscode.window.showInformationMessage(`Refactor Guard: exported ${doc.records.length} record${doc.records.length === 1 ? '' : 's'} to ${displayPath(uri)}.`, 'Open').then(async (choice) => {
-      if (choice === 'Open') await vscode.window.showTextDocument(uri);
-    });
+    void vscode.window
+      .showInformationMessage(
+        `Refactor Guard: exported ${doc.records.length} record${doc.records.length === 1 ? '' : 's'} to ${displayPath(uri)}.`,
+        'Open',
+      )
+      .then(async (choice) => {
+        if (choice === 'Open') await vscode.window.showTextDocument(uri);
+      });
     return uri;
   }
 
   /** Walks the hash chain and reads back every blob; the first problem is shown with the file it is in. */
   async verifyProvenance(): Promise<VerifyResult> {
     const store = await this.deps.getStore();
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: 'Verifying provenance' },
-      () => store.verify(),
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Verifying provenance' }, () =>
+      store.verify(),
     );
     if (result.ok) {
-      void vscode.window.showInformationMessage(`Refactor Guard: provenance chain intact, ${result.checked} record${result.checked === 1 ? '' : 's'} and ${result.blobsChecked ?? 0} blob${result.blobsChecked === 1 ? '' : 's'} checked.`);
+      void vscode.window.showInformationMessage(
+        `Refactor Guard: provenance chain intact, ${result.checked} record${result.checked === 1 ? '' : 's'} and ${result.blobsChecked ?? 0} blob${result.blobsChecked === 1 ? '' : 's'} checked.`,
+      );
       return result;
     }
     for (const p of result.problems) this.deps.log.error(`Verify: ${p.message}`);
     const first = result.problems[0]!;
-    const more = result.problems.length > 1 ? ` (${result.problems.length - 1} more problem${result.problems.length === 2 ? '' : 's'} in the log)` : '';
+    const more =
+      result.problems.length > 1
+        ? ` (${result.problems.length - 1} more problem${result.problems.length === 2 ? '' : 's'} in the log)`
+        : '';
     void vscode.window.showErrorMessage(`Refactor Guard: provenance store damaged: ${first.message}${more}`, 'Show Log').then((choice) => {
       if (choice === 'Show Log') this.deps.log.show(true);
     });

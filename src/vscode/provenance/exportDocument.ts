@@ -21,7 +21,11 @@ export interface ProvenanceExport {
   records: StoreRecord[];
 }
 
-export async function buildExport(store: ProvenanceStore, scope: { runId: string } | 'all', now: Date = new Date()): Promise<ProvenanceExport> {
+export async function buildExport(
+  store: ProvenanceStore,
+  scope: { runId: string } | 'all',
+  now: Date = new Date(),
+): Promise<ProvenanceExport> {
   let records: StoreRecord[];
   if (scope === 'all') {
     // Straight from the chain, prune markers included: the export shows the gaps the store has.
@@ -30,7 +34,13 @@ export async function buildExport(store: ProvenanceStore, scope: { runId: string
     const view = await store.getRun(scope.runId);
     records = [view.run, ...view.decisions].sort((a, b) => a.seq - b.seq);
   }
-  const doc: ProvenanceExport = { format: EXPORT_FORMAT, version: 1, exportedAt: now.toISOString(), scope: scope === 'all' ? 'all' : scope.runId, records };
+  const doc: ProvenanceExport = {
+    format: EXPORT_FORMAT,
+    version: 1,
+    exportedAt: now.toISOString(),
+    scope: scope === 'all' ? 'all' : scope.runId,
+    records,
+  };
   validateExport(doc);
   return doc;
 }
@@ -42,7 +52,9 @@ export function validateExport(doc: ProvenanceExport): void {
     if (!result.success) {
       const issue = result.error.issues[0]!;
       const seq = (record as { seq?: unknown }).seq;
-      throw new Error(`Export refused: record ${i + 1}${typeof seq === 'number' ? ` (seq ${seq})` : ''} does not match the record schema at ${issue.path.join('.') || 'its root'}: ${issue.message}`);
+      throw new Error(
+        `Export refused: record ${i + 1}${typeof seq === 'number' ? ` (seq ${seq})` : ''} does not match the record schema at ${issue.path.join('.') || 'its root'}: ${issue.message}`,
+      );
     }
   });
 }

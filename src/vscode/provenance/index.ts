@@ -52,7 +52,8 @@ export function registerProvenance(context: vscode.ExtensionContext, deps: Prove
   const panel = new ProvenanceViewProvider(context.extensionUri, deps);
   // The commands' module (statistics, export, the record schemas and zod) loads on first use, not at activation.
   let loaded: Promise<ProvenanceCommands> | undefined;
-  const commandsModule = (): Promise<ProvenanceCommands> => (loaded ??= import('./commands.js').then(({ ProvenanceCommands }) => new ProvenanceCommands(deps, panel)));
+  const commandsModule = (): Promise<ProvenanceCommands> =>
+    (loaded ??= import('./commands.js').then(({ ProvenanceCommands }) => new ProvenanceCommands(deps, panel)));
   const commands = {
     showRunStatus: async (runId?: string) => (await commandsModule()).showRunStatus(runId),
     listRuns: async () => (await commandsModule()).listRuns(),
@@ -78,17 +79,39 @@ export function registerProvenance(context: vscode.ExtensionContext, deps: Prove
     vscode.window.registerWebviewViewProvider(ProvenanceViewProvider.viewId, panel, { webviewOptions: { retainContextWhenHidden: false } }),
     deps.onDidChangeRuns(() => void panel.refresh()),
     deps.onDidSelectRun((runId) => void panel.showRun(runId)),
-    vscode.commands.registerCommand(c.showRunStatus, guarded('Show Run Status', (runId?: string) => commands.showRunStatus(runId))),
-    vscode.commands.registerCommand(c.listRuns, guarded('List Runs', () => commands.listRuns())),
-    vscode.commands.registerCommand(c.showStatistics, guarded('Show Statistics', () => commands.showStatistics())),
-    vscode.commands.registerCommand(c.exportProvenance, guarded('Export Provenance', (scope?: string, target?: vscode.Uri) => commands.exportProvenance(scope, target))),
-    vscode.commands.registerCommand(c.verifyProvenance, guarded('Verify Provenance', () => commands.verifyProvenance())),
-    vscode.commands.registerCommand(c.refresh, guarded('Refresh Provenance', () => panel.refresh())),
+    vscode.commands.registerCommand(
+      c.showRunStatus,
+      guarded('Show Run Status', (runId?: string) => commands.showRunStatus(runId)),
+    ),
+    vscode.commands.registerCommand(
+      c.listRuns,
+      guarded('List Runs', () => commands.listRuns()),
+    ),
+    vscode.commands.registerCommand(
+      c.showStatistics,
+      guarded('Show Statistics', () => commands.showStatistics()),
+    ),
+    vscode.commands.registerCommand(
+      c.exportProvenance,
+      guarded('Export Provenance', (scope?: string, target?: vscode.Uri) => commands.exportProvenance(scope, target)),
+    ),
+    vscode.commands.registerCommand(
+      c.verifyProvenance,
+      guarded('Verify Provenance', () => commands.verifyProvenance()),
+    ),
+    vscode.commands.registerCommand(
+      c.refresh,
+      guarded('Refresh Provenance', () => panel.refresh()),
+    ),
   );
 
   if (context.extensionMode !== vscode.ExtensionMode.Production) {
     context.subscriptions.push(
-      vscode.commands.registerCommand(c.testState, (): ProvenanceTestState => ({ posted: panel.lastPosted, postCount: panel.postCount, runId: panel.runId })),
+      vscode.commands.registerCommand(c.testState, (): ProvenanceTestState => ({
+        posted: panel.lastPosted,
+        postCount: panel.postCount,
+        runId: panel.runId,
+      })),
       vscode.commands.registerCommand(c.testMessage, async (message: unknown) => {
         if (!isPageToHost(message)) throw new Error('Not a Provenance page message.');
         await panel.handleMessage(message);

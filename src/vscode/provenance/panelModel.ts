@@ -9,7 +9,11 @@ import { buildStatsVM } from './statsViewModel';
  * runs, and the run picked in the approval tree (or from "List Runs"), else the latest.
  * 'vscode'-free, so it is unit-tested over a real store in a temporary folder.
  */
-export async function loadPanelModel(store: ProvenanceStore, wantedRunId: string | undefined, options: { timeZone?: string } = {}): Promise<PanelVM> {
+export async function loadPanelModel(
+  store: ProvenanceStore,
+  wantedRunId: string | undefined,
+  options: { timeZone?: string } = {},
+): Promise<PanelVM> {
   const { views, problems } = await store.allViews();
   const stats = buildStatsVM(computeStats(views));
   const notices: string[] = [];
@@ -21,7 +25,9 @@ export async function loadPanelModel(store: ProvenanceStore, wantedRunId: string
     notices.push(`${problems.length} damaged record${problems.length === 1 ? '' : 's'} skipped: run "Verify Provenance" for details.`);
   }
   if (view && view.anomalies.length > 0) {
-    notices.push(`${view.anomalies.length} decision record${view.anomalies.length === 1 ? '' : 's'} of this run break the status rules and were ignored.`);
+    notices.push(
+      `${view.anomalies.length} decision record${view.anomalies.length === 1 ? '' : 's'} of this run break the status rules and were ignored.`,
+    );
   }
   if (!view) {
     notices.push('No runs yet. Propose a refactor and its provenance appears here.');

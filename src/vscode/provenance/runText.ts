@@ -35,7 +35,10 @@ export function runPickRow(s: RunSummary, timeZone?: string): RunPickRow {
 /** `Run r-12 (2026-11-21 10:00:00): Proposed, 2 patches: 1 applied, 1 rejected; max risk 0.41.` */
 export function runStatusText(view: RunView, timeZone?: string): string {
   const { run } = view;
-  const counts = Object.fromEntries(PATCH_ORDER.map((s) => [s, view.patches.filter((p) => p.status === s).length])) as Record<PatchStatus, number>;
+  const counts = Object.fromEntries(PATCH_ORDER.map((s) => [s, view.patches.filter((p) => p.status === s).length])) as Record<
+    PatchStatus,
+    number
+  >;
   const n = run.patches.length;
   const patches = n === 0 ? 'no patches' : `${n} patch${n === 1 ? '' : 'es'}: ${patchCountsText(counts)}`;
   const risk = n === 0 ? '' : `; max risk ${formatScore(Math.max(...run.patches.map((p) => p.risk.score)))}`;

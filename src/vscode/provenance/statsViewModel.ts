@@ -22,7 +22,10 @@ export function buildStatsVM(stats: Stats): StatsVM {
     firstAttemptPass: formatShare(stats.firstAttemptPass.count, stats.firstAttemptPass.of),
     repairSuccess: formatShare(stats.repairSuccess.count, stats.repairSuccess.of),
     repairTokens: stats.tokens.total === 0 ? '0' : `${formatTokens(stats.tokens.repair)} of ${formatTokens(stats.tokens.total)}`,
-    appliedRisk: risk.patches === 0 ? 'no applied patch' : `mean ${formatScore(risk.mean)} · worst ${formatScore(risk.worst)} over ${risk.patches} patch${risk.patches === 1 ? '' : 'es'}`,
+    appliedRisk:
+      risk.patches === 0
+        ? 'no applied patch'
+        : `mean ${formatScore(risk.mean)} · worst ${formatScore(risk.worst)} over ${risk.patches} patch${risk.patches === 1 ? '' : 'es'}`,
     findingsByCategory,
   };
 }

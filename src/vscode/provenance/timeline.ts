@@ -98,7 +98,16 @@ function synthesised(run: RunRecord, span: number): TimelineEntryVM[] {
   run.modelCalls
     .filter((c) => c.phase === 'plan')
     .forEach((c, i) => {
-      entries.push({ key: `plan:${i}`, kind: 'phase', label: 'plan', detail: c.model, durationLabel: formatDuration(c.durationMs), bar: bar(at, c.durationMs, span), outcome: c.error ? 'fail' : undefined, depth: 0 });
+      entries.push({
+        key: `plan:${i}`,
+        kind: 'phase',
+        label: 'plan',
+        detail: c.model,
+        durationLabel: formatDuration(c.durationMs),
+        bar: bar(at, c.durationMs, span),
+        outcome: c.error ? 'fail' : undefined,
+        depth: 0,
+      });
       at += c.durationMs;
     });
   for (const attempt of run.attempts) {
@@ -141,7 +150,9 @@ function gateEntries(attempt: Attempt, startMs: number | undefined, span: number
       key: `gate:${attempt.index}:${i}`,
       kind: 'gate',
       label: g.gate,
-      detail: g.skipped ? `skipped: ${g.skipped}` : `${g.findings.length} finding${g.findings.length === 1 ? '' : 's'}${blocking ? `, ${blocking} blocking` : ''}`,
+      detail: g.skipped
+        ? `skipped: ${g.skipped}`
+        : `${g.findings.length} finding${g.findings.length === 1 ? '' : 's'}${blocking ? `, ${blocking} blocking` : ''}`,
       durationLabel: formatDuration(g.durationMs),
       outcome: g.skipped ? 'skipped' : blocking > 0 ? 'fail' : 'ok',
       depth: 1,
@@ -162,7 +173,14 @@ function afterRun(run: RunRecord, decisions: readonly DecisionRecord[]): Timelin
   const entries: TimelineEntryVM[] = [];
   const first = ordered.find((d) => d.decision !== 'stale');
   if (first) {
-    entries.push({ key: 'review', kind: 'review', label: 'review', detail: `until ${first.decision} by ${first.actor}`, durationLabel: formatDuration(Date.parse(first.createdAt) - ended), depth: 0 });
+    entries.push({
+      key: 'review',
+      kind: 'review',
+      label: 'review',
+      detail: `until ${first.decision} by ${first.actor}`,
+      durationLabel: formatDuration(Date.parse(first.createdAt) - ended),
+      depth: 0,
+    });
   }
   ordered.forEach((d) => {
     entries.push({

@@ -119,16 +119,25 @@ export class ApprovalTree implements vscode.TreeDataProvider<ReviewNode>, vscode
     const view = this.cache.get(runId)!;
     const { run } = view;
     // Only the newest run opens by itself; VS Code remembers what the user opens or closes (by id).
-    const state = run.patches.length === 0 ? vscode.TreeItemCollapsibleState.None : this.order[0] === runId ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+    const state =
+      run.patches.length === 0
+        ? vscode.TreeItemCollapsibleState.None
+        : this.order[0] === runId
+          ? vscode.TreeItemCollapsibleState.Expanded
+          : vscode.TreeItemCollapsibleState.Collapsed;
     const item = new vscode.TreeItem(run.instruction.split('\n')[0] || '(no instruction)', state);
     item.id = `run:${runId}`;
     const applied = view.patches.some((s) => s.status === 'applied' || (s.status !== 'rolled_back' && s.appliedHunkIds.length > 0));
     const open = view.patches.some((s, i) => (s.status === 'pending' || s.status === 'approved') && run.patches[i]?.valid);
     const counts = view.patches.reduce<Record<string, number>>((acc, s) => ((acc[statusWord(s)] = (acc[statusWord(s)] ?? 0) + 1), acc), {});
-    const summary = Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(', ');
+    const summary = Object.entries(counts)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ');
     item.description = `${relativeTime(run.createdAt)} · ${run.status === 'proposed' ? summary || 'no patches' : runStatusWord(run)}`;
     item.contextValue = `run.${run.status}${applied ? '.applied' : ''}${open ? '.pending' : ''}`;
-    item.iconPath = new vscode.ThemeIcon(run.status === 'proposed' ? 'git-pull-request' : run.status === 'cancelled' ? 'circle-slash' : 'warning');
+    item.iconPath = new vscode.ThemeIcon(
+      run.status === 'proposed' ? 'git-pull-request' : run.status === 'cancelled' ? 'circle-slash' : 'warning',
+    );
     return item;
   }
 
@@ -148,7 +157,10 @@ export class ApprovalTree implements vscode.TreeDataProvider<ReviewNode>, vscode
   }
 
   private patchItem(runId: string, patch: Patch, state: PatchState): vscode.TreeItem {
-    const item = new vscode.TreeItem(path.posix.basename(patch.file), patch.hunks.length > 1 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      path.posix.basename(patch.file),
+      patch.hunks.length > 1 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = `patch:${runId}:${patch.id}`;
     item.description = `${riskBadge(patch.risk)} · ${statusWord(state)}${patch.valid ? '' : ' · invalid'}`;
     item.iconPath = patch.valid
@@ -166,7 +178,11 @@ export class ApprovalTree implements vscode.TreeDataProvider<ReviewNode>, vscode
     item.description = `+${hunk.added} -${hunk.removed} · ${riskBadge(hunk.risk)} · ${status.replace('_', ' ')}`;
     item.contextValue = `hunk.${status}.${patch.valid ? 'valid' : 'invalid'}`;
     item.iconPath = new vscode.ThemeIcon(status === 'applied' ? 'check' : status === 'rejected' ? 'close' : 'diff');
-    item.command = { command: 'refactorGuard.openPatchDiff', title: 'Open Diff', arguments: [{ kind: 'hunk', runId, patchId: patch.id, hunkId: hunk.id }] };
+    item.command = {
+      command: 'refactorGuard.openPatchDiff',
+      title: 'Open Diff',
+      arguments: [{ kind: 'hunk', runId, patchId: patch.id, hunkId: hunk.id }],
+    };
     return item;
   }
 
@@ -180,7 +196,9 @@ export function runTooltip(run: RunRecord): vscode.MarkdownString {
   const tip = new vscode.MarkdownString();
   tip.appendMarkdown(`**${escapeMd(run.instruction)}**\n\n`);
   tip.appendMarkdown(`Run \`${run.runId}\` · ${new Date(run.createdAt).toLocaleString()} · ${runStatusWord(run)}\n\n`);
-  tip.appendMarkdown(`Preset ${run.preset} · ${escapeMd(run.provider.label)} · ${run.attempts.length} attempt(s) · ${(run.timings.durationMs / 1000).toFixed(1)} s\n\n`);
+  tip.appendMarkdown(
+    `Preset ${run.preset} · ${escapeMd(run.provider.label)} · ${run.attempts.length} attempt(s) · ${(run.timings.durationMs / 1000).toFixed(1)} s\n\n`,
+  );
   if (run.error) tip.appendMarkdown(`Error: ${escapeMd(run.error.message)}\n\n`);
   tip.appendMarkdown(`Targets: ${run.targets.map((t) => escapeMd(t.path + (t.function ? `#${t.function}` : ''))).join(', ')}`);
   return tip;
@@ -189,12 +207,17 @@ export function runTooltip(run: RunRecord): vscode.MarkdownString {
 /** Every risk factor, largest first, with validity and the first blocking finding. */
 export function patchTooltip(patch: Patch, state: PatchState): vscode.MarkdownString {
   const tip = new vscode.MarkdownString();
-  tip.appendMarkdown(`**${escapeMd(patch.file)}**: ${statusWord(state)}, ${patch.valid ? 'passed the gates' : 'did not pass the gates'}\n\n`);
+  tip.appendMarkdown(
+    `**${escapeMd(patch.file)}**: ${statusWord(state)}, ${patch.valid ? 'passed the gates' : 'did not pass the gates'}\n\n`,
+  );
   tip.appendMarkdown(`+${patch.linesAdded} -${patch.linesRemoved} in ${patch.hunks.length} hunk(s) · risk ${riskBadge(patch.risk)}\n\n`);
   tip.appendMarkdown(`${escapeMd(riskFactorsText(patch.risk))}\n\n`);
   const problems = groupCascades(patch.findings.filter((f) => f.introduced && f.severity === 'error'));
   const first = problems[0];
-  if (first) tip.appendMarkdown(`Blocking problems: ${problems.length}, first: ${escapeMd(first.first.message)}${first.follows.length ? ` (${escapeMd(followersNote(first))})` : ''}`);
+  if (first)
+    tip.appendMarkdown(
+      `Blocking problems: ${problems.length}, first: ${escapeMd(first.first.message)}${first.follows.length ? ` (${escapeMd(followersNote(first))})` : ''}`,
+    );
   return tip;
 }
 

@@ -38,11 +38,22 @@ async function context(session: Session, actor: string): Promise<ReviewContext> 
  * Approves and applies a whole patch (`hunkIds` undefined: every hunk not rejected) or some hunks.
  * The current text, unsaved editor changes included, must be what the proposal was made from.
  */
-export function approveAndApply(session: Session, runId: string, patchId: string, hunkIds: string[] | undefined, actor = session.actor()): Promise<ApplyOutcome> {
+export function approveAndApply(
+  session: Session,
+  runId: string,
+  patchId: string,
+  hunkIds: string[] | undefined,
+  actor = session.actor(),
+): Promise<ApplyOutcome> {
   return session.exclusive(async () => {
     const { review } = await loadEngine();
     try {
-      const outcomes = await review.applyRun(await context(session, actor), { runId, patchIds: [patchId], ...(hunkIds ? { hunkIds } : {}), approve: true });
+      const outcomes = await review.applyRun(await context(session, actor), {
+        runId,
+        patchIds: [patchId],
+        ...(hunkIds ? { hunkIds } : {}),
+        approve: true,
+      });
       return toApplyOutcome(outcomes, patchId);
     } finally {
       session.changed();
@@ -54,7 +65,8 @@ function toApplyOutcome(outcomes: PatchOutcome[], patchId: string): ApplyOutcome
   const o = outcomes.find((x) => x.patchId === patchId) ?? outcomes[0];
   if (!o) return { kind: 'refused', file: '', reason: 'Nothing to apply.' };
   if (o.outcome === 'applied') return { kind: 'applied', file: o.file, sha: o.sha256 ?? 'deleted', hunkIds: o.hunkIds };
-  if (o.outcome === 'stale') return { kind: 'stale', file: o.file, reason: o.message.replace(/; not applied\. Run the refactor again\.$/, '') };
+  if (o.outcome === 'stale')
+    return { kind: 'stale', file: o.file, reason: o.message.replace(/; not applied\. Run the refactor again\.$/, '') };
   return { kind: 'refused', file: o.file, reason: o.message };
 }
 
@@ -67,7 +79,9 @@ export function applyUnderMaxRisk(session: Session, runId: string, maxRisk: numb
     const { review } = await loadEngine();
     try {
       const view = await session.run(runId);
-      const eligible = view.run.patches.filter((p, i) => p.valid && p.risk.score <= maxRisk && ['pending', 'approved'].includes(view.patches[i]!.status)).map((p) => p.id);
+      const eligible = view.run.patches
+        .filter((p, i) => p.valid && p.risk.score <= maxRisk && ['pending', 'approved'].includes(view.patches[i]!.status))
+        .map((p) => p.id);
       if (eligible.length === 0) return [];
       return await review.applyRun(await context(session, actor), { runId, patchIds: eligible, approve: true, maxRisk });
     } finally {
@@ -76,7 +90,13 @@ export function applyUnderMaxRisk(session: Session, runId: string, maxRisk: numb
   });
 }
 
-export function reject(session: Session, runId: string, patchId: string, hunkIds: string[] | undefined, actor = session.actor()): Promise<PatchOutcome[]> {
+export function reject(
+  session: Session,
+  runId: string,
+  patchId: string,
+  hunkIds: string[] | undefined,
+  actor = session.actor(),
+): Promise<PatchOutcome[]> {
   return session.exclusive(async () => {
     const { review } = await loadEngine();
     try {

@@ -12,7 +12,12 @@ import { changedSpan } from './textSpan';
  * approved; then the exact bytes are written over them, because provenance and rollback promise
  * exact bytes. Returns whether the editor path alone produced them.
  */
-export async function writeThroughEditor(files: VscodeWorkspaceFiles, rel: string, bytes: Uint8Array | undefined, tempPath?: string): Promise<{ viaEditor: boolean }> {
+export async function writeThroughEditor(
+  files: VscodeWorkspaceFiles,
+  rel: string,
+  bytes: Uint8Array | undefined,
+  tempPath?: string,
+): Promise<{ viaEditor: boolean }> {
   const exact = tempPath === undefined ? {} : { tempPath };
   const uri = files.uriOf(rel);
   if (bytes === undefined) {

@@ -67,10 +67,22 @@ export class HunkCodeLens implements vscode.CodeLensProvider, vscode.Disposable 
         }),
       );
       if (status === 'pending' && patch.valid) {
-        lenses.push(new vscode.CodeLens(range, { title: 'Approve', command: 'refactorGuard.approveHunk', arguments: [{ kind: 'hunk', runId: ref.runId, patchId: ref.patchId, hunkId: hunk.id }] }));
+        lenses.push(
+          new vscode.CodeLens(range, {
+            title: 'Approve',
+            command: 'refactorGuard.approveHunk',
+            arguments: [{ kind: 'hunk', runId: ref.runId, patchId: ref.patchId, hunkId: hunk.id }],
+          }),
+        );
       }
       if (status === 'pending') {
-        lenses.push(new vscode.CodeLens(range, { title: 'Reject', command: 'refactorGuard.rejectHunk', arguments: [{ kind: 'hunk', runId: ref.runId, patchId: ref.patchId, hunkId: hunk.id }] }));
+        lenses.push(
+          new vscode.CodeLens(range, {
+            title: 'Reject',
+            command: 'refactorGuard.rejectHunk',
+            arguments: [{ kind: 'hunk', runId: ref.runId, patchId: ref.patchId, hunkId: hunk.id }],
+          }),
+        );
       }
       if (status !== 'pending') lenses.push(new vscode.CodeLens(range, { title: status.replace('_', ' '), command: '' }));
     }

@@ -72,7 +72,9 @@ export class ProposalDocuments implements vscode.TextDocumentContentProvider, vs
 export async function openPatchDiff(session: Session, runId: string, patchId: string, revealLine?: number): Promise<void> {
   const view = await session.run(runId);
   const { patch, state } = findPatch(view, patchId);
-  const left = (await session.files.stat(patch.file)) ? session.files.uriOf(patch.file) : proposalUri({ runId, patchId: NO_PATCH, file: patch.file });
+  const left = (await session.files.stat(patch.file))
+    ? session.files.uriOf(patch.file)
+    : proposalUri({ runId, patchId: NO_PATCH, file: patch.file });
   const right = proposalUri({ runId, patchId, file: patch.file });
   const validity = patch.valid ? '' : ', invalid';
   const title = `${path.posix.basename(patch.file)}: proposal (risk ${riskBadge(patch.risk)}${validity}, ${state.status.replace('_', ' ')})`;
@@ -96,5 +98,6 @@ async function offerDiffCodeLens(context: vscode.ExtensionContext): Promise<void
     'Turn On',
     'Not Now',
   );
-  if (choice === 'Turn On') await vscode.workspace.getConfiguration('diffEditor').update('codeLens', true, vscode.ConfigurationTarget.Global);
+  if (choice === 'Turn On')
+    await vscode.workspace.getConfiguration('diffEditor').update('codeLens', true, vscode.ConfigurationTarget.Global);
 }

@@ -15,8 +15,14 @@ type PatchTarget = { runId: string; patchId: string; hunkId?: string };
  * the palette. Each resolves its target from what it was given: a tree node, a proposal URI, or
  * the active proposal editor.
  */
-export function registerReviewCommands(context: vscode.ExtensionContext, session: Session, tree: ApprovalTree, treeView: vscode.TreeView<ReviewNode>): void {
-  const reg = (id: string, fn: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, guarded(id.replace('refactorGuard.', ''), fn)));
+export function registerReviewCommands(
+  context: vscode.ExtensionContext,
+  session: Session,
+  tree: ApprovalTree,
+  treeView: vscode.TreeView<ReviewNode>,
+): void {
+  const reg = (id: string, fn: (...args: any[]) => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, guarded(id.replace('refactorGuard.', ''), fn)));
 
   const resolve = (arg: unknown): PatchTarget | undefined => {
     if (arg && typeof arg === 'object' && 'kind' in arg) {
@@ -37,9 +43,11 @@ export function registerReviewCommands(context: vscode.ExtensionContext, session
     } else if (outcome.kind === 'stale') {
       log().warn(`Not applied, marked stale: ${outcome.reason}`);
       // Not awaited: the command is done; the offer stays until the user answers or dismisses it.
-      void vscode.window.showWarningMessage(`Refactor Guard: not applied, ${outcome.reason}. The patch is marked stale.`, 'Re-run').then((choice) => {
-        if (choice === 'Re-run') void vscode.commands.executeCommand('refactorGuard.rerun', { kind: 'run', runId });
-      });
+      void vscode.window
+        .showWarningMessage(`Refactor Guard: not applied, ${outcome.reason}. The patch is marked stale.`, 'Re-run')
+        .then((choice) => {
+          if (choice === 'Re-run') void vscode.commands.executeCommand('refactorGuard.rerun', { kind: 'run', runId });
+        });
     } else {
       void vscode.window.showWarningMessage(`Refactor Guard: ${outcome.reason}`);
     }
@@ -96,21 +104,33 @@ export function registerReviewCommands(context: vscode.ExtensionContext, session
     const runId = await pickRun(arg, (id) => !!tree.view(id)?.patches.some((s) => s.status === 'pending' || s.status === 'approved'));
     if (!runId) return vscode.window.showInformationMessage('Refactor Guard: no run has patches waiting for review.');
     const outcomes = await applyUnderMaxRisk(session, runId, settings.maxRisk);
-    if (outcomes.length === 0) return vscode.window.showInformationMessage(`Refactor Guard: no valid pending patch has risk at most ${settings.maxRisk}.`);
+    if (outcomes.length === 0)
+      return vscode.window.showInformationMessage(`Refactor Guard: no valid pending patch has risk at most ${settings.maxRisk}.`);
     const done = outcomes.filter((o) => o.outcome === 'applied').map((o) => o.file);
     const stale = outcomes.filter((o) => o.outcome === 'stale');
     for (const o of stale) log().warn(`Not applied, marked stale: ${o.message}`);
-    if (stale.length > 0) void vscode.window.showWarningMessage(`Refactor Guard: nothing applied: ${stale.map((o) => o.file).join(', ')} changed since the proposal (marked stale), and a run's patches land together.`);
-    else void vscode.window.showInformationMessage(`Refactor Guard: applied ${done.length} patch(es) with risk at most ${settings.maxRisk}${done.length ? `: ${done.join(', ')}` : ''}.`);
+    if (stale.length > 0)
+      void vscode.window.showWarningMessage(
+        `Refactor Guard: nothing applied: ${stale.map((o) => o.file).join(', ')} changed since the proposal (marked stale), and a run's patches land together.`,
+      );
+    else
+      void vscode.window.showInformationMessage(
+        `Refactor Guard: applied ${done.length} patch(es) with risk at most ${settings.maxRisk}${done.length ? `: ${done.join(', ')}` : ''}.`,
+      );
   });
 
   reg('refactorGuard.rollbackRun', async (arg?: unknown) => {
-    const runId = await pickRun(arg, (id) => !!tree.view(id)?.patches.some((s) => s.status === 'applied' || (s.status !== 'rolled_back' && s.appliedHunkIds.length > 0)));
+    const runId = await pickRun(
+      arg,
+      (id) => !!tree.view(id)?.patches.some((s) => s.status === 'applied' || (s.status !== 'rolled_back' && s.appliedHunkIds.length > 0)),
+    );
     if (!runId) return vscode.window.showInformationMessage('Refactor Guard: no run has applied patches to roll back.');
     const r = await rollbackRun(session, runId);
     for (const f of r.refused) log().warn(`Rollback refused: ${f.reason}`);
     if (r.refused.length > 0) {
-      void vscode.window.showWarningMessage(`Refactor Guard: rolled back ${r.restored.length} file(s); refused ${r.refused.length}: ${r.refused.map((f) => f.reason).join(' ')}`);
+      void vscode.window.showWarningMessage(
+        `Refactor Guard: rolled back ${r.restored.length} file(s); refused ${r.refused.length}: ${r.refused.map((f) => f.reason).join(' ')}`,
+      );
     } else if (r.restored.length > 0) {
       void vscode.window.showInformationMessage(`Refactor Guard: rolled back ${r.restored.join(', ')} to the exact bytes before the run.`);
     } else {
@@ -121,14 +141,23 @@ export function registerReviewCommands(context: vscode.ExtensionContext, session
   reg('refactorGuard.showFindings', async (runId: string, patchId: string) => {
     const { patch } = findPatch(await session.run(runId), patchId);
     const { formatFinding } = await loadEngine();
-    const items = patch.findings.map((f) => ({ label: `${f.introduced && f.severity === 'error' ? '$(error)' : '$(info)'} ${f.message}`, detail: formatFinding(f) }));
-    await vscode.window.showQuickPick(items.length ? items : [{ label: 'No findings recorded.', detail: '' }], { title: `Findings on ${patch.file}`, matchOnDetail: true });
+    const items = patch.findings.map((f) => ({
+      label: `${f.introduced && f.severity === 'error' ? '$(error)' : '$(info)'} ${f.message}`,
+      detail: formatFinding(f),
+    }));
+    await vscode.window.showQuickPick(items.length ? items : [{ label: 'No findings recorded.', detail: '' }], {
+      title: `Findings on ${patch.file}`,
+      matchOnDetail: true,
+    });
   });
 
   reg('refactorGuard.showRiskFactors', async (runId: string, patchId: string, hunkId?: string) => {
     const { patch } = findPatch(await session.run(runId), patchId);
     const risk = patch.hunks.find((h) => h.id === hunkId)?.risk ?? patch.risk;
-    await vscode.window.showInformationMessage(`Risk ${risk.score.toFixed(2)} ${risk.level}`, { modal: true, detail: riskFactorsText(risk) });
+    await vscode.window.showInformationMessage(`Risk ${risk.score.toFixed(2)} ${risk.level}`, {
+      modal: true,
+      detail: riskFactorsText(risk),
+    });
   });
 
   // Editor-title Approve appears only where it would be accepted: a valid, undecided proposal.
@@ -151,7 +180,9 @@ export function registerReviewCommands(context: vscode.ExtensionContext, session
     if (!ref || ref.patchId === '-' || !treeView.visible) return;
     const sel = treeView.selection[0];
     if (sel?.kind === 'patch' && sel.runId === ref.runId && sel.patchId === ref.patchId) return;
-    await Promise.resolve(treeView.reveal({ kind: 'patch', runId: ref.runId, patchId: ref.patchId }, { select: true, focus: false })).catch(() => undefined);
+    await Promise.resolve(treeView.reveal({ kind: 'patch', runId: ref.runId, patchId: ref.patchId }, { select: true, focus: false })).catch(
+      () => undefined,
+    );
   };
   context.subscriptions.push(
     vscode.window.onDidChangeActiveTextEditor(() => {

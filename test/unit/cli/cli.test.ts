@@ -7,7 +7,19 @@ import { captureIO } from '../../support/captureIO';
 
 const DEMO = join(__dirname, '..', '..', 'fixtures', 'demo');
 const TRANSCRIPT = join(DEMO, 'transcript.json');
-const refactorArgs = (ws: string, ...extra: string[]) => ['refactor', 'Add caching to the user service', '-t', 'src/userService.ts', '--provider', 'replay', '--transcript', TRANSCRIPT, '--workspace', ws, ...extra];
+const refactorArgs = (ws: string, ...extra: string[]) => [
+  'refactor',
+  'Add caching to the user service',
+  '-t',
+  'src/userService.ts',
+  '--provider',
+  'replay',
+  '--transcript',
+  TRANSCRIPT,
+  '--workspace',
+  ws,
+  ...extra,
+];
 
 function noStackTrace(text: string): void {
   assert.doesNotMatch(text, /\n\s+at .+\(.+:\d+:\d+\)/, 'no stack trace');
@@ -22,11 +34,21 @@ describe('refactor-guard CLI', function () {
       const before = snapshotFiles(ws.dir);
       const io = captureIO();
       assert.equal(await main(refactorArgs(ws.dir, '--dry-run', '--json'), io), 0);
-      const out = JSON.parse(io.stdout) as { runId: string; status: string; attempts: number; patches: { id: string; file: string; valid: boolean; risk: number; status: string; diff: string }[] };
+      const out = JSON.parse(io.stdout) as {
+        runId: string;
+        status: string;
+        attempts: number;
+        patches: { id: string; file: string; valid: boolean; risk: number; status: string; diff: string }[];
+      };
       assert.equal(out.status, 'proposed');
       assert.equal(out.attempts, 2);
       assert.equal(out.patches.length, 1);
-      assert.deepEqual(Object.keys(out.patches[0]!).filter((k) => ['id', 'file', 'valid', 'risk', 'status', 'diff'].includes(k)).sort(), ['diff', 'file', 'id', 'risk', 'status', 'valid']);
+      assert.deepEqual(
+        Object.keys(out.patches[0]!)
+          .filter((k) => ['id', 'file', 'valid', 'risk', 'status', 'diff'].includes(k))
+          .sort(),
+        ['diff', 'file', 'id', 'risk', 'status', 'valid'],
+      );
       assert.equal(out.patches[0]!.status, 'pending');
       assert.deepEqual(snapshotFiles(ws.dir), before);
 
@@ -107,9 +129,29 @@ describe('refactor-guard CLI', function () {
     try {
       const t = JSON.parse(readFileSync(TRANSCRIPT, 'utf8')) as { replies: unknown[] };
       const broken = join(ws.dir, 'broken.json');
-      writeFileSync(broken, JSON.stringify({ replies: [t.replies[0], { ...(t.replies[0] as object), phase: 'repair', expectRequestIncludes: [] }] }));
+      writeFileSync(
+        broken,
+        JSON.stringify({ replies: [t.replies[0], { ...(t.replies[0] as object), phase: 'repair', expectRequestIncludes: [] }] }),
+      );
       const io = captureIO();
-      const code = await main(['refactor', 'Add caching to the user service', '-t', 'src/userService.ts', '--provider', 'replay', '--transcript', broken, '--config', 'fast', '--json', '--workspace', ws.dir], io);
+      const code = await main(
+        [
+          'refactor',
+          'Add caching to the user service',
+          '-t',
+          'src/userService.ts',
+          '--provider',
+          'replay',
+          '--transcript',
+          broken,
+          '--config',
+          'fast',
+          '--json',
+          '--workspace',
+          ws.dir,
+        ],
+        io,
+      );
       assert.equal(code, 1);
       const out = JSON.parse(io.stdout) as { status: string; patches: { valid: boolean }[] };
       assert.equal(out.status, 'no_valid_patch');
@@ -179,7 +221,10 @@ describe('refactor-guard CLI', function () {
         const io = captureIO();
         assert.equal(await main(['validate', spelled, '--json', '--workspace', ws.dir], io), 1, `${spelled}: ${io.stdout}`);
         const out = JSON.parse(io.stdout) as { files: { path: string; valid: boolean }[] };
-        assert.deepEqual(out.files.map((f) => [f.path, f.valid]), [['src/typeerr.ts', false]]);
+        assert.deepEqual(
+          out.files.map((f) => [f.path, f.valid]),
+          [['src/typeerr.ts', false]],
+        );
       }
     } finally {
       ws.cleanup();
@@ -192,8 +237,16 @@ describe('refactor-guard CLI', function () {
       writeFileSync(join(ws.dir, 'src/broken.py'), 'def f(:\n    return 1\n');
       const io = captureIO();
       assert.equal(await main(['validate', 'src/userService.ts', 'src/broken.py', '--json', '--workspace', ws.dir], io), 1);
-      const out = JSON.parse(io.stdout) as { files: { path: string; language: string; valid: boolean; findings: { line: number; category: string }[] }[] };
-      assert.deepEqual(out.files.map((f) => [f.path, f.language, f.valid]), [['src/userService.ts', 'typescript', true], ['src/broken.py', 'python', false]]);
+      const out = JSON.parse(io.stdout) as {
+        files: { path: string; language: string; valid: boolean; findings: { line: number; category: string }[] }[];
+      };
+      assert.deepEqual(
+        out.files.map((f) => [f.path, f.language, f.valid]),
+        [
+          ['src/userService.ts', 'typescript', true],
+          ['src/broken.py', 'python', false],
+        ],
+      );
       assert.equal(out.files[1]!.findings[0]!.line, 1);
       assert.equal(out.files[1]!.findings[0]!.category, 'syntax');
     } finally {
@@ -250,7 +303,11 @@ describe('refactor-guard apply --patch', function () {
       const { runId } = JSON.parse(io.stdout) as { runId: string };
       const before = snapshotFiles(ws.dir);
       const bad = captureIO();
-      assert.equal(await main(['apply', runId, '--patch', 'p1', 'p7', '--workspace', ws.dir], bad), 2, 'an unknown patch id is a usage error');
+      assert.equal(
+        await main(['apply', runId, '--patch', 'p1', 'p7', '--workspace', ws.dir], bad),
+        2,
+        'an unknown patch id is a usage error',
+      );
       assert.match(bad.stderr, /has no patch p7/);
       assert.deepEqual(snapshotFiles(ws.dir), before);
       const good = captureIO();
@@ -283,7 +340,10 @@ describe('refactor-guard settings files', function () {
       const withUser = captureIO({ env: { REFACTOR_GUARD_CONFIG: userConfig } });
       assert.equal(await main(refactorArgs(ws.dir, '--dry-run', '--json'), withUser), 0, withUser.stderr);
       const run = JSON.parse(withUser.stdout) as { runId: string };
-      const record = JSON.parse(readFileSync(join(ws.dir, '.refactor-guard', 'records', '00000002.json'), 'utf8')) as { runId: string; settings: { testCommand?: string } };
+      const record = JSON.parse(readFileSync(join(ws.dir, '.refactor-guard', 'records', '00000002.json'), 'utf8')) as {
+        runId: string;
+        settings: { testCommand?: string };
+      };
       assert.equal(record.runId, run.runId);
       assert.equal(record.settings.testCommand, 'node -e "process.exit(0)"');
     } finally {

@@ -22,7 +22,26 @@ describe('refactor-guard with its output closed early', function () {
     try {
       for (let i = 0; i < 3; i++) {
         const io = captureIO();
-        assert.equal(await main(['refactor', 'Add caching to the user service', '-t', 'src/userService.ts', '--provider', 'replay', '--transcript', TRANSCRIPT, '--dry-run', '--workspace', ws.dir], io), 0, io.stderr);
+        assert.equal(
+          await main(
+            [
+              'refactor',
+              'Add caching to the user service',
+              '-t',
+              'src/userService.ts',
+              '--provider',
+              'replay',
+              '--transcript',
+              TRANSCRIPT,
+              '--dry-run',
+              '--workspace',
+              ws.dir,
+            ],
+            io,
+          ),
+          0,
+          io.stderr,
+        );
       }
       for (const [args, code] of [
         [['--help'], 0],

@@ -28,10 +28,16 @@ describe('refactor-guard error lines', function () {
 
   describe('usage errors', () => {
     for (const [args, expected] of [
-      [['refactor', 'x'], /^refactor-guard: required option '-t, --target <file>' not specified \(run refactor-guard refactor --help for usage\)$/],
+      [
+        ['refactor', 'x'],
+        /^refactor-guard: required option '-t, --target <file>' not specified \(run refactor-guard refactor --help for usage\)$/,
+      ],
       [['validate'], /^refactor-guard: missing required argument 'files' \(run refactor-guard validate --help for usage\)$/],
       [['list-runs', '--bogus'], /^refactor-guard: unknown option '--bogus' \(run refactor-guard list-runs --help for usage\)$/],
-      [['refactor', 'x', '-t', 'a.ts', '--config', 'turbo'], /^refactor-guard: option '--config <preset>' argument 'turbo' is invalid\. Allowed choices are fast, balanced, quality\. \(run refactor-guard refactor --help for usage\)$/],
+      [
+        ['refactor', 'x', '-t', 'a.ts', '--config', 'turbo'],
+        /^refactor-guard: option '--config <preset>' argument 'turbo' is invalid\. Allowed choices are fast, balanced, quality\. \(run refactor-guard refactor --help for usage\)$/,
+      ],
       [['lst-runs'], /^refactor-guard: unknown command 'lst-runs' \(Did you mean list-runs\?\) \(run refactor-guard --help for usage\)$/],
     ] as const) {
       it(`${args.join(' ')}: exit 2, exactly one line naming --help`, async () => {
@@ -93,7 +99,9 @@ describe('refactor-guard error lines', function () {
 
     it('holds for the real process too (its stderr)', async () => {
       config('{"preset": \u009b31m}');
-      const r = await runSourceCli(['validate', 'src/userService.ts', '--workspace', ws.dir], { env: { REFACTOR_GUARD_CONFIG: join(ws.dir, 'none.json') } });
+      const r = await runSourceCli(['validate', 'src/userService.ts', '--workspace', ws.dir], {
+        env: { REFACTOR_GUARD_CONFIG: join(ws.dir, 'none.json') },
+      });
       assert.equal(r.code, 2);
       assert.match(errorLine(r.stderr), /^refactor-guard: .*not valid settings: Unexpected token '\\x9b'/);
     });

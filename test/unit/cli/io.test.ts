@@ -17,6 +17,9 @@ describe('refactor-guard CLI prompts', () => {
     const io = processIO(input, new PassThrough());
     const answer = io.ask('Apply p1? [y/N] ');
     input.end();
-    await assert.rejects(answer, (err: unknown) => err instanceof CliError && err.exitCode === EXIT.failed && /input ended/i.test(err.message));
+    await assert.rejects(
+      answer,
+      (err: unknown) => err instanceof CliError && err.exitCode === EXIT.failed && /input ended/i.test(err.message),
+    );
   });
 });

@@ -15,7 +15,27 @@ describe('patch status in --json', function () {
     const ws = copyFixture(join(DEMO, 'workspace'));
     try {
       const run = captureIO();
-      assert.equal(await main(['refactor', 'Add caching to the user service', '-t', 'src/userService.ts', '--provider', 'replay', '--transcript', TRANSCRIPT, '--dry-run', '--json', '--workspace', ws.dir], run), 0, run.stderr);
+      assert.equal(
+        await main(
+          [
+            'refactor',
+            'Add caching to the user service',
+            '-t',
+            'src/userService.ts',
+            '--provider',
+            'replay',
+            '--transcript',
+            TRANSCRIPT,
+            '--dry-run',
+            '--json',
+            '--workspace',
+            ws.dir,
+          ],
+          run,
+        ),
+        0,
+        run.stderr,
+      );
       const { runId } = JSON.parse(run.stdout) as { runId: string };
       const statusJson = async () => {
         const io = captureIO();

@@ -50,7 +50,19 @@ describe('FIFOs and other special files', function () {
       for (const args of [
         ['validate', 'src/pipe.ts', '--workspace', ws.dir],
         ['validate', 'src/userService.ts', 'src/pipe.ts', '--json', '--workspace', ws.dir],
-        ['refactor', 'Add caching', '-t', 'src/pipe.ts', '--provider', 'replay', '--transcript', TRANSCRIPT, '--dry-run', '--workspace', ws.dir],
+        [
+          'refactor',
+          'Add caching',
+          '-t',
+          'src/pipe.ts',
+          '--provider',
+          'replay',
+          '--transcript',
+          TRANSCRIPT,
+          '--dry-run',
+          '--workspace',
+          ws.dir,
+        ],
         ['context', '-t', 'src/pipe.ts', '--workspace', ws.dir],
       ]) {
         const r = await runSourceCli(args, { timeoutMs: DEADLINE_MS });
@@ -76,11 +88,29 @@ describe('FIFOs and other special files', function () {
       assert.equal(validate.timedOut, false, 'validate hung');
       assert.equal(validate.code, 0, validate.stderr);
 
-      const context = await runSourceCli(['context', '-t', 'src/userService.ts', '--json', '--workspace', ws.dir], { timeoutMs: DEADLINE_MS });
+      const context = await runSourceCli(['context', '-t', 'src/userService.ts', '--json', '--workspace', ws.dir], {
+        timeoutMs: DEADLINE_MS,
+      });
       assert.equal(context.timedOut, false, 'context hung');
       assert.equal(context.code, 0, context.stderr);
 
-      const refactor = await runSourceCli(['refactor', 'Add caching to the user service', '-t', 'src/userService.ts', '--provider', 'replay', '--transcript', TRANSCRIPT, '--dry-run', '--json', '--workspace', ws.dir], { timeoutMs: DEADLINE_MS });
+      const refactor = await runSourceCli(
+        [
+          'refactor',
+          'Add caching to the user service',
+          '-t',
+          'src/userService.ts',
+          '--provider',
+          'replay',
+          '--transcript',
+          TRANSCRIPT,
+          '--dry-run',
+          '--json',
+          '--workspace',
+          ws.dir,
+        ],
+        { timeoutMs: DEADLINE_MS },
+      );
       assert.equal(refactor.timedOut, false, 'refactor hung');
       assert.equal(refactor.code, 0, refactor.stderr);
       assert.equal((JSON.parse(refactor.stdout) as { status: string }).status, 'proposed');
@@ -120,14 +150,24 @@ describe('FIFOs and other special files', function () {
       // exiting; should one block, a writer that comes and goes ends it (and the test fails).
       const unblock = setTimeout(() => endBlockedRead(fifo), 5_000);
       try {
-        await assert.rejects(files.read('src/pipe.ts'), (err: unknown) => err instanceof PathError && /named pipe \(FIFO\)/.test(err.message));
+        await assert.rejects(
+          files.read('src/pipe.ts'),
+          (err: unknown) => err instanceof PathError && /named pipe \(FIFO\)/.test(err.message),
+        );
       } finally {
         clearTimeout(unblock);
       }
-      await assert.rejects(files.read('src'), (err: unknown) => err instanceof PathError && err.message === 'Path "src" is a folder, not a file.');
+      await assert.rejects(
+        files.read('src'),
+        (err: unknown) => err instanceof PathError && err.message === 'Path "src" is a folder, not a file.',
+      );
       assert.ok((await files.read('src/userService.ts'))!.byteLength > 0);
       assert.equal(await files.read('src/missing.ts'), undefined);
-      assert.deepEqual((await files.list('src')).filter((p) => p.includes('pipe')), [], 'the listing keeps regular files only');
+      assert.deepEqual(
+        (await files.list('src')).filter((p) => p.includes('pipe')),
+        [],
+        'the listing keeps regular files only',
+      );
     } finally {
       ws.cleanup();
     }

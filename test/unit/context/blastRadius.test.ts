@@ -41,7 +41,9 @@ describe('context: blast radius', () => {
     assert.deepEqual(await changedPublicSymbols('typescript', before, after), ['UserRepo.save', 'normalizeName']);
     const privateOnly = 'function helper() { return 1; }\nexport function api() { return 2; }\n';
     assert.deepEqual(await changedPublicSymbols('typescript', privateOnly, privateOnly.replace('return 1', 'return 3')), []);
-    assert.deepEqual(await changedPublicSymbols('python', 'def _h():\n    pass\n\ndef run():\n    pass\n', 'def _h():\n    return 1\n\n'), ['run']);
+    assert.deepEqual(await changedPublicSymbols('python', 'def _h():\n    pass\n\ndef run():\n    pass\n', 'def _h():\n    return 1\n\n'), [
+      'run',
+    ]);
   });
 
   it('sums changed public symbols and the files that use them, for the risk score', async () => {

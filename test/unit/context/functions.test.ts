@@ -39,7 +39,11 @@ class Service:
 
 describe('context: findFunction / functionAt', () => {
   it('TypeScript: finds a method by qualified name, an arrow-function constant and a top-level function', async () => {
-    assert.deepEqual(await findFunction('typescript', TS, 'UserService.getUser'), { startLine: 7, endLine: 11, name: 'UserService.getUser' });
+    assert.deepEqual(await findFunction('typescript', TS, 'UserService.getUser'), {
+      startLine: 7,
+      endLine: 11,
+      name: 'UserService.getUser',
+    });
     // A plain name prefers the first callable of that name in the file.
     assert.deepEqual(await findFunction('typescript', TS, 'getUser'), { startLine: 7, endLine: 11, name: 'UserService.getUser' });
     assert.deepEqual(await findFunction('typescript', TS, 'helper'), { startLine: 14, endLine: 16, name: 'helper' });

@@ -13,7 +13,8 @@ describe('context: tags and imports beyond TypeScript and Python', () => {
   });
   after(() => ws.dispose());
 
-  const defs = (file: string): string[] => g.entry(file)?.tags?.defs.map((d) => `${d.kind} ${d.name}${d.exported ? ' (exported)' : ''}`) ?? [];
+  const defs = (file: string): string[] =>
+    g.entry(file)?.tags?.defs.map((d) => `${d.kind} ${d.name}${d.exported ? ' (exported)' : ''}`) ?? [];
 
   it('Go: types, methods and functions; an import resolved through go.mod to the package files', () => {
     assert.deepEqual(defs('store/store.go'), ['class Store (exported)', 'method Price (exported)', 'function New (exported)']);

@@ -23,7 +23,10 @@ describe('context: symbol graph', () => {
     assert.deepEqual([...g.importersOf('src/userRepo.ts')].sort(), ['src/userService.ts']);
     const r = g.resolve('src/userService.ts', 'normalizeName');
     assert.equal(r?.how, 'import');
-    assert.deepEqual(r?.locs.map((l) => l.path), ['src/userRepo.ts']);
+    assert.deepEqual(
+      r?.locs.map((l) => l.path),
+      ['src/userRepo.ts'],
+    );
     assert.equal(g.stats.parses, 6);
   });
 
@@ -34,7 +37,10 @@ describe('context: symbol graph', () => {
     assert.equal(g.entry('generated/schema.ts'), undefined);
     assert.equal(g.entry('src/settings.local.ts'), undefined);
     assert.equal(g.definitionsNamed('generatedOnlyHelper').length, 0);
-    assert.ok(g.notes().some((n) => n.startsWith('2 source files excluded by .gitignore')), g.notes().join('\n'));
+    assert.ok(
+      g.notes().some((n) => n.startsWith('2 source files excluded by .gitignore')),
+      g.notes().join('\n'),
+    );
     // A watcher reporting an ignored file does not sneak it in.
     await g.updateFile('generated/schema.ts');
     assert.equal(g.entry('generated/schema.ts'), undefined);
@@ -57,14 +63,20 @@ describe('context: symbol graph', () => {
 
   it('skips a file over the size limit with a note, and indexes it once it shrinks', async () => {
     ws = tempWorkspace('ts-shop');
-    const big = 'export const table = [\n' + '  "0123456789abcdef0123456789abcdef0123456789abcdef",\n'.repeat(11_000) + '];\nexport function bigHelper() {}\n';
+    const big =
+      'export const table = [\n' +
+      '  "0123456789abcdef0123456789abcdef0123456789abcdef",\n'.repeat(11_000) +
+      '];\nexport function bigHelper() {}\n';
     assert.ok(big.length > 512 * 1024);
     ws.write('src/big.ts', big);
     const g = new SymbolGraph({ files: ws.files });
     await g.ensureBuilt();
     assert.match(g.entry('src/big.ts')?.skipped ?? '', /KiB is over the 512 KiB limit/);
     assert.equal(g.definitionsNamed('bigHelper').length, 0);
-    assert.ok(g.notes().some((n) => n.startsWith('Skipped src/big.ts:')), g.notes().join('\n'));
+    assert.ok(
+      g.notes().some((n) => n.startsWith('Skipped src/big.ts:')),
+      g.notes().join('\n'),
+    );
     ws.write('src/big.ts', 'export function bigHelper() {}\n');
     await g.updateFile('src/big.ts');
     assert.equal(g.entry('src/big.ts')?.skipped, undefined);
@@ -76,7 +88,7 @@ describe('context: symbol graph', () => {
     const g = new SymbolGraph({ files: ws.files });
     await g.ensureBuilt();
     const before = g.stats.parses;
-    ws.write('src/db.ts', "export function query(sql: string): unknown[] { return [sql]; }\nexport function transaction(): void {}\n");
+    ws.write('src/db.ts', 'export function query(sql: string): unknown[] { return [sql]; }\nexport function transaction(): void {}\n');
     await g.refresh();
     assert.equal(g.stats.parses - before, 1);
     assert.deepEqual(names(g, 'src/db.ts'), ['query', 'transaction']);
@@ -139,7 +151,9 @@ describe('context: symbol graph', () => {
     writeFileSync(outside, 'export function secret(): void {}\n');
     symlinkSync(outside, path.join(ws.root, 'src/link.ts'));
     // NodeWorkspaceFiles lists only regular files; a host that lists the link must not break the build.
-    const files = Object.assign(Object.create(ws.files) as typeof ws.files, { list: async () => [...(await ws!.files.list('')), 'src/link.ts'] });
+    const files = Object.assign(Object.create(ws.files) as typeof ws.files, {
+      list: async () => [...(await ws!.files.list('')), 'src/link.ts'],
+    });
     const g = new SymbolGraph({ files });
     await g.ensureBuilt();
     assert.match(g.entry('src/link.ts')?.skipped ?? '', /^could not read: .*outside the workspace/);

@@ -45,7 +45,11 @@ describe('edits/applyToolCall and the overlay', () => {
 
   it('patches in memory and never writes to disk', async () => {
     const before = fingerprint(root);
-    const out = await applyToolCall(overlay, call('patch_file', { path: 'src/a.ts', old_string: 'return 1;', new_string: 'return 2;' }), allowed);
+    const out = await applyToolCall(
+      overlay,
+      call('patch_file', { path: 'src/a.ts', old_string: 'return 1;', new_string: 'return 2;' }),
+      allowed,
+    );
     assert.deepEqual(out, { ok: true, path: 'src/a.ts', matchKind: 'exact' });
     await applyToolCall(overlay, call('write_file', { path: 'win.ts', content: 'rewritten\n' }), allowed);
     assert.deepEqual(overlay.changedPaths(), ['src/a.ts', 'win.ts']);
@@ -54,7 +58,11 @@ describe('edits/applyToolCall and the overlay', () => {
   });
 
   it('keeps CRLF, the BOM and the missing final newline byte-exactly after patch_file', async () => {
-    const out = await applyToolCall(overlay, call('patch_file', { path: 'win.ts', old_string: 'const b = 2;\nconst c = 3;', new_string: 'const b = 20;\nconst c = 3;' }), allowed);
+    const out = await applyToolCall(
+      overlay,
+      call('patch_file', { path: 'win.ts', old_string: 'const b = 2;\nconst c = 3;', new_string: 'const b = 20;\nconst c = 3;' }),
+      allowed,
+    );
     assert.ok(out.ok);
     assert.equal(out.matchKind, 'line_endings');
     const bytes = Buffer.from(overlay.finalBytes('win.ts')!);
@@ -105,7 +113,10 @@ describe('edits/applyToolCall and the overlay', () => {
     try {
       writeFileSync(join(outside, 'secret.ts'), 'const s = 1;\n');
       symlinkSync(join(outside, 'secret.ts'), join(root, 'link.ts'));
-      const out = await applyToolCall(overlay, call('patch_file', { path: 'link.ts', old_string: 's = 1', new_string: 's = 2' }), { targets: ['link.ts'], allowNewFiles: false });
+      const out = await applyToolCall(overlay, call('patch_file', { path: 'link.ts', old_string: 's = 1', new_string: 's = 2' }), {
+        targets: ['link.ts'],
+        allowNewFiles: false,
+      });
       assert.ok(!out.ok);
       assert.match(out.error, /^patch_file: .*outside the workspace through a link/);
       assert.equal(readFileSync(join(outside, 'secret.ts'), 'utf8'), 'const s = 1;\n');
@@ -116,12 +127,15 @@ describe('edits/applyToolCall and the overlay', () => {
 
   it('refuses a new file over a dangling symbolic link, which writing would replace with a file', async () => {
     symlinkSync(join(root, 'nowhere', 'gone.ts'), join(root, 'dangling.ts'));
-    const out = await applyToolCall(overlay, call('write_file', { path: 'dangling.ts', content: 'x\n' }), { ...allowed, allowNewFiles: true });
+    const out = await applyToolCall(overlay, call('write_file', { path: 'dangling.ts', content: 'x\n' }), {
+      ...allowed,
+      allowNewFiles: true,
+    });
     assert.ok(!out.ok);
     assert.match(out.error, /^write_file: .*link/);
   });
 
-  it('never creates new files inside a nested tool folder (a sub-project\'s .git or node_modules)', async () => {
+  it("never creates new files inside a nested tool folder (a sub-project's .git or node_modules)", async () => {
     for (const path of ['packages/app/.git/hooks/post-checkout', 'packages/app/node_modules/x/index.js']) {
       const out = await applyToolCall(overlay, call('write_file', { path, content: 'x' }), { ...allowed, allowNewFiles: true });
       assert.ok(!out.ok, path);
@@ -134,13 +148,22 @@ describe('edits/applyToolCall and the overlay', () => {
     assert.match(other.error, /other\.ts is not one of the files this run may change \(img\.bin, src\/a\.ts, win\.ts\)/);
     const created = await applyToolCall(overlay, call('write_file', { path: 'src/new.ts', content: 'x\n' }), allowed);
     assert.ok(!created.ok);
-    const allowedNew = await applyToolCall(overlay, call('write_file', { path: './src/new.ts', content: 'x\n' }), { ...allowed, allowNewFiles: true });
+    const allowedNew = await applyToolCall(overlay, call('write_file', { path: './src/new.ts', content: 'x\n' }), {
+      ...allowed,
+      allowNewFiles: true,
+    });
     assert.deepEqual(allowedNew, { ok: true, path: 'src/new.ts', matchKind: 'whole_file' });
     assert.equal(overlay.changedFiles().find((f) => f.path === 'src/new.ts')!.before, undefined);
     // New files never go into tool folders, and an existing non-target stays refused.
-    const git = await applyToolCall(overlay, call('write_file', { path: '.git/hooks/pre-commit', content: 'x' }), { ...allowed, allowNewFiles: true });
+    const git = await applyToolCall(overlay, call('write_file', { path: '.git/hooks/pre-commit', content: 'x' }), {
+      ...allowed,
+      allowNewFiles: true,
+    });
     assert.ok(!git.ok);
-    const existing = await applyToolCall(overlay, call('write_file', { path: 'other.ts', content: 'y' }), { ...allowed, allowNewFiles: true });
+    const existing = await applyToolCall(overlay, call('write_file', { path: 'other.ts', content: 'y' }), {
+      ...allowed,
+      allowNewFiles: true,
+    });
     assert.ok(!existing.ok);
   });
 
@@ -149,9 +172,16 @@ describe('edits/applyToolCall and the overlay', () => {
     assert.ok(!unknown.ok && /Unknown tool "delete_file"/.test(unknown.error));
     const bin = await applyToolCall(overlay, call('write_file', { path: 'img.bin', content: 'x' }), allowed);
     assert.ok(!bin.ok && /img\.bin: The file looks binary/.test(bin.error));
-    const missing = await applyToolCall(overlay, call('patch_file', { path: 'src/a.ts', old_string: 'return 3;', new_string: 'x' }), allowed);
+    const missing = await applyToolCall(
+      overlay,
+      call('patch_file', { path: 'src/a.ts', old_string: 'return 3;', new_string: 'x' }),
+      allowed,
+    );
     assert.ok(!missing.ok && /not found in src\/a\.ts.*\n2\|   return 1;/s.test(missing.error));
-    const absent = await applyToolCall(overlay, call('patch_file', { path: 'src/gone.ts', old_string: 'a', new_string: 'b' }), { targets: ['src/gone.ts'], allowNewFiles: false });
+    const absent = await applyToolCall(overlay, call('patch_file', { path: 'src/gone.ts', old_string: 'a', new_string: 'b' }), {
+      targets: ['src/gone.ts'],
+      allowNewFiles: false,
+    });
     assert.ok(!absent.ok && /does not exist; create it with write_file/.test(absent.error));
     assert.deepEqual(overlay.changedPaths(), []);
   });

@@ -12,7 +12,6 @@ function lines(n: number, f: (i: number) => string = (i) => `line ${i}`): string
   return Array.from({ length: n }, (_, i) => f(i) + '\n').join('');
 }
 
-
 /** A random edit of a random text: lines changed, inserted and deleted; endings and final newline varied. */
 function randomPair(next: () => number): [string, string] {
   const eol = next() < 0.3 ? '\r\n' : '\n';

@@ -21,7 +21,12 @@ const SEED = Number(process.env.RG_DRIFT_SEED ?? 11);
 const ROOT = join(__dirname, '..', '..', '..');
 
 function corpus(): { path: string; text: string }[] {
-  const roots = [join(ROOT, 'node_modules', 'commander', 'lib'), join(ROOT, 'node_modules', 'zod', 'v4', 'core'), join(ROOT, 'node_modules', 'diff', 'libcjs'), join(ROOT, 'src', 'core')];
+  const roots = [
+    join(ROOT, 'node_modules', 'commander', 'lib'),
+    join(ROOT, 'node_modules', 'zod', 'v4', 'core'),
+    join(ROOT, 'node_modules', 'diff', 'libcjs'),
+    join(ROOT, 'src', 'core'),
+  ];
   const py = spawnSync('python3', ['-c', 'import sysconfig; print(sysconfig.get_paths()["stdlib"])'], { encoding: 'utf8' });
   if (py.status === 0) roots.push(join(py.stdout.trim(), 'json'), join(py.stdout.trim(), 'email'), join(py.stdout.trim(), 'asyncio'));
   const out: { path: string; text: string }[] = [];
@@ -94,11 +99,15 @@ describe('edits/match: drift fuzz over real files', function () {
         if (r.text !== expected && r.line !== s + 1 && r.line !== s && fitsAtLeastAsWell(file.text, r, o, n, s + 1)) stats.fitElsewhere++;
         else if (r.text !== expected) {
           stats.wrong++;
-          if (wrongExamples.length < 3) wrongExamples.push(`${file.path}:${s + 1} drifts ${key} kind ${r.kind}\n--- old\n${JSON.stringify(o)}\n--- new\n${JSON.stringify(n)}`);
+          if (wrongExamples.length < 3)
+            wrongExamples.push(
+              `${file.path}:${s + 1} drifts ${key} kind ${r.kind}\n--- old\n${JSON.stringify(o)}\n--- new\n${JSON.stringify(n)}`,
+            );
         }
       } else {
         stats.refused++;
-        if (key === process.env.RG_DRIFT_SHOW && refusedShown++ < 8) console.log(`REFUSED ${file.path}:${s + 1} ${key}\n${JSON.stringify(window)}\n${JSON.stringify(o)}\n${r.message.split('\n')[0]}`);
+        if (key === process.env.RG_DRIFT_SHOW && refusedShown++ < 8)
+          console.log(`REFUSED ${file.path}:${s + 1} ${key}\n${JSON.stringify(window)}\n${JSON.stringify(o)}\n${r.message.split('\n')[0]}`);
       }
 
       // The twin: the same drifted edit, but aimed at a name the file does not have.
@@ -109,7 +118,9 @@ describe('edits/match: drift fuzz over real files', function () {
       }
     }
     const rows = [...byDrift.entries()].sort((a, b) => b[1].cases - a[1].cases).map(([k, v]) => `${k}: ${v.applied}/${v.cases}`);
-    console.log(`      ${stats.cases} drifted edits over ${files.length} files (seed ${SEED}): ${stats.applied} applied (${((100 * stats.applied) / stats.cases).toFixed(1)}%), ${stats.refused} refused, ${stats.wrong} wrong, ${stats.fitElsewhere} drifted into a better fit elsewhere (applied there, as the rules read it); absent twins applied: ${stats.absentApplied}`);
+    console.log(
+      `      ${stats.cases} drifted edits over ${files.length} files (seed ${SEED}): ${stats.applied} applied (${((100 * stats.applied) / stats.cases).toFixed(1)}%), ${stats.refused} refused, ${stats.wrong} wrong, ${stats.fitElsewhere} drifted into a better fit elsewhere (applied there, as the rules read it); absent twins applied: ${stats.absentApplied}`,
+    );
     if (process.env.RG_DRIFT_DETAIL) console.log(rows.join('\n'));
     // RG_DRIFT_SHOW=unit (a drift combination as the detail rows name it) prints refused cases.
     assert.equal(stats.wrong, 0, wrongExamples.join('\n\n'));
@@ -143,7 +154,12 @@ function drift(d: Drift, o: string, n: string, firstLine: number, units: string[
     case 'trailing':
       return [o.replace(/\S(?=\n|$)/g, (c) => (next() < 0.5 ? c + ' '.repeat(1 + Math.floor(next() * 3)) : c)), n];
     case 'shift': {
-      const minIndent = Math.min(...o.split('\n').filter((l) => l.trim() !== '').map((l) => /^[ \t]*/.exec(l)![0].length));
+      const minIndent = Math.min(
+        ...o
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+          .map((l) => /^[ \t]*/.exec(l)![0].length),
+      );
       if (minIndent > 0 && next() < 0.6) {
         const cut = (s: string) => s.replace(/^[ \t]+(?=\S)/gm, (w) => w.slice(minIndent));
         return [cut(o), cut(n)];

@@ -17,24 +17,37 @@ const refused = (text: string, oldString: string, newString: string, reason: 'mi
   if (!r.ok) assert.equal(r.reason, reason, r.message);
 };
 
-const GO_TABS = 'package cache\n\nfunc Get(k string) (string, bool) {\n\tif v, ok := store[k]; ok {\n\t\treturn v, true\n\t}\n\treturn "", false\n}\n';
+const GO_TABS =
+  'package cache\n\nfunc Get(k string) (string, bool) {\n\tif v, ok := store[k]; ok {\n\t\treturn v, true\n\t}\n\treturn "", false\n}\n';
 const PY_TWO = 'class Cache:\n  def get(self, key):\n    if key in self.items:\n      return self.items[key]\n    return None\n';
 
 describe('edits/match: drift as models write it', () => {
   it('tabs file, edit in four spaces: found, and the replacement is written in tabs', () => {
-    const r = ok(GO_TABS, '    if v, ok := store[k]; ok {\n        return v, true\n    }', '    if v, ok := store[k]; ok {\n        hits++\n        return v, true\n    }');
+    const r = ok(
+      GO_TABS,
+      '    if v, ok := store[k]; ok {\n        return v, true\n    }',
+      '    if v, ok := store[k]; ok {\n        hits++\n        return v, true\n    }',
+    );
     assert.equal(r.kind, 'indent_style');
     assert.equal(r.text, GO_TABS.replace('\t\treturn v, true\n', '\t\thits++\n\t\treturn v, true\n'));
   });
 
   it('spaces file, edit in tabs: found, and Python keeps its two-space blocks', () => {
-    const r = ok(PY_TWO, '\tdef get(self, key):\n\t\tif key in self.items:\n\t\t\treturn self.items[key]', '\tdef get(self, key):\n\t\tif key in self.items:\n\t\t\tself.hits += 1\n\t\t\treturn self.items[key]');
+    const r = ok(
+      PY_TWO,
+      '\tdef get(self, key):\n\t\tif key in self.items:\n\t\t\treturn self.items[key]',
+      '\tdef get(self, key):\n\t\tif key in self.items:\n\t\t\tself.hits += 1\n\t\t\treturn self.items[key]',
+    );
     assert.equal(r.kind, 'indent_style');
     assert.equal(r.text, PY_TWO.replace('      return self.items[key]\n', '      self.hits += 1\n      return self.items[key]\n'));
   });
 
   it('two-space file, edit in four spaces, shifted as a block too', () => {
-    const r = ok(PY_TWO, 'if key in self.items:\n    return self.items[key]\nreturn None', 'if key in self.items:\n    return self.items[key]\nraise KeyError(key)');
+    const r = ok(
+      PY_TWO,
+      'if key in self.items:\n    return self.items[key]\nreturn None',
+      'if key in self.items:\n    return self.items[key]\nraise KeyError(key)',
+    );
     assert.equal(r.kind, 'indent_style');
     assert.equal(r.text, PY_TWO.replace('    return None\n', '    raise KeyError(key)\n'));
   });
@@ -48,7 +61,11 @@ describe('edits/match: drift as models write it', () => {
 
   it('CRLF with a unit change: both tolerated together, the file keeps CRLF and tabs', () => {
     const text = GO_TABS.replace(/\n/g, '\r\n');
-    const r = ok(text, '    if v, ok := store[k]; ok {\n        return v, true\n    }', '    if v, ok := store[k]; ok {\n        return v, true\n    }\n    misses++');
+    const r = ok(
+      text,
+      '    if v, ok := store[k]; ok {\n        return v, true\n    }',
+      '    if v, ok := store[k]; ok {\n        return v, true\n    }\n    misses++',
+    );
     assert.equal(r.kind, 'line_endings');
     assert.equal(r.text, text.replace('\t}\r\n\treturn "", false', '\t}\r\n\tmisses++\r\n\treturn "", false'));
   });

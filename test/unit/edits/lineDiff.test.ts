@@ -4,7 +4,7 @@ import { diffTokens, uniqueCommonAnchors } from '../../../src/core/edits/lineDif
 describe('edits/lineDiff', () => {
   it('always yields ops that rebuild both sides, whatever the bound (patience and fallback paths)', () => {
     let seed = 5;
-    const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     let approximate = 0;
     let exactUnderTightBound = 0;
     for (let i = 0; i < 3000; i++) {
@@ -13,8 +13,16 @@ describe('edits/lineDiff', () => {
       const b = a.flatMap((l) => (next() < 0.2 ? [] : next() < 0.2 ? [l, `n${Math.floor(next() * alphabet)}`] : [l]));
       const bound = Math.floor(next() * 6);
       const { ops, approximate: approx } = diffTokens(a, b, bound);
-      assert.deepEqual(ops.filter((o) => o.kind !== '+').map((o) => o.token), a, `case ${i}`);
-      assert.deepEqual(ops.filter((o) => o.kind !== '-').map((o) => o.token), b, `case ${i}`);
+      assert.deepEqual(
+        ops.filter((o) => o.kind !== '+').map((o) => o.token),
+        a,
+        `case ${i}`,
+      );
+      assert.deepEqual(
+        ops.filter((o) => o.kind !== '-').map((o) => o.token),
+        b,
+        `case ${i}`,
+      );
       if (approx) approximate++;
       else if (bound < 3 && ops.filter((o) => o.kind !== ' ').length > bound) exactUnderTightBound++;
     }

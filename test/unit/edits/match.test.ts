@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { replaceOnce } from '../../../src/core/edits/match';
 
-const FILE = ['function a() {', '  const x = 1;', '  return x;', '}', '', 'function b() {', '  const y = 2;', '  return y;', '}', ''].join('\n');
+const FILE = ['function a() {', '  const x = 1;', '  return x;', '}', '', 'function b() {', '  const y = 2;', '  return y;', '}', ''].join(
+  '\n',
+);
 
 describe('edits/match', () => {
   it('uses an exact unique match first', () => {

@@ -2,7 +2,6 @@ import { strict as assert } from 'node:assert';
 import { conformText, decode, encode, TextFormatError } from '../../../src/core/edits/textFormat';
 import { seededRandom as rng } from '../../support/seededRandom';
 
-
 const PIECES = ['a', 'x = 1;', ' ', '\t', 'é', '中', '😀', '\r\n', '\n', '\r', '\uFEFF', '"', '\\'];
 
 function randomText(next: () => number): string {
@@ -38,8 +37,14 @@ describe('edits/textFormat', () => {
   });
 
   it('refuses binary and invalid UTF-8 with a one-line error instead of mangling them', () => {
-    assert.throws(() => decode(new Uint8Array([0x61, 0x00, 0x62])), (e: unknown) => e instanceof TextFormatError && e.reason === 'binary' && !e.message.includes('\n'));
-    assert.throws(() => decode(new Uint8Array([0x61, 0xff, 0x62])), (e: unknown) => e instanceof TextFormatError && e.reason === 'invalid_utf8');
+    assert.throws(
+      () => decode(new Uint8Array([0x61, 0x00, 0x62])),
+      (e: unknown) => e instanceof TextFormatError && e.reason === 'binary' && !e.message.includes('\n'),
+    );
+    assert.throws(
+      () => decode(new Uint8Array([0x61, 0xff, 0x62])),
+      (e: unknown) => e instanceof TextFormatError && e.reason === 'invalid_utf8',
+    );
     // A lone surrogate encoded as UTF-8 (CESU) is not UTF-8 either.
     assert.throws(() => decode(new Uint8Array([0xed, 0xa0, 0x80])), TextFormatError);
   });

@@ -45,7 +45,11 @@ describe('two commands at once (real processes)', function () {
   }
 
   function holdLock(ws: string, ms: number): Promise<ChildProcess> {
-    const holder = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'support', 'lockHolder.ts'), join(ws, '.refactor-guard'), String(ms)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const holder = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'test', 'support', 'lockHolder.ts'), join(ws, '.refactor-guard'), String(ms)],
+      { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     holders.push(holder);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the lock holder did not start')), 30_000);

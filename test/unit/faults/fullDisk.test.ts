@@ -56,7 +56,9 @@ describe('a full disk (2 MiB tmpfs)', function () {
    * A 600 KB file and a proposal changing one line of it, made on the small disk; with
    * `storeElsewhere` the store folder is a link to the big disk (the user's disk is full, not ours).
    */
-  async function proposal(storeElsewhere = false): Promise<{ ws: string; file: string; transcript: string; runId: string; args: string[] }> {
+  async function proposal(
+    storeElsewhere = false,
+  ): Promise<{ ws: string; file: string; transcript: string; runId: string; args: string[] }> {
     const ws = join(mount, 'ws');
     mkdirSync(join(ws, 'notes'), { recursive: true });
     if (storeElsewhere) {
@@ -68,8 +70,33 @@ describe('a full disk (2 MiB tmpfs)', function () {
     const file = join(ws, 'notes', 'big.txt');
     writeFileSync(file, Array.from({ length: 10_000 }, (_, i) => `line ${String(i).padStart(6, '0')} ${'y'.repeat(48)}`).join('\n') + '\n');
     const transcript = join(base.dir, 'transcript.json');
-    writeFileSync(transcript, JSON.stringify({ replies: [{ phase: 'generate', toolCalls: [{ name: 'patch_file', input: { path: 'notes/big.txt', old_string: 'line 005000 ', new_string: 'line FIVE THOUSAND ' } }] }] }));
-    const args = ['refactor', 'Name line 5000', '-t', 'notes/big.txt', '--provider', 'replay', '--transcript', transcript, '--dry-run', '--json', '--workspace', ws];
+    writeFileSync(
+      transcript,
+      JSON.stringify({
+        replies: [
+          {
+            phase: 'generate',
+            toolCalls: [
+              { name: 'patch_file', input: { path: 'notes/big.txt', old_string: 'line 005000 ', new_string: 'line FIVE THOUSAND ' } },
+            ],
+          },
+        ],
+      }),
+    );
+    const args = [
+      'refactor',
+      'Name line 5000',
+      '-t',
+      'notes/big.txt',
+      '--provider',
+      'replay',
+      '--transcript',
+      transcript,
+      '--dry-run',
+      '--json',
+      '--workspace',
+      ws,
+    ];
     const r = await runCli(args);
     assert.equal(r.code, 0, r.stderr);
     return { ws, file, transcript, runId: (JSON.parse(r.stdout) as { runId: string }).runId, args };
@@ -88,7 +115,10 @@ describe('a full disk (2 MiB tmpfs)', function () {
     assert.deepEqual(listFiles(ws), ['notes/big.txt'], 'no temp file is left beside it');
     unfill();
     const status = await runCli(['status', '--run-id', runId, '--json', '--workspace', ws]);
-    assert.deepEqual((JSON.parse(status.stdout) as { patches: { status: string }[] }).patches.map((p) => p.status), ['pending']);
+    assert.deepEqual(
+      (JSON.parse(status.stdout) as { patches: { status: string }[] }).patches.map((p) => p.status),
+      ['pending'],
+    );
     assert.equal((await runCli(['verify', '--workspace', ws])).code, 0);
     const again = await runCli(['apply', runId, '--workspace', ws]);
     assert.equal(again.code, 0, again.stderr);

@@ -64,7 +64,8 @@ describe('SIGKILL during apply and rollback (real processes)', function () {
           // Wait (bounded) for the journal entry or the first changed file: from then on files
           // are being written.
           const mtimes = proposal.files.map((f) => statSync(join(ws, f)).mtimeMs);
-          const writing = () => hasEntry(journal) || proposal.files.some((f, k) => statSync(join(ws, f), { throwIfNoEntry: false })?.mtimeMs !== mtimes[k]);
+          const writing = () =>
+            hasEntry(journal) || proposal.files.some((f, k) => statSync(join(ws, f), { throwIfNoEntry: false })?.mtimeMs !== mtimes[k]);
           const deadline = Date.now() + 20_000;
           while (Date.now() < deadline && child.exitCode === null && !writing()) await new Promise((r) => setImmediate(r));
           if (writing()) seen.inWindow++;
@@ -83,15 +84,26 @@ describe('SIGKILL during apply and rollback (real processes)', function () {
         const hashes = proposal.files.map((f) => sha(readFileSync(join(ws, f))));
         const isNew = proposal.files.map((f, k) => hashes[k] === proposal.after.get(f));
         const isOld = proposal.files.map((f, k) => hashes[k] === proposal.before.get(f));
-        assert.ok(isNew.every((n, k) => n || isOld[k]), `iteration ${i}: a file is neither old nor new`);
+        assert.ok(
+          isNew.every((n, k) => n || isOld[k]),
+          `iteration ${i}: a file is neither old nor new`,
+        );
         const allNew = isNew.every(Boolean);
         assert.ok(allNew || isOld.every(Boolean), `iteration ${i}: some files old, some new: ${isNew.join(',')}`);
         const expected = allNew ? 'applied' : operation === 'apply' ? 'pending' : 'rolled_back';
-        assert.deepEqual(states, proposal.files.map(() => expected), `iteration ${i}: files are ${allNew ? 'new' : 'old'}, the store says ${states.join(',')}`);
+        assert.deepEqual(
+          states,
+          proposal.files.map(() => expected),
+          `iteration ${i}: files are ${allNew ? 'new' : 'old'}, the store says ${states.join(',')}`,
+        );
         if (allNew) seen.new++;
         else seen.old++;
         assert.deepEqual(listFiles(ws), proposal.files, `iteration ${i}: nothing but the files is left in the workspace (no temp files)`);
-        assert.deepEqual(existsSync(journal) ? readdirSync(journal).filter((n) => n.endsWith('.json')) : [], [], `iteration ${i}: the journal is settled`);
+        assert.deepEqual(
+          existsSync(journal) ? readdirSync(journal).filter((n) => n.endsWith('.json')) : [],
+          [],
+          `iteration ${i}: the journal is settled`,
+        );
         const verify = await runCli(['verify', '--workspace', ws]);
         assert.equal(verify.code, 0, verify.stdout + verify.stderr);
 
@@ -102,11 +114,17 @@ describe('SIGKILL during apply and rollback (real processes)', function () {
           assert.ok(proposal.files.every((f) => sha(readFileSync(join(ws, f))) === proposal.after.get(f)));
           assert.equal((await runCli(['rollback', proposal.runId, '--workspace', ws])).code, 0);
         }
-        assert.ok(proposal.files.every((f) => sha(readFileSync(join(ws, f))) === proposal.before.get(f)), `iteration ${i}: back to the original bytes`);
+        assert.ok(
+          proposal.files.every((f) => sha(readFileSync(join(ws, f))) === proposal.before.get(f)),
+          `iteration ${i}: back to the original bytes`,
+        );
         rmSync(ws, { recursive: true, force: true });
       }
-      console.log(`      ${operation}: ${ITERATIONS} kills (seed ${SEED}): ${seen.old} left old, ${seen.new} new, ${seen.recovered} settled by the next command, ${seen.inWindow} landed while files were being written`);
-      if (ITERATIONS >= 4) assert.ok(seen.recovered > 0, 'at least one kill must land inside the write window, or this test proves nothing');
+      console.log(
+        `      ${operation}: ${ITERATIONS} kills (seed ${SEED}): ${seen.old} left old, ${seen.new} new, ${seen.recovered} settled by the next command, ${seen.inWindow} landed while files were being written`,
+      );
+      if (ITERATIONS >= 4)
+        assert.ok(seen.recovered > 0, 'at least one kill must land inside the write window, or this test proves nothing');
     });
   }
 
@@ -119,14 +137,22 @@ describe('SIGKILL during apply and rollback (real processes)', function () {
     const done = finished(child, 60_000);
     const deadline = Date.now() + 20_000;
     // Kill once the second file has changed: two of five written, as in the report.
-    while (Date.now() < deadline && child.exitCode === null && proposal.files.filter((f, k) => statSync(join(ws, f)).mtimeMs !== mtimes[k]).length < 2) await new Promise((r) => setImmediate(r));
+    while (
+      Date.now() < deadline &&
+      child.exitCode === null &&
+      proposal.files.filter((f, k) => statSync(join(ws, f)).mtimeMs !== mtimes[k]).length < 2
+    )
+      await new Promise((r) => setImmediate(r));
     child.kill('SIGKILL');
     await done;
     for (let k = 0; k < 3; k++) await propose(ws, `Later run ${k}`, [['notes/other.txt', 'one\n', `one ${k}\n`]], scratch.dir);
     const list = await runCli(['list-runs', '--json', '--workspace', ws]);
     assert.ok((JSON.parse(list.stdout) as { runs: unknown[] }).runs.length <= 2, 'retention pruned');
     const hashes = proposal.files.map((f) => sha(readFileSync(join(ws, f))));
-    assert.ok(proposal.files.every((f, k) => hashes[k] === proposal.before.get(f)), 'the interrupted apply was undone before anything else, so every file is its original');
+    assert.ok(
+      proposal.files.every((f, k) => hashes[k] === proposal.before.get(f)),
+      'the interrupted apply was undone before anything else, so every file is its original',
+    );
     assert.equal((await runCli(['verify', '--workspace', ws])).code, 0);
   });
 });

@@ -70,26 +70,48 @@ describe('hand-edited and foreign stores (real processes)', function () {
   it('even signed with the user key, a patch aimed at .git/hooks is refused by the path rules', async () => {
     const { ws, record, before } = copy();
     const key = await StoreKey.loadOrCreate(join(process.env.XDG_CONFIG_HOME!, 'refactor-guard', 'store.key'));
-    edit(record, (r) => {
-      r.patches[0].file = '.git/hooks/post-checkout';
-      r.targets = [{ path: '.git/hooks/post-checkout' }];
-    }, true, key);
+    edit(
+      record,
+      (r) => {
+        r.patches[0].file = '.git/hooks/post-checkout';
+        r.targets = [{ path: '.git/hooks/post-checkout' }];
+      },
+      true,
+      key,
+    );
     await refusedApply(ws, /inside \.git\//, before);
   });
 
-  it("a store another installation wrote is read with warnings and never acted on, nor appended to", async () => {
+  it('a store another installation wrote is read with warnings and never acted on, nor appended to', async () => {
     const other = join(scratch.dir, 'other-user.key');
     const ws = join(scratch.dir, 'foreign');
     mkdirSync(join(ws, 'src'), { recursive: true });
     writeFileSync(join(ws, 'src', 'notes.md'), '# Notes\n\nFirst line.\n');
     // What a cloned repository would carry: a proposal someone else made and signed.
     const transcript = join(scratch.dir, 'foreign.json');
-    writeFileSync(transcript, JSON.stringify({ replies: [{ phase: 'generate', toolCalls: [{ name: 'patch_file', input: { path: 'src/notes.md', old_string: 'First line.', new_string: 'Injected.' } }] }] }));
-    const made = await runCli(['refactor', 'x', '-t', 'src/notes.md', '--provider', 'replay', '--transcript', transcript, '--dry-run', '--json', '--workspace', ws], { REFACTOR_GUARD_KEY_FILE: other });
+    writeFileSync(
+      transcript,
+      JSON.stringify({
+        replies: [
+          {
+            phase: 'generate',
+            toolCalls: [{ name: 'patch_file', input: { path: 'src/notes.md', old_string: 'First line.', new_string: 'Injected.' } }],
+          },
+        ],
+      }),
+    );
+    const made = await runCli(
+      ['refactor', 'x', '-t', 'src/notes.md', '--provider', 'replay', '--transcript', transcript, '--dry-run', '--json', '--workspace', ws],
+      { REFACTOR_GUARD_KEY_FILE: other },
+    );
     assert.equal(made.code, 0, made.stderr);
     const theirs = (JSON.parse(made.stdout) as { runId: string }).runId;
     const before = snapshot(ws);
-    for (const args of [['apply', theirs], ['apply', 'latest'], ['rollback', theirs]]) {
+    for (const args of [
+      ['apply', theirs],
+      ['apply', 'latest'],
+      ['rollback', theirs],
+    ]) {
       const r = await runCli([...args, '--workspace', ws]);
       assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, /not signed by this installation|this installation did not sign/);
@@ -102,7 +124,19 @@ describe('hand-edited and foreign stores (real processes)', function () {
     assert.equal(verify.code, 1);
     assert.match(verify.stdout, /not signed by this installation's key/);
     const records = readdirSync(join(ws, '.refactor-guard', 'records'));
-    const run = await runCli(['refactor', 'x', '-t', 'src/notes.md', '--provider', 'replay', '--transcript', transcript, '--dry-run', '--workspace', ws]);
+    const run = await runCli([
+      'refactor',
+      'x',
+      '-t',
+      'src/notes.md',
+      '--provider',
+      'replay',
+      '--transcript',
+      transcript,
+      '--dry-run',
+      '--workspace',
+      ws,
+    ]);
     assert.equal(run.code, 1);
     assert.match(run.stderr, /did not sign/);
     assert.deepEqual(readdirSync(join(ws, '.refactor-guard', 'records')), records, 'nothing appended to a foreign chain');
@@ -127,7 +161,21 @@ describe('hand-edited and foreign stores (real processes)', function () {
     const { ws, before } = copy();
     const journal = join(ws, '.refactor-guard', 'journal');
     mkdirSync(journal);
-    writeFileSync(join(journal, 'lzzzzzzz-0000000000.json'), JSON.stringify({ kind: 'journal', schemaVersion: 1, txId: 'lzzzzzzz-0000000000', runId, operation: 'apply', createdAt: new Date().toISOString(), actor: 'x', files: [{ path: 'src/notes.md', before: 'b'.repeat(64), after: 'c'.repeat(64), temp: 'src/.notes.md.x.rg-tmp' }], hash: 'd'.repeat(64), mac: 'e'.repeat(64) }));
+    writeFileSync(
+      join(journal, 'lzzzzzzz-0000000000.json'),
+      JSON.stringify({
+        kind: 'journal',
+        schemaVersion: 1,
+        txId: 'lzzzzzzz-0000000000',
+        runId,
+        operation: 'apply',
+        createdAt: new Date().toISOString(),
+        actor: 'x',
+        files: [{ path: 'src/notes.md', before: 'b'.repeat(64), after: 'c'.repeat(64), temp: 'src/.notes.md.x.rg-tmp' }],
+        hash: 'd'.repeat(64),
+        mac: 'e'.repeat(64),
+      }),
+    );
     for (const args of [['status'], ['apply', runId]]) {
       const r = await runCli([...args, '--workspace', ws]);
       assert.equal(r.code, 1, r.stderr);
@@ -142,7 +190,13 @@ describe('hand-edited and foreign stores (real processes)', function () {
     cpSync(join(template, 'src'), join(ws, 'src'), { recursive: true });
     execFileSync('git', ['init', '-q', ws]);
     await propose(ws, 'Reword the first line', [['src/notes.md', 'First line.', 'The first line.']], scratch.dir);
-    assert.equal(readFileSync(join(ws, '.refactor-guard', '.gitignore'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).join(), '*');
+    assert.equal(
+      readFileSync(join(ws, '.refactor-guard', '.gitignore'), 'utf8')
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'))
+        .join(),
+      '*',
+    );
     const untracked = execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: ws, encoding: 'utf8' });
     assert.doesNotMatch(untracked, /refactor-guard/);
     assert.match(untracked, /src\/notes\.md/);

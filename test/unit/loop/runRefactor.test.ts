@@ -79,7 +79,10 @@ describe('runRefactor', function () {
       assert.ok(patch.diff.includes('+  private readonly cache'));
       assert.ok(patch.risk.score > 0 && patch.risk.score < 1);
       assert.equal(run.modelCalls.length, 2);
-      assert.deepEqual(run.modelCalls.map((c) => c.phase), ['generate', 'repair']);
+      assert.deepEqual(
+        run.modelCalls.map((c) => c.phase),
+        ['generate', 'repair'],
+      );
       assert.deepEqual(snapshotFiles(ws.dir), before, 'a run never writes the workspace');
       // The proposal's bytes are in the store for a later apply.
       const proposed = Buffer.from(await store.blobs.get(patch.afterSha256!)).toString('utf8');
@@ -92,7 +95,21 @@ describe('runRefactor', function () {
 
   it('keeps the best candidate, marked invalid, when the budget runs out', async () => {
     const t = demoTranscript();
-    const { ws, before, opts } = await setup({ ...t, replies: [t.replies[0]!, { ...t.replies[0]!, phase: 'repair', expectRequestIncludes: [], toolCalls: [{ name: 'patch_file', input: { path: 'src/userService.ts', old_string: 'no such text', new_string: 'x' } }] }] }, { preset: 'fast' });
+    const { ws, before, opts } = await setup(
+      {
+        ...t,
+        replies: [
+          t.replies[0]!,
+          {
+            ...t.replies[0]!,
+            phase: 'repair',
+            expectRequestIncludes: [],
+            toolCalls: [{ name: 'patch_file', input: { path: 'src/userService.ts', old_string: 'no such text', new_string: 'x' } }],
+          },
+        ],
+      },
+      { preset: 'fast' },
+    );
     try {
       const run = await runRefactor(opts);
       assert.equal(run.status, 'no_valid_patch');
@@ -108,10 +125,17 @@ describe('runRefactor', function () {
 
   it('feeds a malformed tool input and an escaping path back to the model instead of failing', async () => {
     const fixed = demoTranscript().replies[0]!.toolCalls[0]!;
-    const goodNew = '  async getUser(id: string): Promise<User | undefined> {\n    const user = await this.repo.findById(id);\n    return user;\n  }';
+    const goodNew =
+      '  async getUser(id: string): Promise<User | undefined> {\n    const user = await this.repo.findById(id);\n    return user;\n  }';
     const { ws, before, opts, provider } = await setup({
       replies: [
-        { phase: 'generate', toolCalls: [{ name: 'patch_file', input: { path: 'src/userService.ts', old_string: OLD } }, { name: 'write_file', input: { path: '../outside.ts', content: 'x' } }] },
+        {
+          phase: 'generate',
+          toolCalls: [
+            { name: 'patch_file', input: { path: 'src/userService.ts', old_string: OLD } },
+            { name: 'write_file', input: { path: '../outside.ts', content: 'x' } },
+          ],
+        },
         { phase: 'repair', toolCalls: [{ name: 'patch_file', input: { ...(fixed.input as object), new_string: goodNew } }] },
       ],
     } as Transcript);
@@ -133,12 +157,25 @@ describe('runRefactor', function () {
 
   it('sends only requests the Messages API accepts: a reply without tool calls, then a refused call beside a good one', async () => {
     const fixed = demoTranscript().replies[0]!.toolCalls[0]!;
-    const goodNew = '  async getUser(id: string): Promise<User | undefined> {\n    const user = await this.repo.findById(id);\n    return user;\n  }';
+    const goodNew =
+      '  async getUser(id: string): Promise<User | undefined> {\n    const user = await this.repo.findById(id);\n    return user;\n  }';
     const { ws, opts, provider } = await setup({
       replies: [
         { phase: 'generate', text: 'Let me think about it.' },
-        { phase: 'repair', text: '', toolCalls: [{ name: 'write_file', input: { path: 'src/other.ts', content: 'x' } }, { name: 'patch_file', input: { ...(fixed.input as object), new_string: goodNew.replace('return user;', 'return user') } }] },
-        { phase: 'repair', toolCalls: [{ name: 'patch_file', input: { path: 'src/userService.ts', old_string: 'return user\n', new_string: 'return user;\n' } }] },
+        {
+          phase: 'repair',
+          text: '',
+          toolCalls: [
+            { name: 'write_file', input: { path: 'src/other.ts', content: 'x' } },
+            { name: 'patch_file', input: { ...(fixed.input as object), new_string: goodNew.replace('return user;', 'return user') } },
+          ],
+        },
+        {
+          phase: 'repair',
+          toolCalls: [
+            { name: 'patch_file', input: { path: 'src/userService.ts', old_string: 'return user\n', new_string: 'return user;\n' } },
+          ],
+        },
       ],
     } as Transcript);
     try {
@@ -155,7 +192,13 @@ describe('runRefactor', function () {
 
   it('records a provider error as the run outcome and leaves the files untouched', async () => {
     const { ws, before, opts } = await setup(demoTranscript());
-    const failing: ModelProvider = { id: 'anthropic', label: 'failing', complete: async () => { throw new ProviderError('key_rejected', 'The Anthropic API rejected the key (401).'); } };
+    const failing: ModelProvider = {
+      id: 'anthropic',
+      label: 'failing',
+      complete: async () => {
+        throw new ProviderError('key_rejected', 'The Anthropic API rejected the key (401).');
+      },
+    };
     try {
       const run = await runRefactor({ ...opts, provider: failing });
       assert.equal(run.status, 'provider_error');
@@ -216,7 +259,10 @@ describe('runRefactor', function () {
       await assert.rejects(runRefactor({ ...opts, targets: [{ path: '../etc/passwd' }] }), RunInputError);
       await assert.rejects(runRefactor({ ...opts, targets: [{ path: '/etc/passwd' }] }), RunInputError);
       await assert.rejects(runRefactor({ ...opts, targets: [{ path: 'src/missing.ts' }] }), /does not exist/);
-      await assert.rejects(runRefactor({ ...opts, targets: [{ path: 'src/userService.ts', function: 'noSuchFunction' }] }), /has no function noSuchFunction/);
+      await assert.rejects(
+        runRefactor({ ...opts, targets: [{ path: 'src/userService.ts', function: 'noSuchFunction' }] }),
+        /has no function noSuchFunction/,
+      );
       assert.equal(provider.requests.length, 0);
     } finally {
       ws.cleanup();
@@ -246,9 +292,30 @@ describe('runRefactor', function () {
       replies: [
         {
           phase: 'generate',
-          toolCalls: [{ name: 'patch_file', input: { path: 'src/userService.ts', old_string: '  async getDisplayName(id: string): Promise<string> {', new_string: '  async getDisplayName(id: string, fallback = \'unknown\'): Promise<string> {' } }],
+          toolCalls: [
+            {
+              name: 'patch_file',
+              input: {
+                path: 'src/userService.ts',
+                old_string: '  async getDisplayName(id: string): Promise<string> {',
+                new_string: "  async getDisplayName(id: string, fallback = 'unknown'): Promise<string> {",
+              },
+            },
+          ],
         },
-        { phase: 'repair', toolCalls: [{ name: 'patch_file', input: { path: 'src/userService.ts', old_string: "return user ? user.name : 'unknown';", new_string: 'return user ? user.name : fallback;' } }] },
+        {
+          phase: 'repair',
+          toolCalls: [
+            {
+              name: 'patch_file',
+              input: {
+                path: 'src/userService.ts',
+                old_string: "return user ? user.name : 'unknown';",
+                new_string: 'return user ? user.name : fallback;',
+              },
+            },
+          ],
+        },
       ],
     } as Transcript);
     try {
@@ -263,12 +330,24 @@ describe('runRefactor', function () {
 
   it('quality: a plan call comes first, without tools, and the plan reaches the generate prompt and the record', async () => {
     const t = demoTranscript();
-    const { ws, opts, provider } = await setup({ ...t, replies: [{ phase: 'plan', text: 'Change getUser in src/userService.ts: memoise with a Map keyed by id.', toolCalls: [] }, ...t.replies] } as Transcript, { preset: 'quality' });
+    const { ws, opts, provider } = await setup(
+      {
+        ...t,
+        replies: [
+          { phase: 'plan', text: 'Change getUser in src/userService.ts: memoise with a Map keyed by id.', toolCalls: [] },
+          ...t.replies,
+        ],
+      } as Transcript,
+      { preset: 'quality' },
+    );
     try {
       const run = await runRefactor(opts);
       assert.equal(run.status, 'proposed');
       assert.equal(run.plan, 'Change getUser in src/userService.ts: memoise with a Map keyed by id.');
-      assert.deepEqual(run.modelCalls.map((c) => c.phase), ['plan', 'generate', 'repair']);
+      assert.deepEqual(
+        run.modelCalls.map((c) => c.phase),
+        ['plan', 'generate', 'repair'],
+      );
       assert.equal(provider.requests[0]!.tools.length, 0);
       const generate = provider.requests[1]!.messages[0]!.content.map((b) => (b.type === 'text' ? b.text : '')).join('');
       assert.match(generate, /memoise with a Map keyed by id/);
@@ -277,4 +356,3 @@ describe('runRefactor', function () {
     }
   });
 });
-

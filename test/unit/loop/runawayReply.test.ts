@@ -48,8 +48,21 @@ describe('a model reply with thousands of tool calls', function () {
     }));
     server = await startFakeAnthropic(
       [
-        { kind: 'message', content: [{ type: 'text', text: generate!.text }, { type: 'tool_use', name: 'patch_file', input: generate!.toolCalls[0]!.input }, ...runaway] },
-        { kind: 'message', content: [{ type: 'text', text: repair!.text }, ...repair!.toolCalls.map((c) => ({ type: 'tool_use' as const, name: c.name, input: c.input }))] },
+        {
+          kind: 'message',
+          content: [
+            { type: 'text', text: generate!.text },
+            { type: 'tool_use', name: 'patch_file', input: generate!.toolCalls[0]!.input },
+            ...runaway,
+          ],
+        },
+        {
+          kind: 'message',
+          content: [
+            { type: 'text', text: repair!.text },
+            ...repair!.toolCalls.map((c) => ({ type: 'tool_use' as const, name: c.name, input: c.input })),
+          ],
+        },
       ],
       { acceptKeys: [FAKE_KEY] },
     );
@@ -62,7 +75,13 @@ describe('a model reply with thousands of tool calls', function () {
       targets: [{ path: 'src/userService.ts' }],
       settings: readSettings({ provider: 'anthropic', 'anthropic.maxRetries': 1 }),
       preset: 'balanced',
-      provider: new AnthropicProvider({ apiKey: FAKE_KEY, baseURL: server.url, maxRetries: 1, timeoutMs: 30_000, model: 'claude-sonnet-5-5' }),
+      provider: new AnthropicProvider({
+        apiKey: FAKE_KEY,
+        baseURL: server.url,
+        maxRetries: 1,
+        timeoutMs: 30_000,
+        model: 'claude-sonnet-5-5',
+      }),
       files: new NodeWorkspaceFiles(ws.dir),
       store: await ProvenanceStore.open(join(ws.dir, '.refactor-guard'), { key: TEST_KEY }),
       trusted: true,
@@ -81,13 +100,29 @@ describe('a model reply with thousands of tool calls', function () {
     const toolUses = assistant.content.filter((b: any) => b.type === 'tool_use');
     const results = user.content.filter((b: any) => b.type === 'tool_result');
     assert.equal(toolUses.length, MAX_CALLS_APPLIED, 'the calls past the limit are left out of the turn sent back');
-    assert.deepEqual(results.map((r: any) => r.tool_use_id), toolUses.map((t: any) => t.id), 'each call kept is answered, in order');
+    assert.deepEqual(
+      results.map((r: any) => r.tool_use_id),
+      toolUses.map((t: any) => t.id),
+      'each call kept is answered, in order',
+    );
     assert.match(results[0].content, /^Applied to src\/userService\.ts/);
-    assert.match(results[1].content, /nearest lines in the file are \d+-\d+; copy old_string from them exactly:\n/, 'early results in full');
+    assert.match(
+      results[1].content,
+      /nearest lines in the file are \d+-\d+; copy old_string from them exactly:\n/,
+      'early results in full',
+    );
     assert.ok(!results[FULL_RESULTS].content.includes('\n'), 'later results are one line');
 
-    const text = user.content.filter((b: any) => b.type === 'text').map((b: any) => b.text).join('\n');
-    assert.match(text, new RegExp(`made ${CALLS} tool calls; at most ${MAX_CALLS_APPLIED} are applied from one reply, so the last ${CALLS - MAX_CALLS_APPLIED} were not applied`));
+    const text = user.content
+      .filter((b: any) => b.type === 'text')
+      .map((b: any) => b.text)
+      .join('\n');
+    assert.match(
+      text,
+      new RegExp(
+        `made ${CALLS} tool calls; at most ${MAX_CALLS_APPLIED} are applied from one reply, so the last ${CALLS - MAX_CALLS_APPLIED} were not applied`,
+      ),
+    );
     assert.match(text, /\.\.\. and \d+ more/);
 
     assert.equal(run.attempts[0]!.edits.length, MAX_CALLS_APPLIED + 1, 'the calls applied, and one entry for the rest');
@@ -100,7 +135,16 @@ describe('a model reply with thousands of tool calls', function () {
     const huge = 'x'.repeat(200_000);
     const findings: Finding[] = Array.from({ length: 1_000 }, (_, i) => ({
       // Type errors, not syntax: consecutive syntax errors would be one cascade (cascades.ts).
-      tool: 'typescript', code: 'TS2322', category: 'type_mismatch', severity: 'error', file: 'src/a.ts', line: i + 1, column: 1, message: `';' expected ${huge}`, excerpt: huge, introduced: true,
+      tool: 'typescript',
+      code: 'TS2322',
+      category: 'type_mismatch',
+      severity: 'error',
+      file: 'src/a.ts',
+      line: i + 1,
+      column: 1,
+      message: `';' expected ${huge}`,
+      excerpt: huge,
+      introduced: true,
     }));
     const warnings: Finding[] = findings.slice(0, 50).map((f) => ({ ...f, severity: 'warning' }));
     const text = formatFindingsForRepair([...findings, ...warnings]);

@@ -14,7 +14,9 @@ import { closedPort, FAKE_KEY } from './helpers';
  */
 
 const DEMO = join(__dirname, '..', '..', 'fixtures', 'demo');
-const transcript = JSON.parse(readFileSync(join(DEMO, 'transcript.json'), 'utf8')) as { replies: { text: string; toolCalls: { name: string; input: unknown }[] }[] };
+const transcript = JSON.parse(readFileSync(join(DEMO, 'transcript.json'), 'utf8')) as {
+  replies: { text: string; toolCalls: { name: string; input: unknown }[] }[];
+};
 const demoReplies: FakeReply[] = transcript.replies.map((r) => ({
   kind: 'message',
   content: [{ type: 'text', text: r.text }, ...r.toolCalls.map((c) => ({ type: 'tool_use' as const, name: c.name, input: c.input }))],
@@ -38,7 +40,18 @@ describe('refactor-guard CLI with the Anthropic provider', function () {
     ws = undefined;
   });
 
-  const args = (dir: string) => ['refactor', 'Add caching to the user service', '-t', 'src/userService.ts', '--provider', 'anthropic', '--workspace', dir, '--dry-run', '--json'];
+  const args = (dir: string) => [
+    'refactor',
+    'Add caching to the user service',
+    '-t',
+    'src/userService.ts',
+    '--provider',
+    'anthropic',
+    '--workspace',
+    dir,
+    '--dry-run',
+    '--json',
+  ];
 
   it('runs against ANTHROPIC_BASE_URL with ANTHROPIC_API_KEY and prints the proposal', async () => {
     server = await startFakeAnthropic(demoReplies, { acceptKeys: [FAKE_KEY] });
@@ -54,9 +67,17 @@ describe('refactor-guard CLI with the Anthropic provider', function () {
   });
 
   for (const [name, makeEnv, pattern] of [
-    ['a rejected key', async (url: string) => ({ ANTHROPIC_API_KEY: `${FAKE_KEY}-revoked`, ANTHROPIC_BASE_URL: url }), /rejected the API key/],
+    [
+      'a rejected key',
+      async (url: string) => ({ ANTHROPIC_API_KEY: `${FAKE_KEY}-revoked`, ANTHROPIC_BASE_URL: url }),
+      /rejected the API key/,
+    ],
     ['no key at all', async (url: string) => ({ ANTHROPIC_BASE_URL: url }), /No Anthropic API key: set ANTHROPIC_API_KEY/],
-    ['an unreachable API', async () => ({ ANTHROPIC_API_KEY: FAKE_KEY, ANTHROPIC_BASE_URL: `http://127.0.0.1:${await closedPort()}` }), /Cannot reach Anthropic/],
+    [
+      'an unreachable API',
+      async () => ({ ANTHROPIC_API_KEY: FAKE_KEY, ANTHROPIC_BASE_URL: `http://127.0.0.1:${await closedPort()}` }),
+      /Cannot reach Anthropic/,
+    ],
   ] as const) {
     it(`${name}: exit 3, one line on stderr, files untouched, the key nowhere`, async () => {
       server = await startFakeAnthropic(demoReplies, { acceptKeys: [FAKE_KEY] });

@@ -27,7 +27,10 @@ const transcript = JSON.parse(readFileSync(join(DEMO, 'transcript.json'), 'utf8'
 const demoReplies: FakeReply[] = transcript.replies.map((r, i) => ({
   kind: 'message',
   content: [{ type: 'text', text: r.text }, ...r.toolCalls.map((c) => ({ type: 'tool_use' as const, name: c.name, input: c.input }))],
-  usage: i === 0 ? { input_tokens: 900, output_tokens: 190, cache_creation_input_tokens: 640 } : { input_tokens: 350, output_tokens: 96, cache_read_input_tokens: 1540 },
+  usage:
+    i === 0
+      ? { input_tokens: 900, output_tokens: 190, cache_creation_input_tokens: 640 }
+      : { input_tokens: 350, output_tokens: 96, cache_read_input_tokens: 1540 },
 }));
 
 function filesUnder(dir: string): string[] {
@@ -84,11 +87,16 @@ describe('a whole run through the engine with the Anthropic provider', function 
 
     const syntax = run.attempts[0]!.gates.flatMap((g) => g.findings).find((f) => f.introduced && f.category === 'syntax');
     assert.ok(syntax, 'the first attempt had a syntax finding');
-    const repairText = last.content.filter((b: any) => b.type === 'text').map((b: any) => b.text).join('\n');
+    const repairText = last.content
+      .filter((b: any) => b.type === 'text')
+      .map((b: any) => b.text)
+      .join('\n');
     assert.match(repairText, new RegExp(`src/userService\\.ts:${syntax.line}:${syntax.column}`));
     // The file as the first reply left it, so the quoted line can be checked word for word.
     const patch = transcript.replies[0]!.toolCalls[0]!.input as { old_string: string; new_string: string };
-    const broken = readFileSync(join(DEMO, 'workspace', 'src', 'userService.ts'), 'utf8').replace(patch.old_string, patch.new_string).split('\n');
+    const broken = readFileSync(join(DEMO, 'workspace', 'src', 'userService.ts'), 'utf8')
+      .replace(patch.old_string, patch.new_string)
+      .split('\n');
     assert.ok(repairText.includes(`${syntax.line} | ${broken[syntax.line - 1]}`), 'the broken line is quoted with its number');
 
     assert.deepEqual(

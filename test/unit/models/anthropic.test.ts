@@ -124,7 +124,13 @@ describe('AnthropicProvider against a fake Messages API', () => {
     const messages: ConversationMessage[] = [
       { role: 'user', content: [{ type: 'text', text: 'Rename foo.' }] },
       { role: 'assistant', content: [] },
-      { role: 'user', content: [{ type: 'text', text: '  ' }, { type: 'text', text: 'Please use patch_file.' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: '  ' },
+          { type: 'text', text: 'Please use patch_file.' },
+        ],
+      },
     ];
     await provider.complete(baseRequest({ messages }));
     const sent = server!.bodies[0].messages;
@@ -136,13 +142,17 @@ describe('AnthropicProvider against a fake Messages API', () => {
   });
 
   it('passes a malformed tool input through as received, for the engine to validate', async () => {
-    const { provider } = await setup([{ kind: 'message', content: [{ type: 'tool_use', name: 'patch_file', input: { path: 'src/a.ts', new_string: 'x' } }] }]);
+    const { provider } = await setup([
+      { kind: 'message', content: [{ type: 'tool_use', name: 'patch_file', input: { path: 'src/a.ts', new_string: 'x' } }] },
+    ]);
     const reply = await provider.complete(baseRequest());
     assert.deepEqual(reply.toolCalls[0]!.input, { path: 'src/a.ts', new_string: 'x' });
   });
 
   it('reports a reply cut at the token limit as such, with its partial tool input', async () => {
-    const { provider } = await setup([{ kind: 'message', content: [{ type: 'tool_use', name: 'write_file', input: { path: 'src/b.ts' } }], stopReason: 'max_tokens' }]);
+    const { provider } = await setup([
+      { kind: 'message', content: [{ type: 'tool_use', name: 'write_file', input: { path: 'src/b.ts' } }], stopReason: 'max_tokens' },
+    ]);
     const reply = await provider.complete(baseRequest());
     assert.equal(reply.stopReason, 'max_tokens');
     assert.deepEqual(reply.toolCalls[0]!.input, { path: 'src/b.ts' });
@@ -154,7 +164,10 @@ describe('AnthropicProvider against a fake Messages API', () => {
     const reply = await provider.complete(baseRequest({ onProgress }));
     assert.equal(reply.retries, 1);
     assert.equal(server!.requests.length, 2);
-    assert.deepEqual(events.filter((e) => e.kind === 'retry'), [{ kind: 'retry', attempt: 1, reason: 'rate limited (429)' }]);
+    assert.deepEqual(
+      events.filter((e) => e.kind === 'retry'),
+      [{ kind: 'retry', attempt: 1, reason: 'rate limited (429)' }],
+    );
   });
 
   it('reports a rejected key at once, without retrying', async () => {
@@ -172,7 +185,10 @@ describe('AnthropicProvider against a fake Messages API', () => {
   });
 
   it('gives up on 529 after the configured retries; the server saw retries + 1 requests', async () => {
-    const { provider } = await setup(Array.from({ length: 5 }, () => ({ kind: 'error', status: 529 }) as FakeReply), { maxRetries: 2 });
+    const { provider } = await setup(
+      Array.from({ length: 5 }, () => ({ kind: 'error', status: 529 }) as FakeReply),
+      { maxRetries: 2 },
+    );
     const err = await rejectsWith(provider.complete(baseRequest()), 'overloaded');
     assert.equal(server!.requests.length, 3);
     assert.match(err.message, /after 2 retries/);
@@ -294,18 +310,42 @@ describe('AnthropicProvider against a fake Messages API', () => {
       ],
       { acceptKeys: [FAKE_KEY] },
     );
-    const provider = new AnthropicProvider({ apiKey: FAKE_KEY, baseURL: server.url, maxRetries: 1, timeoutMs: 5000, logger, logLevel: 'debug' });
+    const provider = new AnthropicProvider({
+      apiKey: FAKE_KEY,
+      baseURL: server.url,
+      maxRetries: 1,
+      timeoutMs: 5000,
+      logger,
+      logLevel: 'debug',
+    });
     const messages: string[] = [];
     for (const expected of ['bad_request', 'server', 'rate_limited'] as const) {
       messages.push((await rejectsWith(provider.complete(baseRequest()), expected)).message);
     }
-    const rejected = new AnthropicProvider({ apiKey: `${FAKE_KEY}-wrong`, baseURL: server.url, maxRetries: 0, timeoutMs: 5000, logger, logLevel: 'debug' });
+    const rejected = new AnthropicProvider({
+      apiKey: `${FAKE_KEY}-wrong`,
+      baseURL: server.url,
+      maxRetries: 0,
+      timeoutMs: 5000,
+      logger,
+      logLevel: 'debug',
+    });
     messages.push((await rejectsWith(rejected.complete(baseRequest()), 'key_rejected')).message);
-    const unreachable = new AnthropicProvider({ apiKey: FAKE_KEY, baseURL: `http://127.0.0.1:${await closedPort()}`, maxRetries: 0, timeoutMs: 5000, logger, logLevel: 'debug' });
+    const unreachable = new AnthropicProvider({
+      apiKey: FAKE_KEY,
+      baseURL: `http://127.0.0.1:${await closedPort()}`,
+      maxRetries: 0,
+      timeoutMs: 5000,
+      logger,
+      logLevel: 'debug',
+    });
     messages.push((await rejectsWith(unreachable.complete(baseRequest()), 'network')).message);
 
     assert.ok(logger.lines.length > 5, 'the SDK logged at debug level');
-    assert.ok(server.requests.some((r) => r.headers['authorization']?.includes(FAKE_KEY)), 'the key did reach the server, so its absence elsewhere means something');
+    assert.ok(
+      server.requests.some((r) => r.headers['authorization']?.includes(FAKE_KEY)),
+      'the key did reach the server, so its absence elsewhere means something',
+    );
     const everything = [...messages, ...logger.lines, ...server.log].join('\n');
     assert.ok(!everything.includes(FAKE_KEY), 'the key leaked');
     assert.ok(!everything.includes('FAKEKEY'), 'part of the key leaked');

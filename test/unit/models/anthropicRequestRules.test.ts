@@ -24,23 +24,47 @@ describe('fake Messages API request rules', () => {
   });
 
   it('rejects a tool_use left unanswered in the next user turn', () => {
-    const msg = checkMessagesRequest(withMessages([{ role: 'user', content: 'hi' }, { role: 'assistant', content: [use] }, { role: 'user', content: 'go on' }]));
+    const msg = checkMessagesRequest(
+      withMessages([
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: [use] },
+        { role: 'user', content: 'go on' },
+      ]),
+    );
     assert.match(msg ?? '', /messages\.1: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_1/);
   });
 
   it('rejects a conversation that ends on an unanswered tool_use', () => {
-    assert.match(checkMessagesRequest(withMessages([{ role: 'user', content: 'hi' }, { role: 'assistant', content: [use] }])) ?? '', /without `tool_result`/);
+    assert.match(
+      checkMessagesRequest(
+        withMessages([
+          { role: 'user', content: 'hi' },
+          { role: 'assistant', content: [use] },
+        ]),
+      ) ?? '',
+      /without `tool_result`/,
+    );
   });
 
   it('rejects a tool_result whose id the previous turn did not use', () => {
     const msg = checkMessagesRequest(
-      withMessages([{ role: 'user', content: 'hi' }, { role: 'assistant', content: [use] }, { role: 'user', content: [result, { ...result, tool_use_id: 'toolu_9' }] }]),
+      withMessages([
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: [use] },
+        { role: 'user', content: [result, { ...result, tool_use_id: 'toolu_9' }] },
+      ]),
     );
     assert.match(msg ?? '', /unexpected `tool_use_id` found in `tool_result` blocks: toolu_9/);
   });
 
   it('rejects tool_result blocks after other content in the user turn', () => {
-    const msg = checkMessagesRequest(withMessages([{ role: 'user', content: 'hi' }, { role: 'assistant', content: [use] }, { role: 'user', content: [{ type: 'text', text: 'x' }, result] }]));
+    const msg = checkMessagesRequest(
+      withMessages([
+        { role: 'user', content: 'hi' },
+        { role: 'assistant', content: [use] },
+        { role: 'user', content: [{ type: 'text', text: 'x' }, result] },
+      ]),
+    );
     assert.match(msg ?? '', /tool_result blocks must come first/);
   });
 
@@ -53,24 +77,43 @@ describe('fake Messages API request rules', () => {
 
   it('rejects empty text blocks, in messages and in the system prompt', () => {
     assert.match(checkMessagesRequest(withMessages([{ role: 'user', content: [{ type: 'text', text: '' }] }])) ?? '', /non-empty/);
-    assert.match(checkMessagesRequest({ ...valid(), system: [{ type: 'text', text: '' }] }) ?? '', /system\.0: text content blocks must be non-empty/);
+    assert.match(
+      checkMessagesRequest({ ...valid(), system: [{ type: 'text', text: '' }] }) ?? '',
+      /system\.0: text content blocks must be non-empty/,
+    );
     assert.match(checkMessagesRequest(withMessages([{ role: 'user', content: [] }])) ?? '', /non-empty content/);
   });
 
   it('rejects roles that do not alternate or do not start with user', () => {
     assert.match(checkMessagesRequest(withMessages([{ role: 'assistant', content: 'x' }])) ?? '', /first message must use the "user" role/);
-    assert.match(checkMessagesRequest(withMessages([{ role: 'user', content: 'a' }, { role: 'user', content: 'b' }])) ?? '', /roles must alternate/);
+    assert.match(
+      checkMessagesRequest(
+        withMessages([
+          { role: 'user', content: 'a' },
+          { role: 'user', content: 'b' },
+        ]),
+      ) ?? '',
+      /roles must alternate/,
+    );
   });
 
   it('rejects bad tool definitions', () => {
     assert.match(checkMessagesRequest({ ...valid(), tools: [{ ...tool, name: 'patch file' }] }) ?? '', /String should match pattern/);
-    assert.match(checkMessagesRequest({ ...valid(), tools: [{ ...tool, input_schema: { type: 'string' } }] }) ?? '', /input_schema\.type: Input should be 'object'/);
+    assert.match(
+      checkMessagesRequest({ ...valid(), tools: [{ ...tool, input_schema: { type: 'string' } }] }) ?? '',
+      /input_schema\.type: Input should be 'object'/,
+    );
     assert.match(checkMessagesRequest({ ...valid(), tools: [tool, tool] }) ?? '', /unique/);
   });
 
   it('rejects more than four cache breakpoints', () => {
     const cached = { type: 'text', text: 'x', cache_control: { type: 'ephemeral' } };
-    const body = { ...valid(), system: [cached, cached, cached], tools: [{ ...tool, cache_control: { type: 'ephemeral' } }], messages: [{ role: 'user', content: [cached] }] };
+    const body = {
+      ...valid(),
+      system: [cached, cached, cached],
+      tools: [{ ...tool, cache_control: { type: 'ephemeral' } }],
+      messages: [{ role: 'user', content: [cached] }],
+    };
     assert.match(checkMessagesRequest(body) ?? '', /maximum of 4 blocks with cache_control/);
   });
 });

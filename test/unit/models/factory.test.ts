@@ -78,18 +78,25 @@ describe('createProvider', () => {
     const seen: (string | null)[] = [];
     const server = createServer((req, res) => {
       seen.push(req.headers.authorization ?? null);
-      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'no', type: 'invalid_request_error' } }));
+      res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: { message: 'no', type: 'invalid_request_error' } }));
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
       const port = (server.address() as AddressInfo).port;
-      const provider = createProvider(readSettings({ provider: 'openai', 'openai.baseUrl': `http://127.0.0.1:${port}/v1`, 'anthropic.maxRetries': 0 }), { presetModel: 'claude-sonnet-5-5', apiKey: FAKE_KEY, env: {} });
+      const provider = createProvider(
+        readSettings({ provider: 'openai', 'openai.baseUrl': `http://127.0.0.1:${port}/v1`, 'anthropic.maxRetries': 0 }),
+        { presetModel: 'claude-sonnet-5-5', apiKey: FAKE_KEY, env: {} },
+      );
       await provider.complete(baseRequest()).catch(() => undefined);
       assert.ok(seen.length > 0, 'the server was called');
-      assert.ok(seen.every((h) => !h || !h.includes(FAKE_KEY)), `the Anthropic key reached the server: ${seen.join(', ')}`);
+      assert.ok(
+        seen.every((h) => !h || !h.includes(FAKE_KEY)),
+        `the Anthropic key reached the server: ${seen.join(', ')}`,
+      );
     } finally {
       await new Promise((r) => server.close(r));
     }
   });
 });
-

@@ -16,7 +16,10 @@ describe('OpenAICompatibleProvider against a fake chat completions server', () =
     server = undefined;
   });
 
-  async function setup(script: FakeChatReply[], opts: { maxRetries?: number; timeoutMs?: number; apiKey?: string; acceptKeys?: string[] } = {}) {
+  async function setup(
+    script: FakeChatReply[],
+    opts: { maxRetries?: number; timeoutMs?: number; apiKey?: string; acceptKeys?: string[] } = {},
+  ) {
     server = await startFakeOpenAI(script, { acceptKeys: opts.acceptKeys });
     const provider = new OpenAICompatibleProvider({
       baseURL: `${server.url}/v1`,
@@ -79,7 +82,13 @@ describe('OpenAICompatibleProvider against a fake chat completions server', () =
     assert.deepEqual(body.stream_options, { include_usage: true });
     assert.deepEqual(body.messages[0], { role: 'system', content: request().system });
     assert.equal(server!.requests[0]!.headers['authorization'], 'Bearer no-key-needed');
-    assert.equal(events.filter((e) => e.kind === 'text').map((e) => (e as { text: string }).text).join(''), 'Renaming foo and adding b.');
+    assert.equal(
+      events
+        .filter((e) => e.kind === 'text')
+        .map((e) => (e as { text: string }).text)
+        .join(''),
+      'Renaming foo and adding b.',
+    );
     assert.deepEqual(
       events.filter((e) => e.kind === 'tool').map((e) => (e as { name: string }).name),
       ['patch_file', 'write_file'],
@@ -115,7 +124,13 @@ describe('OpenAICompatibleProvider against a fake chat completions server', () =
 
   it('passes malformed tool arguments through as received', async () => {
     const { provider } = await setup([
-      { kind: 'message', toolCalls: [{ name: 'patch_file', arguments: { path: 'src/a.ts' } }, { name: 'write_file', arguments: '{"path": "x", "content": ' }] },
+      {
+        kind: 'message',
+        toolCalls: [
+          { name: 'patch_file', arguments: { path: 'src/a.ts' } },
+          { name: 'write_file', arguments: '{"path": "x", "content": ' },
+        ],
+      },
     ]);
     const reply = await provider.complete(request());
     assert.deepEqual(reply.toolCalls[0]!.input, { path: 'src/a.ts' });
@@ -123,7 +138,10 @@ describe('OpenAICompatibleProvider against a fake chat completions server', () =
   });
 
   it('retries a 429 and counts the retry', async () => {
-    const { provider } = await setup([{ kind: 'error', status: 429, message: 'Rate limit reached', code: 'rate_limit_exceeded' }, toolReply]);
+    const { provider } = await setup([
+      { kind: 'error', status: 429, message: 'Rate limit reached', code: 'rate_limit_exceeded' },
+      toolReply,
+    ]);
     const reply = await provider.complete(request());
     assert.equal(reply.retries, 1);
     assert.equal(server!.requests.length, 2);
@@ -132,7 +150,14 @@ describe('OpenAICompatibleProvider against a fake chat completions server', () =
   it('a rejected key is reported at once, and the key never shows', async () => {
     const logger = captureLogger();
     server = await startFakeOpenAI([toolReply], { acceptKeys: ['another-key'] });
-    const provider = new OpenAICompatibleProvider({ baseURL: `${server.url}/v1`, apiKey: LOCAL_KEY, maxRetries: 2, timeoutMs: 5000, logger, logLevel: 'debug' });
+    const provider = new OpenAICompatibleProvider({
+      baseURL: `${server.url}/v1`,
+      apiKey: LOCAL_KEY,
+      maxRetries: 2,
+      timeoutMs: 5000,
+      logger,
+      logLevel: 'debug',
+    });
     const err = await rejectsWith(provider.complete(request()), 'key_rejected');
     assert.equal(server.requests.length, 1);
     assert.ok(server.requests[0]!.headers['authorization']!.includes(LOCAL_KEY));
@@ -142,14 +167,19 @@ describe('OpenAICompatibleProvider against a fake chat completions server', () =
   });
 
   it('gives up on 5xx after the configured retries; the server saw retries + 1 requests', async () => {
-    const { provider } = await setup(Array.from({ length: 4 }, () => ({ kind: 'error', status: 503, message: 'busy' }) as FakeChatReply), { maxRetries: 2 });
+    const { provider } = await setup(
+      Array.from({ length: 4 }, () => ({ kind: 'error', status: 503, message: 'busy' }) as FakeChatReply),
+      { maxRetries: 2 },
+    );
     const err = await rejectsWith(provider.complete(request()), 'server');
     assert.equal(server!.requests.length, 3);
     assert.match(err.message, /after 2 retries/);
   });
 
   it('names a model the server does not have', async () => {
-    server = await startFakeOpenAI([{ kind: 'error', status: 404, message: 'model "qwen9:1b" not found, try pulling it first', code: 'model_not_found' }]);
+    server = await startFakeOpenAI([
+      { kind: 'error', status: 404, message: 'model "qwen9:1b" not found, try pulling it first', code: 'model_not_found' },
+    ]);
     const provider = new OpenAICompatibleProvider({ baseURL: `${server.url}/v1`, model: 'qwen9:1b', maxRetries: 2, timeoutMs: 5000 });
     const err = await rejectsWith(provider.complete(request()), 'model_not_found');
     assert.match(err.message, /ollama pull qwen9:1b/);
@@ -163,7 +193,9 @@ describe('OpenAICompatibleProvider against a fake chat completions server', () =
   });
 
   it('quotes the server’s message for a 400, such as a model without tool support', async () => {
-    const { provider } = await setup([{ kind: 'error', status: 400, message: 'registry.ollama.ai/library/gemma:2b does not support tools' }]);
+    const { provider } = await setup([
+      { kind: 'error', status: 400, message: 'registry.ollama.ai/library/gemma:2b does not support tools' },
+    ]);
     const err = await rejectsWith(provider.complete(request()), 'bad_request');
     assert.match(err.message, /does not support tools/);
     assert.match(err.message, /supports tool calling/);
@@ -189,7 +221,10 @@ describe('OpenAICompatibleProvider against a fake chat completions server', () =
   });
 
   it('times out when the server never answers, and when the stream goes silent', async () => {
-    const { provider } = await setup([{ kind: 'hang' }, { ...toolReply, fault: { afterEvents: 2, how: 'stall' } } as FakeChatReply], { timeoutMs: 300, maxRetries: 0 });
+    const { provider } = await setup([{ kind: 'hang' }, { ...toolReply, fault: { afterEvents: 2, how: 'stall' } } as FakeChatReply], {
+      timeoutMs: 300,
+      maxRetries: 0,
+    });
     await rejectsWith(provider.complete(request()), 'timeout');
     const err = await rejectsWith(provider.complete(request()), 'timeout');
     assert.match(err.message, /sent nothing/);

@@ -2,9 +2,27 @@ import { strict as assert } from 'node:assert';
 import { addUsage, cacheHitRate, repairShare, repairTokens, tokensOf, totalUsage, usageByPhase } from '../../../src/core/models/usage';
 import type { ModelCall } from '../../../src/core/provenance/schema';
 
-function call(phase: ModelCall['phase'], attempt: number, tokens: [number, number, number, number], extra: Partial<ModelCall> = {}): ModelCall {
+function call(
+  phase: ModelCall['phase'],
+  attempt: number,
+  tokens: [number, number, number, number],
+  extra: Partial<ModelCall> = {},
+): ModelCall {
   const [inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens] = tokens;
-  return { phase, attempt, provider: 'anthropic', model: 'claude-sonnet-5-5', inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, durationMs: 100, stopReason: 'tool_use', retries: 0, ...extra };
+  return {
+    phase,
+    attempt,
+    provider: 'anthropic',
+    model: 'claude-sonnet-5-5',
+    inputTokens,
+    outputTokens,
+    cacheReadTokens,
+    cacheWriteTokens,
+    durationMs: 100,
+    stopReason: 'tool_use',
+    retries: 0,
+    ...extra,
+  };
 }
 
 describe('token accounting', () => {
@@ -17,7 +35,16 @@ describe('token accounting', () => {
 
   it('totals a run', () => {
     const t = totalUsage(calls);
-    assert.deepEqual(t, { inputTokens: 1200, outputTokens: 1200, cacheReadTokens: 4800, cacheWriteTokens: 2000, calls: 4, failedCalls: 1, retries: 3, durationMs: 400 });
+    assert.deepEqual(t, {
+      inputTokens: 1200,
+      outputTokens: 1200,
+      cacheReadTokens: 4800,
+      cacheWriteTokens: 2000,
+      calls: 4,
+      failedCalls: 1,
+      retries: 3,
+      durationMs: 400,
+    });
     assert.equal(tokensOf(t), 9200);
   });
 

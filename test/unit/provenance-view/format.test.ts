@@ -1,12 +1,29 @@
 import assert from 'node:assert/strict';
-import { formatDuration, formatOffset, formatShare, formatTime, formatTokens, listBrief, shortSha } from '../../../src/vscode/provenance/format';
+import {
+  formatDuration,
+  formatOffset,
+  formatShare,
+  formatTime,
+  formatTokens,
+  listBrief,
+  shortSha,
+} from '../../../src/vscode/provenance/format';
 
 describe('provenance view: formatting', () => {
   it('formats durations from milliseconds to hours', () => {
-    assert.deepEqual(
-      [0, 12.4, 999, 1000, 2400, 12_400, 60_000, 65_000, 3_600_000, 3_900_000, -1].map(formatDuration),
-      ['0 ms', '12 ms', '999 ms', '1.0 s', '2.4 s', '12 s', '1 min', '1 min 5 s', '1 h', '1 h 5 min', '–'],
-    );
+    assert.deepEqual([0, 12.4, 999, 1000, 2400, 12_400, 60_000, 65_000, 3_600_000, 3_900_000, -1].map(formatDuration), [
+      '0 ms',
+      '12 ms',
+      '999 ms',
+      '1.0 s',
+      '2.4 s',
+      '12 s',
+      '1 min',
+      '1 min 5 s',
+      '1 h',
+      '1 h 5 min',
+      '–',
+    ]);
     assert.equal(formatOffset(65_000), '+1 min 5 s');
   });
 

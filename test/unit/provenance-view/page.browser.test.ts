@@ -23,9 +23,14 @@ const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 function model(): PanelVM {
   const draft = sampleRun({ runId: 'run-a', extraFindings: 300 });
   draft.attempts[0]!.gates[1]!.findings.push(finding({ category: 'type_mismatch', file: 'src/user.ts', line: 40, message: HOSTILE }));
-  const records = sealed([draft, ...sampleDecisions('run-a')]).map((r) => (r.kind === 'run' ? RunRecordSchema.parse(r) : DecisionRecordSchema.parse(r)));
+  const records = sealed([draft, ...sampleDecisions('run-a')]).map((r) =>
+    r.kind === 'run' ? RunRecordSchema.parse(r) : DecisionRecordSchema.parse(r),
+  );
   const views = buildViews(records, []);
-  return { stats: buildStatsVM(computeStats(views)), run: buildRunVM({ run: views[0]!.run, decisions: views[0]!.decisions, states: views[0]!.patches }, { pinned: true, timeZone: 'UTC' }) };
+  return {
+    stats: buildStatsVM(computeStats(views)),
+    run: buildRunVM({ run: views[0]!.run, decisions: views[0]!.decisions, states: views[0]!.patches }, { pinned: true, timeZone: 'UTC' }),
+  };
 }
 
 describe('provenance view: the page in a browser', function () {
@@ -129,7 +134,11 @@ describe('provenance view: the page in a browser', function () {
     await open(state);
     assert.equal(await page.locator('details[data-key="a2:before:syntax"]').evaluate((d) => (d as HTMLDetailsElement).open), true);
     assert.equal(await page.locator('details[data-key="a2:before:syntax"] li.finding').count(), 1);
-    assert.equal(await page.locator('details[data-key="run:timeline"]').evaluate((d) => (d as HTMLDetailsElement).open), false, 'a section closed by the reader stays closed');
+    assert.equal(
+      await page.locator('details[data-key="run:timeline"]').evaluate((d) => (d as HTMLDetailsElement).open),
+      false,
+      'a section closed by the reader stays closed',
+    );
   });
 
   it('can be used from the keyboard', async () => {
@@ -149,7 +158,12 @@ describe('provenance view: the page in a browser', function () {
     await open();
     for (const key of ['run:calls', 'a1:after:syntax', 'patch:p1:risk']) await page.locator(`details[data-key="${key}"] summary`).click();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    const culprits = overflow <= 0 ? '' : await page.evaluate(`[...document.querySelectorAll('#root *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5).slice(-5).map((e) => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40)).join(' | ')`);
+    const culprits =
+      overflow <= 0
+        ? ''
+        : await page.evaluate(
+            `[...document.querySelectorAll('#root *')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5).slice(-5).map((e) => e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40)).join(' | ')`,
+          );
     assert.ok(overflow <= 0, `${overflow}px wider than the view: ${culprits}`);
   });
 });

@@ -17,7 +17,11 @@ describe('provenance view: the page script', () => {
       const result = await esbuild.build({ ...provenanceBuildOptions, outfile, metafile: true, logLevel: 'silent' });
       const inputs = Object.keys(result.metafile!.inputs);
       assert.ok(inputs.some((i) => i.endsWith('page/main.ts')));
-      assert.deepEqual(inputs.filter((i) => !i.includes('src/vscode/provenance/')), [], 'only the page and its protocol are bundled');
+      assert.deepEqual(
+        inputs.filter((i) => !i.includes('src/vscode/provenance/')),
+        [],
+        'only the page and its protocol are bundled',
+      );
       const text = await fs.readFile(outfile, 'utf8');
       assert.doesNotMatch(text, /\brequire\(/);
     } finally {

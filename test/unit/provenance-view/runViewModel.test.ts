@@ -65,7 +65,10 @@ describe('provenance view: run view model', () => {
     assert.equal(p1!.beforeSha.short, SHA_A.slice(0, 8));
     assert.equal(p1!.beforeSha.full.length, 64);
     assert.equal(p1!.status, 'Applied');
-    assert.deepEqual(p1!.riskFactors.map((f) => f.label), ['Public symbols', 'Share changed']);
+    assert.deepEqual(
+      p1!.riskFactors.map((f) => f.label),
+      ['Public symbols', 'Share changed'],
+    );
     assert.equal(p1!.riskFactors[0]!.contribution, '+0.17');
     assert.equal(p2!.beforeSha.short, 'new file');
     assert.equal(p2!.status, 'Rejected');
@@ -85,7 +88,10 @@ describe('provenance view: run view model', () => {
       ],
     );
     const bare = buildRunVM(input({}, false), { timeZone: 'UTC' });
-    assert.deepEqual(bare.patches.map((p) => p.status), ['Pending', 'Pending']);
+    assert.deepEqual(
+      bare.patches.map((p) => p.status),
+      ['Pending', 'Pending'],
+    );
     assert.deepEqual(bare.decisions, []);
   });
 
@@ -94,6 +100,9 @@ describe('provenance view: run view model', () => {
     const other = sealed(sampleDecisions('run-other'), 10).map((d) => DecisionRecordSchema.parse(d));
     const vm = buildRunVM({ run: data.run, decisions: [...other] }, { timeZone: 'UTC' });
     assert.deepEqual(vm.decisions, []);
-    assert.deepEqual(vm.patches.map((p) => p.status), ['Pending', 'Pending']);
+    assert.deepEqual(
+      vm.patches.map((p) => p.status),
+      ['Pending', 'Pending'],
+    );
   });
 });

@@ -10,7 +10,9 @@ import type { NewDecisionRecord, NewRunRecord } from '../../../src/core/provenan
  */
 
 /** The bytes the sample's patches name by hash: a store that holds the run holds these too (verify reads them). */
-export const SAMPLE_BLOBS = ['export const user = 1;\n', 'export const user = 2;\n', 'export const cache = new Map();\n'].map((t) => new TextEncoder().encode(t));
+export const SAMPLE_BLOBS = ['export const user = 1;\n', 'export const user = 2;\n', 'export const cache = new Map();\n'].map((t) =>
+  new TextEncoder().encode(t),
+);
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 export const SHA_A = sha(SAMPLE_BLOBS[0]!);
 export const SHA_B = sha(SAMPLE_BLOBS[1]!);
@@ -35,7 +37,16 @@ export function sampleRun(options: SampleOptions = {}): NewRunRecord {
   const start = Date.parse(createdAt);
   const iso = (ms: number) => new Date(start + ms).toISOString();
   const extra = Array.from({ length: options.extraFindings ?? 0 }, (_, i) =>
-    finding({ category: i % 2 ? 'undefined_name' : 'rule', file: 'src/user.ts', line: 10 + i, tool: i % 2 ? 'typescript' : 'rule:complexity', code: `X${i}`, severity: 'warning', introduced: false, message: `Extra finding ${i}` }),
+    finding({
+      category: i % 2 ? 'undefined_name' : 'rule',
+      file: 'src/user.ts',
+      line: 10 + i,
+      tool: i % 2 ? 'typescript' : 'rule:complexity',
+      code: `X${i}`,
+      severity: 'warning',
+      introduced: false,
+      message: `Extra finding ${i}`,
+    }),
   );
   return {
     kind: 'run',
@@ -51,8 +62,32 @@ export function sampleRun(options: SampleOptions = {}): NewRunRecord {
     plan: undefined,
     context: { tokens: 3200, pieces: [{ path: 'src/user.ts', kind: 'file', tokens: 2000, reason: 'target' }] },
     modelCalls: [
-      { phase: 'generate', attempt: 1, provider: 'replay', model: 'claude-sonnet-5-5', inputTokens: 4200, outputTokens: 900, cacheReadTokens: 3000, cacheWriteTokens: 0, durationMs: 2400, stopReason: 'tool_use', retries: 0 },
-      { phase: 'repair', attempt: 2, provider: 'replay', model: 'claude-sonnet-5-5', inputTokens: 5100, outputTokens: 300, cacheReadTokens: 0, cacheWriteTokens: 0, durationMs: 1200, stopReason: 'tool_use', retries: 1 },
+      {
+        phase: 'generate',
+        attempt: 1,
+        provider: 'replay',
+        model: 'claude-sonnet-5-5',
+        inputTokens: 4200,
+        outputTokens: 900,
+        cacheReadTokens: 3000,
+        cacheWriteTokens: 0,
+        durationMs: 2400,
+        stopReason: 'tool_use',
+        retries: 0,
+      },
+      {
+        phase: 'repair',
+        attempt: 2,
+        provider: 'replay',
+        model: 'claude-sonnet-5-5',
+        inputTokens: 5100,
+        outputTokens: 300,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        durationMs: 1200,
+        stopReason: 'tool_use',
+        retries: 1,
+      },
     ],
     attempts: [
       {
@@ -62,10 +97,40 @@ export function sampleRun(options: SampleOptions = {}): NewRunRecord {
         errorsOut: 2,
         success: false,
         tokens: 5100,
-        edits: [{ tool: 'patch_file', path: 'src/user.ts', ok: true, matchKind: 'exact' }, { tool: 'write_file', path: 'src/cache.ts', ok: true }],
+        edits: [
+          { tool: 'patch_file', path: 'src/user.ts', ok: true, matchKind: 'exact' },
+          { tool: 'write_file', path: 'src/cache.ts', ok: true },
+        ],
         gates: [
-          { gate: 'syntax', durationMs: 12, findings: [finding({ tool: 'tree-sitter', code: 'ERROR', category: 'syntax', file: 'src/cache.ts', line: 7, column: 3, message: "';' expected" })] },
-          { gate: 'typescript', durationMs: 640, findings: [finding({ category: 'type_mismatch', file: 'src/user.ts', line: 12, column: 5, message: "Type 'string' is not assignable to type 'number'." }), ...extra] },
+          {
+            gate: 'syntax',
+            durationMs: 12,
+            findings: [
+              finding({
+                tool: 'tree-sitter',
+                code: 'ERROR',
+                category: 'syntax',
+                file: 'src/cache.ts',
+                line: 7,
+                column: 3,
+                message: "';' expected",
+              }),
+            ],
+          },
+          {
+            gate: 'typescript',
+            durationMs: 640,
+            findings: [
+              finding({
+                category: 'type_mismatch',
+                file: 'src/user.ts',
+                line: 12,
+                column: 5,
+                message: "Type 'string' is not assignable to type 'number'.",
+              }),
+              ...extra,
+            ],
+          },
           { gate: 'tests', durationMs: 0, skipped: 'no test command', findings: [] },
         ],
       },
@@ -79,7 +144,20 @@ export function sampleRun(options: SampleOptions = {}): NewRunRecord {
         edits: [{ tool: 'patch_file', path: 'src/cache.ts', ok: true, matchKind: 'indentation' }],
         gates: [
           { gate: 'syntax', durationMs: 10, findings: [] },
-          { gate: 'typescript', durationMs: 120, findings: [finding({ category: 'other', severity: 'warning', file: 'src/user.ts', line: 3, message: 'Unused import.', introduced: false })] },
+          {
+            gate: 'typescript',
+            durationMs: 120,
+            findings: [
+              finding({
+                category: 'other',
+                severity: 'warning',
+                file: 'src/user.ts',
+                line: 3,
+                message: 'Unused import.',
+                introduced: false,
+              }),
+            ],
+          },
         ],
       },
     ],
@@ -115,7 +193,11 @@ export function sampleRun(options: SampleOptions = {}): NewRunRecord {
         linesRemoved: 0,
         matchKinds: ['indentation', 'whole_file'],
         valid: true,
-        risk: { score: 0.41, level: 'medium', factors: [{ id: 'whole_file_rewrite', label: 'New file', value: 1, contribution: 0.41, detail: 'a new file of 20 lines' }] },
+        risk: {
+          score: 0.41,
+          level: 'medium',
+          factors: [{ id: 'whole_file_rewrite', label: 'New file', value: 1, contribution: 0.41, detail: 'a new file of 20 lines' }],
+        },
         diff: '--- /dev/null\n+++ b/src/cache.ts\n',
         hunks: [{ id: 'h2', oldStart: 0, oldLines: 0, newStart: 1, newLines: 20, lines: ['+x'], added: 20, removed: 0 }],
         findings: [],
@@ -146,7 +228,16 @@ export function sampleDecisions(runId = 'run-20261121-0001', createdAt = '2026-1
   const iso = (ms: number) => new Date(start + ms).toISOString();
   return [
     { kind: 'decision', schemaVersion: 1, runId, createdAt: iso(65_000), decision: 'approve', patchIds: ['p1'], actor: 'vscode:ana' },
-    { kind: 'decision', schemaVersion: 1, runId, createdAt: iso(70_000), decision: 'apply', patchIds: ['p1'], actor: 'vscode:ana', detail: SHA_B },
+    {
+      kind: 'decision',
+      schemaVersion: 1,
+      runId,
+      createdAt: iso(70_000),
+      decision: 'apply',
+      patchIds: ['p1'],
+      actor: 'vscode:ana',
+      detail: SHA_B,
+    },
     { kind: 'decision', schemaVersion: 1, runId, createdAt: iso(80_000), decision: 'reject', patchIds: ['p2'], actor: 'vscode:ana' },
   ];
 }

@@ -13,7 +13,9 @@ describe('provenance view: statistics', () => {
     b.attempts = [{ ...b.attempts[0]!, success: true, errorsOut: 0, gates: [] }];
     b.modelCalls = [b.modelCalls[0]!];
     b.status = 'no_changes';
-    const records = sealed([a, b, ...sampleDecisions('r1')]).map((r) => (r.kind === 'run' ? RunRecordSchema.parse(r) : DecisionRecordSchema.parse(r)));
+    const records = sealed([a, b, ...sampleDecisions('r1')]).map((r) =>
+      r.kind === 'run' ? RunRecordSchema.parse(r) : DecisionRecordSchema.parse(r),
+    );
     const vm = buildStatsVM(computeStats(buildViews(records, [])));
     assert.equal(vm.totalRuns, 2);
     assert.deepEqual(vm.byStatus, [

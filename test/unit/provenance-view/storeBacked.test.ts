@@ -37,7 +37,10 @@ describe('provenance view: over a real store', () => {
     const picked = await loadPanelModel(store, 'run-a', { timeZone: 'UTC' });
     assert.equal(picked.run?.runId, 'run-a');
     assert.equal(picked.run?.pinned, true);
-    assert.deepEqual(picked.run?.patches.map((p) => p.status), ['Applied', 'Rejected']);
+    assert.deepEqual(
+      picked.run?.patches.map((p) => p.status),
+      ['Applied', 'Rejected'],
+    );
 
     const gone = await loadPanelModel(store, 'run-zzz', { timeZone: 'UTC' });
     assert.equal(gone.run?.runId, 'run-b');
@@ -60,7 +63,10 @@ describe('provenance view: over a real store', () => {
   it('exports one run with its decisions, or the whole chain, as schema-valid records', async () => {
     const one = await buildExport(store, { runId: 'run-a' }, new Date('2026-11-21T12:00:00Z'));
     assert.equal(one.scope, 'run-a');
-    assert.deepEqual(one.records.map((r) => r.kind), ['run', 'decision', 'decision', 'decision']);
+    assert.deepEqual(
+      one.records.map((r) => r.kind),
+      ['run', 'decision', 'decision', 'decision'],
+    );
     const all = await buildExport(store, 'all');
     assert.equal(all.records.length, 5);
     const parsed = JSON.parse(JSON.stringify(all)) as ProvenanceExport;

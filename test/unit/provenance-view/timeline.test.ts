@@ -50,7 +50,13 @@ describe('provenance view: timeline', () => {
     const at = t.findIndex((e) => e.label === 'gates 2');
     assert.equal(t[at]!.detail, 'attempt 2');
     assert.equal(t[at]!.outcome, 'ok');
-    assert.deepEqual(t.slice(at + 1, at + 3).map((e) => [e.key, e.label]), [['gate:2:0', 'syntax'], ['gate:2:1', 'typescript']]);
+    assert.deepEqual(
+      t.slice(at + 1, at + 3).map((e) => [e.key, e.label]),
+      [
+        ['gate:2:0', 'syntax'],
+        ['gate:2:1', 'typescript'],
+      ],
+    );
     assert.ok(!t.some((e) => e.label.startsWith('gates, attempt')));
   });
 

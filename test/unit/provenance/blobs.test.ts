@@ -43,7 +43,10 @@ describe('provenance blobs', () => {
     writeFileSync(join(blobs.dir, sha.slice(0, 2), sha), 'tampered');
     await assert.rejects(blobs.get(sha), (err: unknown) => {
       assert.ok(err instanceof StoreError);
-      assert.match(err.message, new RegExp(`^Blob ${sha} is corrupt \\(blobs/${sha.slice(0, 2)}/${sha}\\): its content hashes to [0-9a-f]{64}\\.$`));
+      assert.match(
+        err.message,
+        new RegExp(`^Blob ${sha} is corrupt \\(blobs/${sha.slice(0, 2)}/${sha}\\): its content hashes to [0-9a-f]{64}\\.$`),
+      );
       return true;
     });
   });
@@ -68,6 +71,9 @@ describe('provenance blobs', () => {
     assert.deepEqual((await blobs.list()).map((x) => x.sha).sort(), [a, b].sort());
     await blobs.remove(a);
     await blobs.remove(a);
-    assert.deepEqual((await blobs.list()).map((x) => x.sha), [b]);
+    assert.deepEqual(
+      (await blobs.list()).map((x) => x.sha),
+      [b],
+    );
   });
 });

@@ -10,7 +10,10 @@ const WORKER = join(__dirname, 'appendWorker.ts');
 
 function runWorker(dir: string, count: number, tag: string): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', 'tsx/cjs', WORKER, dir, String(count), tag], { cwd: join(__dirname, '..', '..', '..'), stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['-r', 'tsx/cjs', WORKER, dir, String(count), tag], {
+      cwd: join(__dirname, '..', '..', '..'),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', reject);
@@ -40,7 +43,10 @@ describe('provenance store: concurrent appends', () => {
     const runs = await store.listRuns();
     assert.equal(runs.length, 2 * count);
     assert.equal(runs.filter((r) => r.instruction.startsWith('alpha')).length, count);
-    assert.ok(runs.every((r) => r.patchCounts.approved === 1), 'every run got its own decision');
+    assert.ok(
+      runs.every((r) => r.patchCounts.approved === 1),
+      'every run got its own decision',
+    );
     assert.deepEqual(readdirSync(join(dir, 'tmp')), []);
   });
 

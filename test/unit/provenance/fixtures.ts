@@ -142,7 +142,16 @@ export function makeDecision(
   patchIds: string[] = ['p1'],
   overrides: Partial<NewDecisionRecord> = {},
 ): NewDecisionRecord {
-  return { kind: 'decision', schemaVersion: 1, runId, createdAt: '2026-11-21T10:40:00.000Z', decision, patchIds, actor: 'cli:test', ...overrides };
+  return {
+    kind: 'decision',
+    schemaVersion: 1,
+    runId,
+    createdAt: '2026-11-21T10:40:00.000Z',
+    decision,
+    patchIds,
+    actor: 'cli:test',
+    ...overrides,
+  };
 }
 
 /** A chained RunRecord for pure tests that never touch a store. */

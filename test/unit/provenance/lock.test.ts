@@ -24,14 +24,18 @@ describe('the store lock', function () {
         order.push(`${name}-`);
       });
     await Promise.all([hold('a'), hold('b'), hold('c')]);
-    for (let i = 0; i < order.length; i += 2) assert.equal(order[i]!.slice(0, 1), order[i + 1]!.slice(0, 1), `no overlap: ${order.join(' ')}`);
+    for (let i = 0; i < order.length; i += 2)
+      assert.equal(order[i]!.slice(0, 1), order[i + 1]!.slice(0, 1), `no overlap: ${order.join(' ')}`);
     assert.deepEqual(readdirSync(t.dir), []);
   });
 
   it('takes over at once a lock whose holder on this machine is dead, however fresh it looks', async () => {
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
     mkdirSync(join(t.dir, 'store.lock'));
-    writeFileSync(join(t.dir, 'store.lock', 'owner.json'), JSON.stringify({ pid: dead, host: hostname(), token: 'dead', since: new Date().toISOString() }));
+    writeFileSync(
+      join(t.dir, 'store.lock', 'owner.json'),
+      JSON.stringify({ pid: dead, host: hostname(), token: 'dead', since: new Date().toISOString() }),
+    );
     const got = await withStoreLock(t.dir, async () => 'mine', { waitMs: 500 });
     assert.equal(got, 'mine');
   });
@@ -40,18 +44,27 @@ describe('the store lock', function () {
     let release!: () => void;
     const held = withStoreLock(t.dir, () => new Promise<void>((r) => (release = r)));
     await new Promise((r) => setTimeout(r, 20));
-    await assert.rejects(withStoreLock(t.dir, async () => undefined, { waitMs: 300 }), /busy: process \d+ has held its lock since/);
+    await assert.rejects(
+      withStoreLock(t.dir, async () => undefined, { waitMs: 300 }),
+      /busy: process \d+ has held its lock since/,
+    );
     release();
     await held;
   });
 
   it('never takes a lock from a live holder on this machine, however long it has been silent (a Ctrl-Z)', async () => {
-    const holder = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'support', 'lockHolder.ts'), t.dir, '60000'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const holder = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'support', 'lockHolder.ts'), t.dir, '60000'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     try {
       await new Promise<void>((resolve) => holder.stdout.on('data', (b: Buffer) => b.toString().includes('held') && resolve()));
       holder.kill('SIGSTOP'); // it no longer touches its lock
       await new Promise((r) => setTimeout(r, 400));
-      await assert.rejects(withStoreLock(t.dir, async () => 'stolen', { waitMs: 1000, staleMs: 200 }), /busy: process \d+ has held its lock/);
+      await assert.rejects(
+        withStoreLock(t.dir, async () => 'stolen', { waitMs: 1000, staleMs: 200 }),
+        /busy: process \d+ has held its lock/,
+      );
     } finally {
       holder.kill('SIGKILL');
       await new Promise((resolve) => holder.once('exit', resolve));
@@ -61,7 +74,10 @@ describe('the store lock', function () {
 
   it('takes over a lock nobody has touched for its stale age (a holder on another machine)', async () => {
     mkdirSync(join(t.dir, 'store.lock'));
-    writeFileSync(join(t.dir, 'store.lock', 'owner.json'), JSON.stringify({ pid: 1, host: 'elsewhere', token: 'x', since: '2026-01-01T00:00:00Z' }));
+    writeFileSync(
+      join(t.dir, 'store.lock', 'owner.json'),
+      JSON.stringify({ pid: 1, host: 'elsewhere', token: 'x', since: '2026-01-01T00:00:00Z' }),
+    );
     const old = new Date(Date.now() - 60_000);
     utimesSync(join(t.dir, 'store.lock'), old, old);
     assert.equal(await withStoreLock(t.dir, async () => 1, { waitMs: 200, staleMs: 10_000 }), 1);

@@ -44,10 +44,16 @@ describe('provenance retention', () => {
     assert.deepEqual(result.prunedRunIds.sort(), [r1.run.runId, r2.run.runId].sort());
     assert.deepEqual(result.keptForRollback, [r3.run.runId]);
     assert.equal(result.removedRecords, 3);
-    assert.deepEqual(result.markers.map((m) => [m.seq, m.fromSeq, m.toSeq]), [[8, 1, 3]]);
+    assert.deepEqual(
+      result.markers.map((m) => [m.seq, m.fromSeq, m.toSeq]),
+      [[8, 1, 3]],
+    );
     assert.deepEqual(records(), ['00000004.json', '00000005.json', '00000006.json', '00000007.json', '00000008.json']);
     assert.deepEqual(await store.verify(), { ok: true, checked: 5, problems: [], unsigned: 0, blobsChecked: 6 });
-    assert.deepEqual((await store.listRuns()).map((r) => r.instruction), ['five', 'four', 'three']);
+    assert.deepEqual(
+      (await store.listRuns()).map((r) => r.instruction),
+      ['five', 'four', 'three'],
+    );
 
     // Blobs: the pruned runs', the orphan and the two fixture blobs no run here names are gone;
     // the applied patch's original bytes stay.
@@ -65,7 +71,10 @@ describe('provenance retention', () => {
     // The record right after the gap: one character changed.
     const text = readFileSync(file(3), 'utf8');
     writeFileSync(file(3), text.replace('"c"', '"C"'));
-    assert.deepEqual((await store.verify()).problems.map((p) => [p.file, p.kind]), [['records/00000003.json', 'edited']]);
+    assert.deepEqual(
+      (await store.verify()).problems.map((p) => [p.file, p.kind]),
+      [['records/00000003.json', 'edited']],
+    );
     writeFileSync(file(3), text);
 
     // The marker itself: its range widened to hide a removal.
@@ -77,7 +86,10 @@ describe('provenance retention', () => {
 
     // A record outside the pruned range removed.
     rmSync(file(3));
-    assert.deepEqual((await store.verify()).problems.map((p) => [p.file, p.kind]), [['records/00000004.json', 'removed']]);
+    assert.deepEqual(
+      (await store.verify()).problems.map((p) => [p.file, p.kind]),
+      [['records/00000004.json', 'removed']],
+    );
   });
 
   it('writes one marker per contiguous block when kept records sit between pruned ones', async () => {
@@ -88,7 +100,13 @@ describe('provenance retention', () => {
     await store.appendDecision(makeDecision(r1.run.runId, 'reject')); // 5
     await runWithBlobs('four'); // 6
     const result = await prune(store, { keepRuns: 1, minBlobAgeMs: 0 });
-    assert.deepEqual(result.markers.map((m) => [m.fromSeq, m.toSeq]), [[1, 2], [5, 5]]);
+    assert.deepEqual(
+      result.markers.map((m) => [m.fromSeq, m.toSeq]),
+      [
+        [1, 2],
+        [5, 5],
+      ],
+    );
     assert.deepEqual(records(), ['00000003.json', '00000004.json', '00000006.json', '00000007.json', '00000008.json']);
     assert.deepEqual((await store.verify()).problems, []);
     const marker = PruneMarkerSchema.parse(JSON.parse(readFileSync(file(8), 'utf8')));
@@ -102,7 +120,10 @@ describe('provenance retention', () => {
     const second = await prune(store, { keepRuns: 1, minBlobAgeMs: 0 });
     assert.equal(second.prunedRunIds.length, 3);
     assert.deepEqual((await store.verify()).problems, []);
-    assert.deepEqual((await store.listRuns()).map((r) => r.instruction), ['e']);
+    assert.deepEqual(
+      (await store.listRuns()).map((r) => r.instruction),
+      ['e'],
+    );
     // Appending after pruning links to the last marker.
     await runWithBlobs('f');
     assert.equal((await store.verify()).ok, true);
@@ -139,7 +160,11 @@ describe('provenance retention', () => {
       }),
     );
     assert.equal((await store.verify()).ok, true);
-    assert.deepEqual((await store.listRuns()).map((r) => r.instruction), ['b'], 'readers honour the marker');
+    assert.deepEqual(
+      (await store.listRuns()).map((r) => r.instruction),
+      ['b'],
+      'readers honour the marker',
+    );
     await prune(store, { keepRuns: 5, minBlobAgeMs: 0 });
     assert.equal(existsSync(file(1)), false);
     assert.equal((await store.verify()).ok, true);
@@ -187,7 +212,10 @@ describe('provenance retention', () => {
     const result = await applyRetention(store, 3, { minBlobAgeMs: 0 });
     assert.equal(result?.prunedRunIds.length, 2);
     assert.equal(result?.markers.length, 1);
-    assert.deepEqual((await store.listRuns()).map((r) => r.instruction), ['e', 'd', 'c']);
+    assert.deepEqual(
+      (await store.listRuns()).map((r) => r.instruction),
+      ['e', 'd', 'c'],
+    );
     assert.equal((await store.verify()).ok, true);
   });
 
@@ -197,18 +225,34 @@ describe('provenance retention', () => {
     const keptBefore = (await store.getRun(kept.runId)).run.patches[0]!.beforeSha256!;
     writeFileSync(file(1), readFileSync(file(1), 'utf8').replace('"a"', '"A"'));
     const result = await prune(store, { keepRuns: 1, minBlobAgeMs: 0 });
-    assert.deepEqual(result.markers.map((m) => [m.fromSeq, m.toSeq]), [[2, 2]]);
+    assert.deepEqual(
+      result.markers.map((m) => [m.fromSeq, m.toSeq]),
+      [[2, 2]],
+    );
     assert.equal(result.prunedRunIds.length, 1, 'only run b is really gone');
     assert.equal(existsSync(file(1)), true);
     // Readers skip the edited record (its content no longer matches its hash) and say so.
-    assert.deepEqual((await store.listRuns()).map((r) => r.instruction), ['c']);
+    assert.deepEqual(
+      (await store.listRuns()).map((r) => r.instruction),
+      ['c'],
+    );
     assert.equal(await store.blobs.has(keptBefore), true, 'with a damaged record in the store no blob is removed');
-    assert.deepEqual((await store.verify()).problems.map((p) => [p.file, p.kind]), [['records/00000001.json', 'edited']]);
+    assert.deepEqual(
+      (await store.verify()).problems.map((p) => [p.file, p.kind]),
+      [['records/00000001.json', 'edited']],
+    );
   });
   it('prunes nothing while an operation is in the journal, and keeps what kept journals name', async () => {
     const a = await runWithBlobs('a');
     for (const label of ['b', 'c', 'd']) await runWithBlobs(label);
-    await store.journal.write({ txId: 'lzzzzzzz-0000000001', runId: a.run.runId, operation: 'apply', createdAt: new Date().toISOString(), actor: 'test', files: [{ path: 'src/a.ts', before: a.before, after: a.after, temp: 'src/.a.ts.x.rg-tmp' }] });
+    await store.journal.write({
+      txId: 'lzzzzzzz-0000000001',
+      runId: a.run.runId,
+      operation: 'apply',
+      createdAt: new Date().toISOString(),
+      actor: 'test',
+      files: [{ path: 'src/a.ts', before: a.before, after: a.after, temp: 'src/.a.ts.x.rg-tmp' }],
+    });
     const held = await prune(store, { keepRuns: 1, minBlobAgeMs: 0 });
     assert.match(held.skipped ?? '', /unfinished operation/);
     assert.equal((await store.listRuns()).length, 4, 'nothing pruned');

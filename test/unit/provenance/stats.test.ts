@@ -3,7 +3,19 @@ import type { NewDecisionRecord, NewRunRecord, StoreRecord } from '../../../src/
 import { computeStats } from '../../../src/core/provenance/stats';
 import { ProvenanceStore } from '../../../src/core/provenance/store';
 import { buildViews } from '../../../src/core/provenance/views';
-import { asDecisionRecords, asRunRecord, makeAttempt, makeDecision, makeFinding, makeGateRun, makeHunk, makeModelCall, makePatch, makeRun, tempDir } from './fixtures';
+import {
+  asDecisionRecords,
+  asRunRecord,
+  makeAttempt,
+  makeDecision,
+  makeFinding,
+  makeGateRun,
+  makeHunk,
+  makeModelCall,
+  makePatch,
+  makeRun,
+  tempDir,
+} from './fixtures';
 import { TEST_KEY } from '../../support/testKey';
 
 /** Five runs whose figures are worked out by hand in the test below. */
@@ -26,9 +38,18 @@ function handcrafted(): { runs: NewRunRecord[]; decisions: NewDecisionRecord[] }
           }),
         ],
       }),
-      makeAttempt({ index: 2, phase: 'repair', errorsIn: 3, success: true, gates: [makeGateRun({ gate: 'rules', findings: [makeFinding({ category: 'rule', severity: 'warning' })] })] }),
+      makeAttempt({
+        index: 2,
+        phase: 'repair',
+        errorsIn: 3,
+        success: true,
+        gates: [makeGateRun({ gate: 'rules', findings: [makeFinding({ category: 'rule', severity: 'warning' })] })],
+      }),
     ],
-    patches: [makePatch({ risk: { score: 0.6, level: 'medium', factors: [] } }), makePatch({ id: 'p2', file: 'src/b.ts', risk: { score: 0.9, level: 'high', factors: [] } })],
+    patches: [
+      makePatch({ risk: { score: 0.6, level: 'medium', factors: [] } }),
+      makePatch({ id: 'p2', file: 'src/b.ts', risk: { score: 0.9, level: 'high', factors: [] } }),
+    ],
   });
   const c = makeRun({
     status: 'no_valid_patch',
@@ -47,7 +68,9 @@ function handcrafted(): { runs: NewRunRecord[]; decisions: NewDecisionRecord[] }
     attempts: [],
     patches: [],
   });
-  const e = makeRun({ patches: [makePatch({ hunks: [makeHunk('h1'), makeHunk('h2')], risk: { score: 0.4, level: 'medium', factors: [] } })] });
+  const e = makeRun({
+    patches: [makePatch({ hunks: [makeHunk('h1'), makeHunk('h2')], risk: { score: 0.4, level: 'medium', factors: [] } })],
+  });
   const decisions = [
     makeDecision(a.runId, 'apply'),
     makeDecision(b.runId, 'apply', ['p1', 'p2']),
@@ -66,7 +89,10 @@ function chained(): StoreRecord[] {
     const run = asRunRecord(r, seq++, prev);
     prev = run.hash;
     records.push(run);
-    const own = asDecisionRecords(run, decisions.filter((x) => x.runId === r.runId));
+    const own = asDecisionRecords(
+      run,
+      decisions.filter((x) => x.runId === r.runId),
+    );
     for (const d of own) records.push(d);
     seq += own.length;
     if (own.length > 0) prev = own[own.length - 1]!.hash;

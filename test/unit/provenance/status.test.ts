@@ -16,16 +16,31 @@ describe('provenance status fold', () => {
 
   it('starts every patch pending', () => {
     const run = runWith(makePatch({ id: 'p1' }), makePatch({ id: 'p2', file: 'src/b.ts' }));
-    assert.deepEqual(initialStates(run).map((s) => [s.patchId, s.status]), [['p1', 'pending'], ['p2', 'pending']]);
+    assert.deepEqual(
+      initialStates(run).map((s) => [s.patchId, s.status]),
+      [
+        ['p1', 'pending'],
+        ['p2', 'pending'],
+      ],
+    );
   });
 
   it('goes pending -> approved -> applied -> rolled_back', () => {
     const run = runWith(makePatch());
     const id = run.runId;
     const steps: NewDecisionRecord['decision'][] = ['approve', 'apply', 'rollback'];
-    const seen = steps.map((_, i) => fold(run, steps.slice(0, i + 1).map((d) => makeDecision(id, d))).patches[0]!.status);
+    const seen = steps.map(
+      (_, i) =>
+        fold(
+          run,
+          steps.slice(0, i + 1).map((d) => makeDecision(id, d)),
+        ).patches[0]!.status,
+    );
     assert.deepEqual(seen, ['approved', 'applied', 'rolled_back']);
-    const final = fold(run, steps.map((d) => makeDecision(id, d)));
+    const final = fold(
+      run,
+      steps.map((d) => makeDecision(id, d)),
+    );
     assert.deepEqual(final.anomalies, []);
     assert.deepEqual(final.patches[0]!.appliedHunkIds, []);
     assert.equal(final.patches[0]!.lastDecision?.decision, 'rollback');
@@ -138,7 +153,13 @@ describe('provenance status fold', () => {
   it('decides several patches at once, hunk ids going to the patch that owns them', () => {
     const run = runWith(threeHunks(), makePatch({ id: 'p2', file: 'src/b.ts', hunks: [makeHunk('k1'), makeHunk('k2')] }));
     const states = fold(run, [makeDecision(run.runId, 'apply', ['p1', 'p2'], { hunkIds: ['h1', 'k1', 'k2'] })]).patches;
-    assert.deepEqual(states.map((s) => [s.status, s.appliedHunkIds]), [['pending', ['h1']], ['applied', ['k1', 'k2']]]);
+    assert.deepEqual(
+      states.map((s) => [s.status, s.appliedHunkIds]),
+      [
+        ['pending', ['h1']],
+        ['applied', ['k1', 'k2']],
+      ],
+    );
     assert.deepEqual(countByStatus(states), { pending: 1, approved: 0, rejected: 0, applied: 1, rolled_back: 0, stale: 0 });
   });
 
@@ -160,7 +181,8 @@ describe('provenance status fold', () => {
 
   it('re-approving a rejected patch reopens it', () => {
     const run = runWith(threeHunks());
-    const s = fold(run, [makeDecision(run.runId, 'reject'), makeDecision(run.runId, 'approve'), makeDecision(run.runId, 'apply')]).patches[0]!;
+    const s = fold(run, [makeDecision(run.runId, 'reject'), makeDecision(run.runId, 'approve'), makeDecision(run.runId, 'apply')])
+      .patches[0]!;
     assert.equal(s.status, 'applied');
     assert.deepEqual(s.appliedHunkIds, ['h1', 'h2', 'h3']);
   });

@@ -42,7 +42,9 @@ describe('provenance store', () => {
     assert.equal(run.prevHash, null);
     assert.equal(run.hash, hashRecord(run));
     const approve = await store.appendDecision(makeDecision(run.runId, 'approve'));
-    const apply = await store.appendDecision(makeDecision(run.runId, 'apply', ['p1'], { hunkIds: ['h2'], detail: 'wrote b'.padEnd(10, '.') }));
+    const apply = await store.appendDecision(
+      makeDecision(run.runId, 'apply', ['p1'], { hunkIds: ['h2'], detail: 'wrote b'.padEnd(10, '.') }),
+    );
     assert.deepEqual([approve.seq, approve.prevHash, apply.prevHash], [2, run.hash, approve.hash]);
     assert.deepEqual(recordFiles(), ['00000001.json', '00000002.json', '00000003.json']);
 
@@ -52,19 +54,35 @@ describe('provenance store', () => {
     assert.deepEqual(view.run, RunRecordSchema.parse(JSON.parse(readFileSync(join(store.dir, 'records', '00000001.json'), 'utf8'))));
     assert.deepEqual(view.run.patches, input.patches);
     assert.equal(view.run.instruction, input.instruction);
-    assert.deepEqual(view.decisions.map((d) => d.decision), ['approve', 'apply']);
-    assert.deepEqual(view.patches.map((p) => [p.status, p.appliedHunkIds, p.partlyApplied]), [['approved', ['h2'], true]]);
+    assert.deepEqual(
+      view.decisions.map((d) => d.decision),
+      ['approve', 'apply'],
+    );
+    assert.deepEqual(
+      view.patches.map((p) => [p.status, p.appliedHunkIds, p.partlyApplied]),
+      [['approved', ['h2'], true]],
+    );
     assert.deepEqual(view.storeProblems, []);
     assert.deepEqual(await reopened.verify(), { ok: true, checked: 3, problems: [], unsigned: 0, blobsChecked: 2 });
   });
 
   it('lists runs newest first with patch counts, honours limit, and finds the latest', async () => {
     const a = await store.appendRun(makeRun({ instruction: 'first' }));
-    const b = await store.appendRun(makeRun({ instruction: 'second', patches: [makePatch(), makePatch({ id: 'p2', file: 'src/b.ts', risk: { score: 0.7, level: 'high', factors: [] } })] }));
+    const b = await store.appendRun(
+      makeRun({
+        instruction: 'second',
+        patches: [makePatch(), makePatch({ id: 'p2', file: 'src/b.ts', risk: { score: 0.7, level: 'high', factors: [] } })],
+      }),
+    );
     await store.appendDecision(makeDecision(b.runId, 'apply', ['p2']));
-    const c = await store.appendRun(makeRun({ instruction: 'third', status: 'no_valid_patch', patches: [], targets: [{ path: 'src/c.ts' }] }));
+    const c = await store.appendRun(
+      makeRun({ instruction: 'third', status: 'no_valid_patch', patches: [], targets: [{ path: 'src/c.ts' }] }),
+    );
     const list = await store.listRuns();
-    assert.deepEqual(list.map((r) => r.runId), [c.runId, b.runId, a.runId]);
+    assert.deepEqual(
+      list.map((r) => r.runId),
+      [c.runId, b.runId, a.runId],
+    );
     assert.deepEqual(list.problems, []);
     const second = list[1]!;
     assert.deepEqual(second.files, ['src/a.ts', 'src/b.ts']);
@@ -73,7 +91,10 @@ describe('provenance store', () => {
     assert.equal(second.maxRisk, 0.7);
     assert.deepEqual(list[0]!.files, ['src/c.ts'], 'a run without patches lists its targets');
     assert.equal(list[0]!.status, 'no_valid_patch');
-    assert.deepEqual((await store.listRuns({ limit: 2 })).map((r) => r.instruction), ['third', 'second']);
+    assert.deepEqual(
+      (await store.listRuns({ limit: 2 })).map((r) => r.instruction),
+      ['third', 'second'],
+    );
     assert.equal((await store.latestRun())!.run.runId, c.runId);
   });
 
@@ -135,7 +156,10 @@ describe('provenance store', () => {
     record.status = 'exploded';
     writeFileSync(path, JSON.stringify(record));
     const list = await store.listRuns();
-    assert.deepEqual(list.map((r) => r.runId), [b.runId]);
+    assert.deepEqual(
+      list.map((r) => r.runId),
+      [b.runId],
+    );
     assert.equal(list.problems.length, 1);
     assert.equal(list.problems[0]!.kind, 'schema_invalid');
     assert.match(list.problems[0]!.message, /^records\/00000001\.json does not match the record schema: status/);
@@ -150,8 +174,14 @@ describe('provenance store', () => {
     writeFileSync(join(store.dir, 'records', '00000002.json'), '{"kind": "run", "seq": 2,');
 
     const list = await store.listRuns();
-    assert.deepEqual(list.map((r) => r.runId), [c.runId, a.runId]);
-    assert.deepEqual(list.problems.map((p) => [p.file, p.kind]), [['records/00000002.json', 'invalid_json']]);
+    assert.deepEqual(
+      list.map((r) => r.runId),
+      [c.runId, a.runId],
+    );
+    assert.deepEqual(
+      list.problems.map((p) => [p.file, p.kind]),
+      [['records/00000002.json', 'invalid_json']],
+    );
     assert.match(list.problems[0]!.message, /^records\/00000002\.json is not valid JSON: /);
     assert.equal((await store.getRun(a.runId)).run.runId, a.runId);
     assert.equal((await store.getRun(c.runId)).storeProblems.length, 1);
@@ -199,7 +229,16 @@ describe('provenance store', () => {
     const old = new Date(Date.now() - 3 * 60 * 60 * 1000);
     utimesSync(join(tmp, `old.json.${alive}.abcd`), old, old);
     // Another process's view: sweepTemp keeps its own process's young files.
-    const other = spawnSync(process.execPath, ['--import', 'tsx', '-e', `require('./src/core/provenance/store').ProvenanceStore.open(${JSON.stringify(store.dir)}, { key: require('./test/support/testKey').TEST_KEY })`], { cwd: join(__dirname, '..', '..', '..'), encoding: 'utf8' });
+    const other = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `require('./src/core/provenance/store').ProvenanceStore.open(${JSON.stringify(store.dir)}, { key: require('./test/support/testKey').TEST_KEY })`,
+      ],
+      { cwd: join(__dirname, '..', '..', '..'), encoding: 'utf8' },
+    );
     assert.equal(other.status, 0, other.stderr);
     assert.deepEqual(readdirSync(tmp), [`young.json.${alive}.abcd`]);
   });

@@ -34,7 +34,10 @@ describe('provenance verify', () => {
     writeFileSync(file(1), text.replace('Add caching', 'Add cacHing'));
     const result = await store.verify();
     assert.equal(result.ok, false);
-    assert.deepEqual(result.problems.map((p) => [p.file, p.kind]), [['records/00000001.json', 'edited']]);
+    assert.deepEqual(
+      result.problems.map((p) => [p.file, p.kind]),
+      [['records/00000001.json', 'edited']],
+    );
     assert.match(result.problems[0]!.message, /records\/00000001\.json was edited/);
   });
 
@@ -50,7 +53,13 @@ describe('provenance verify', () => {
     writeFileSync(file(2), JSON.stringify(record));
     const result = await store.verify();
     // The signature no longer matches the new hash, and the next record no longer links to it.
-    assert.deepEqual(result.problems.map((p) => [p.file, p.kind]), [['records/00000002.json', 'foreign'], ['records/00000003.json', 'edited']]);
+    assert.deepEqual(
+      result.problems.map((p) => [p.file, p.kind]),
+      [
+        ['records/00000002.json', 'foreign'],
+        ['records/00000003.json', 'edited'],
+      ],
+    );
     assert.match(result.problems[1]!.message, /does not link to records\/00000002\.json/);
   });
 
@@ -59,7 +68,10 @@ describe('provenance verify', () => {
     const result = await store.verify();
     assert.equal(result.ok, false);
     assert.equal(result.checked, 4);
-    assert.deepEqual(result.problems.map((p) => [p.file, p.kind]), [['records/00000004.json', 'removed']]);
+    assert.deepEqual(
+      result.problems.map((p) => [p.file, p.kind]),
+      [['records/00000004.json', 'removed']],
+    );
     assert.match(result.problems[0]!.message, /record 3 \(records\/00000003\.json\) is missing before records\/00000004\.json/);
   });
 
@@ -67,7 +79,10 @@ describe('provenance verify', () => {
     rmSync(file(1));
     rmSync(file(2));
     const result = await store.verify();
-    assert.deepEqual(result.problems.map((p) => [p.kind, p.seq]), [['removed', 1]]);
+    assert.deepEqual(
+      result.problems.map((p) => [p.kind, p.seq]),
+      [['removed', 1]],
+    );
     assert.match(result.problems[0]!.message, /records 1-2 are missing/);
   });
 
@@ -77,10 +92,13 @@ describe('provenance verify', () => {
     renameSync(join(store.dir, 'swap'), file(3));
     const result = await store.verify();
     assert.equal(result.ok, false);
-    assert.deepEqual(result.problems.map((p) => [p.file, p.kind]), [
-      ['records/00000002.json', 'reordered'],
-      ['records/00000003.json', 'reordered'],
-    ]);
+    assert.deepEqual(
+      result.problems.map((p) => [p.file, p.kind]),
+      [
+        ['records/00000002.json', 'reordered'],
+        ['records/00000003.json', 'reordered'],
+      ],
+    );
   });
 
   it('catches records renumbered to hide the swap, by their links', async () => {
@@ -94,13 +112,16 @@ describe('provenance verify', () => {
     writeFileSync(file(4), JSON.stringify(three));
     const result = await store.verify();
     assert.equal(result.ok, false);
-    assert.deepEqual(result.problems.map((p) => [p.file, p.kind]), [
-      ['records/00000003.json', 'foreign'],
-      ['records/00000003.json', 'edited'],
-      ['records/00000004.json', 'foreign'],
-      ['records/00000004.json', 'reordered'],
-      ['records/00000005.json', 'edited'],
-    ]);
+    assert.deepEqual(
+      result.problems.map((p) => [p.file, p.kind]),
+      [
+        ['records/00000003.json', 'foreign'],
+        ['records/00000003.json', 'edited'],
+        ['records/00000004.json', 'foreign'],
+        ['records/00000004.json', 'reordered'],
+        ['records/00000005.json', 'edited'],
+      ],
+    );
     assert.match(result.problems[3]!.message, /links to records\/00000002\.json, not to the record before it/);
   });
 
@@ -108,12 +129,9 @@ describe('provenance verify', () => {
     writeFileSync(file(4), '{ nope');
     writeFileSync(join(store.dir, 'records', '00000002.json.bak'), 'x');
     const result = await store.verify();
-    assert.deepEqual(
-      result.problems.map((p) => [p.file, p.kind]).sort(),
-      [
-        ['records/00000002.json.bak', 'unexpected_file'],
-        ['records/00000004.json', 'invalid_json'],
-      ],
-    );
+    assert.deepEqual(result.problems.map((p) => [p.file, p.kind]).sort(), [
+      ['records/00000002.json.bak', 'unexpected_file'],
+      ['records/00000004.json', 'invalid_json'],
+    ]);
   });
 });

@@ -38,7 +38,18 @@ describe('refactor-guard apply --hunk / reject --hunk', function () {
         ],
       }),
     );
-    const r = await cli('refactor', 'Spell two items', '-t', 'notes/list.txt', '--provider', 'replay', '--transcript', transcript, '--dry-run', '--json');
+    const r = await cli(
+      'refactor',
+      'Spell two items',
+      '-t',
+      'notes/list.txt',
+      '--provider',
+      'replay',
+      '--transcript',
+      transcript,
+      '--dry-run',
+      '--json',
+    );
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout) as { runId: string; patches: { hunks: { id: string }[] }[] };
     runId = doc.runId;

@@ -49,7 +49,14 @@ async function twoPatchRun(dir: string) {
           phase: 'generate',
           toolCalls: [
             { name: 'patch_file', input: { path: 'src/app.ts', old_string: 'Hello, ', new_string: 'Hi, ' } },
-            { name: 'patch_file', input: { path: 'src/userService.ts', old_string: '    return this.repo.findById(id);', new_string: '    const user = await this.repo.findById(id);\n    return user;' } },
+            {
+              name: 'patch_file',
+              input: {
+                path: 'src/userService.ts',
+                old_string: '    return this.repo.findById(id);',
+                new_string: '    const user = await this.repo.findById(id);\n    return user;',
+              },
+            },
           ],
         },
       ],
@@ -73,11 +80,17 @@ describe('apply, reject and rollback', function () {
     });
     try {
       const applied = await applyRun(ctx, { runId: run.runId });
-      assert.deepEqual(applied.map((o) => o.outcome), ['applied']);
+      assert.deepEqual(
+        applied.map((o) => o.outcome),
+        ['applied'],
+      );
       assert.deepEqual(readFileSync(target), Buffer.from(await store.blobs.get(run.patches[0]!.afterSha256!)));
       assert.equal((await store.getRun(run.runId)).patches[0]!.status, 'applied');
       const rolled = await rollbackRun(ctx, run.runId);
-      assert.deepEqual(rolled.map((o) => o.outcome), ['rolled_back']);
+      assert.deepEqual(
+        rolled.map((o) => o.outcome),
+        ['rolled_back'],
+      );
       assert.deepEqual(readFileSync(target), original);
       assert.equal((await store.getRun(run.runId)).patches[0]!.status, 'rolled_back');
       assert.equal((await store.verify()).ok, true);
@@ -92,7 +105,10 @@ describe('apply, reject and rollback', function () {
       writeFileSync(target, readFileSync(target, 'utf8') + '\n// edited by the user\n');
       const edited = readFileSync(target);
       const outcomes = await applyRun(ctx, { runId: run.runId });
-      assert.deepEqual(outcomes.map((o) => o.outcome), ['stale']);
+      assert.deepEqual(
+        outcomes.map((o) => o.outcome),
+        ['stale'],
+      );
       assert.deepEqual(readFileSync(target), edited, 'the user file is untouched');
       assert.equal((await store.getRun(run.runId)).patches[0]!.status, 'stale');
     } finally {
@@ -107,7 +123,10 @@ describe('apply, reject and rollback', function () {
       writeFileSync(target, readFileSync(target, 'utf8') + '\n// later work\n');
       const later = readFileSync(target);
       const outcomes = await rollbackRun(ctx, run.runId);
-      assert.deepEqual(outcomes.map((o) => o.outcome), ['refused']);
+      assert.deepEqual(
+        outcomes.map((o) => o.outcome),
+        ['refused'],
+      );
       assert.deepEqual(readFileSync(target), later);
     } finally {
       ws.cleanup();
@@ -119,7 +138,10 @@ describe('apply, reject and rollback', function () {
     try {
       rmSync(target);
       const outcomes = await applyRun(ctx, { runId: run.runId });
-      assert.deepEqual(outcomes.map((o) => o.outcome), ['stale']);
+      assert.deepEqual(
+        outcomes.map((o) => o.outcome),
+        ['stale'],
+      );
       assert.throws(() => readFileSync(target));
     } finally {
       ws.cleanup();
@@ -130,8 +152,14 @@ describe('apply, reject and rollback', function () {
     const { ws, store, run, target, ctx } = await proposed();
     try {
       const before = readFileSync(target);
-      assert.deepEqual((await rejectRun(ctx, { runId: run.runId, patchIds: ['p1'] })).map((o) => o.outcome), ['rejected']);
-      assert.deepEqual((await applyRun(ctx, { runId: run.runId, patchIds: ['p1'] })).map((o) => o.outcome), ['skipped']);
+      assert.deepEqual(
+        (await rejectRun(ctx, { runId: run.runId, patchIds: ['p1'] })).map((o) => o.outcome),
+        ['rejected'],
+      );
+      assert.deepEqual(
+        (await applyRun(ctx, { runId: run.runId, patchIds: ['p1'] })).map((o) => o.outcome),
+        ['skipped'],
+      );
       assert.deepEqual(readFileSync(target), before);
       await assert.rejects(applyRun(ctx, { runId: run.runId, patchIds: ['p9'] }), /no patch p9/);
       assert.equal((await store.getRun(run.runId)).patches[0]!.status, 'rejected');
@@ -171,31 +199,51 @@ describe('apply, reject and rollback', function () {
       const original = readFileSync(target);
       // What a process killed after its write and before its decision leaves behind.
       writeFileSync(target, await store.blobs.get(run.patches[0]!.afterSha256!));
-      assert.deepEqual((await applyRun(ctx, { runId: run.runId })).map((o) => o.outcome), ['applied']);
+      assert.deepEqual(
+        (await applyRun(ctx, { runId: run.runId })).map((o) => o.outcome),
+        ['applied'],
+      );
       assert.equal((await store.getRun(run.runId)).patches[0]!.status, 'applied');
-      assert.deepEqual((await rollbackRun(ctx, run.runId)).map((o) => o.outcome), ['rolled_back']);
+      assert.deepEqual(
+        (await rollbackRun(ctx, run.runId)).map((o) => o.outcome),
+        ['rolled_back'],
+      );
       assert.deepEqual(readFileSync(target), original);
     } finally {
       ws.cleanup();
     }
   });
 
-  it('applies a run\'s patches together or not at all: one stale file keeps every other file of the apply as it was', async () => {
+  it("applies a run's patches together or not at all: one stale file keeps every other file of the apply as it was", async () => {
     const ws = copyFixture(join(DEMO, 'workspace'));
     try {
       const { store, files, run } = await twoPatchRun(ws.dir);
       assert.equal(run.status, 'proposed');
       assert.equal(run.patches.length, 2);
       const app = join(ws.dir, 'src', 'app.ts');
-      writeFileSync(join(ws.dir, 'src', 'userService.ts'), readFileSync(join(ws.dir, 'src', 'userService.ts'), 'utf8') + '// the user\'s edit\n');
+      writeFileSync(
+        join(ws.dir, 'src', 'userService.ts'),
+        readFileSync(join(ws.dir, 'src', 'userService.ts'), 'utf8') + "// the user's edit\n",
+      );
       const appBefore = readFileSync(app);
       const outcomes = await applyRun({ store, writer: workspaceWriter(files), actor: 'test' }, { runId: run.runId });
-      assert.deepEqual(outcomes.map((o) => [o.file, o.outcome]).sort(), [['src/app.ts', 'skipped'], ['src/userService.ts', 'stale']]);
+      assert.deepEqual(outcomes.map((o) => [o.file, o.outcome]).sort(), [
+        ['src/app.ts', 'skipped'],
+        ['src/userService.ts', 'stale'],
+      ]);
       assert.deepEqual(readFileSync(app), appBefore, 'half a refactor never lands');
       const view = await store.getRun(run.runId);
-      assert.deepEqual(view.patches.map((p) => p.status), ['pending', 'stale']);
+      assert.deepEqual(
+        view.patches.map((p) => p.status),
+        ['pending', 'stale'],
+      );
       // Asked for alone, the fresh patch still applies.
-      assert.deepEqual((await applyRun({ store, writer: workspaceWriter(files), actor: 'test' }, { runId: run.runId, patchIds: ['p1'] })).map((o) => o.outcome), ['applied']);
+      assert.deepEqual(
+        (await applyRun({ store, writer: workspaceWriter(files), actor: 'test' }, { runId: run.runId, patchIds: ['p1'] })).map(
+          (o) => o.outcome,
+        ),
+        ['applied'],
+      );
     } finally {
       ws.cleanup();
     }
@@ -207,7 +255,10 @@ describe('apply, reject and rollback', function () {
       const original = readFileSync(target);
       await applyRun(ctx, { runId: run.runId });
       writeFileSync(target, original); // restored, but the process died before its record
-      assert.deepEqual((await rollbackRun(ctx, run.runId)).map((o) => o.outcome), ['rolled_back']);
+      assert.deepEqual(
+        (await rollbackRun(ctx, run.runId)).map((o) => o.outcome),
+        ['rolled_back'],
+      );
       assert.equal((await store.getRun(run.runId)).patches[0]!.status, 'rolled_back');
       assert.deepEqual(readFileSync(target), original);
     } finally {
@@ -220,7 +271,10 @@ describe('apply, reject and rollback', function () {
     try {
       const { store, files, run } = await twoPatchRun(ws.dir);
       const ctx = { store, writer: workspaceWriter(files), actor: 'test' };
-      assert.deepEqual((await applyRun(ctx, { runId: run.runId })).map((o) => o.outcome), ['applied', 'applied']);
+      assert.deepEqual(
+        (await applyRun(ctx, { runId: run.runId })).map((o) => o.outcome),
+        ['applied', 'applied'],
+      );
       const applied = snapshotFiles(ws.dir);
       rmSync(store.blobs.pathOf(run.patches[1]!.beforeSha256!));
       await assert.rejects(rollbackRun(ctx, run.runId), /missing/);

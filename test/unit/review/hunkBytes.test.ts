@@ -18,7 +18,12 @@ import { TEST_KEY } from '../../support/testKey';
  */
 const fixtures = path.join(__dirname, '..', '..', 'fixtures', 'vscode');
 
-async function proposeIn(workspace: string, transcript: string, file: string, instruction: string): Promise<{ record: RunRecord; store: ProvenanceStore }> {
+async function proposeIn(
+  workspace: string,
+  transcript: string,
+  file: string,
+  instruction: string,
+): Promise<{ record: RunRecord; store: ProvenanceStore }> {
   const store = await ProvenanceStore.open(path.join(path.dirname(workspace), 'store'), { key: TEST_KEY });
   const record = await runRefactor({
     instruction,
@@ -54,7 +59,16 @@ describe('vscode review: per-hunk bytes', () => {
 
   it('all hunks give the proposal and no hunk the original, byte for byte', async () => {
     const { patch, versions } = await twoHunkPatch();
-    assert.equal(sha256(bytesWithHunks(patch, versions, patch.hunks.map((h) => h.id))!), patch.afterSha256);
+    assert.equal(
+      sha256(
+        bytesWithHunks(
+          patch,
+          versions,
+          patch.hunks.map((h) => h.id),
+        )!,
+      ),
+      patch.afterSha256,
+    );
     assert.equal(sha256(bytesWithHunks(patch, versions, [])!), patch.beforeSha256);
   });
 
@@ -93,7 +107,9 @@ describe('vscode review: per-hunk bytes', () => {
     assert.equal(both.get(second!.id), second!.newStart - 1);
     // Leaving out the first hunk (one line added) moves the second up by one line.
     assert.equal(withoutFirst.get(second!.id), second!.newStart - 2);
-    const text = Buffer.from(bytesWithHunks(patch, versions, [second!.id])!).toString('utf8').split('\n');
+    const text = Buffer.from(bytesWithHunks(patch, versions, [second!.id])!)
+      .toString('utf8')
+      .split('\n');
     const lead = second!.lines.findIndex((l) => !l.startsWith(' '));
     assert.match(text[withoutFirst.get(second!.id)! + lead]!, /scale: factor must be finite/);
   });

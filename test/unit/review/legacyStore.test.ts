@@ -39,7 +39,10 @@ describe('a store written before records were signed', function () {
     const list = await cli('list-runs', '--json');
     assert.equal(list.code, 0);
     const runs = (JSON.parse(list.stdout) as { runs: { runId: string; patchCounts: Record<string, number> }[] }).runs;
-    assert.deepEqual(runs.map((r) => r.runId), [APPLIED, PENDING]);
+    assert.deepEqual(
+      runs.map((r) => r.runId),
+      [APPLIED, PENDING],
+    );
     assert.equal(runs[0]!.patchCounts.applied, 1);
     const status = await cli('status', '--run-id', APPLIED, '--json');
     assert.equal(status.code, 0);

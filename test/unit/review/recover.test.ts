@@ -33,8 +33,30 @@ describe('recovering an interrupted apply from the journal', function () {
     for (const p of paths) writeFileSync(join(t.dir, p), original(p));
     store = await ProvenanceStore.open(join(t.dir, '.refactor-guard'), { key: TEST_KEY });
     files = new NodeWorkspaceFiles(t.dir);
-    const transcript: Transcript = { description: '', model: 'recorded', replies: [{ phase: 'generate', text: '', stopReason: 'end_turn', usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 }, expectRequestIncludes: [], toolCalls: paths.map((p) => ({ name: 'patch_file', input: { path: p, old_string: `${p} line two`, new_string: `${p} line 2` } })) }] };
-    const run = await runRefactor({ instruction: 'Number the second lines', targets: paths.map((path) => ({ path })), settings: readSettings({ provider: 'replay' }), preset: 'balanced', provider: new ReplayProvider(transcript), files, store, trusted: true });
+    const transcript: Transcript = {
+      description: '',
+      model: 'recorded',
+      replies: [
+        {
+          phase: 'generate',
+          text: '',
+          stopReason: 'end_turn',
+          usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 },
+          expectRequestIncludes: [],
+          toolCalls: paths.map((p) => ({ name: 'patch_file', input: { path: p, old_string: `${p} line two`, new_string: `${p} line 2` } })),
+        },
+      ],
+    };
+    const run = await runRefactor({
+      instruction: 'Number the second lines',
+      targets: paths.map((path) => ({ path })),
+      settings: readSettings({ provider: 'replay' }),
+      preset: 'balanced',
+      provider: new ReplayProvider(transcript),
+      files,
+      store,
+      trusted: true,
+    });
     assert.equal(run.status, 'proposed');
     runId = run.runId;
   });
@@ -43,7 +65,16 @@ describe('recovering an interrupted apply from the journal', function () {
   /** The journal entry an apply of the run writes before its first file. */
   async function journal(txId: string): Promise<void> {
     const put = (s: string) => store.blobs.put(new TextEncoder().encode(s));
-    await store.journal.write({ txId, runId, operation: 'apply', createdAt: new Date().toISOString(), actor: 'test', files: await Promise.all(paths.map(async (p) => ({ path: p, before: await put(original(p)), after: await put(changed(p)), temp: tempPathOf(p, txId) }))) });
+    await store.journal.write({
+      txId,
+      runId,
+      operation: 'apply',
+      createdAt: new Date().toISOString(),
+      actor: 'test',
+      files: await Promise.all(
+        paths.map(async (p) => ({ path: p, before: await put(original(p)), after: await put(changed(p)), temp: tempPathOf(p, txId) })),
+      ),
+    });
   }
   const read = (p: string) => readFileSync(join(t.dir, p), 'utf8');
 
@@ -59,7 +90,10 @@ describe('recovering an interrupted apply from the journal', function () {
     for (const p of paths) assert.equal(read(p), original(p));
     assert.deepEqual(readdirSync(join(t.dir, 'notes')).sort(), ['a.txt', 'b.txt', 'c.txt'], 'no temp file left');
     assert.deepEqual(await store.journal.list(), []);
-    assert.deepEqual((await store.getRun(runId)).patches.map((s) => s.status), ['pending', 'pending', 'pending']);
+    assert.deepEqual(
+      (await store.getRun(runId)).patches.map((s) => s.status),
+      ['pending', 'pending', 'pending'],
+    );
     assert.deepEqual(await recoverJournal(store, workspaceWriter(files)), [], 'settled once');
   });
 
@@ -82,9 +116,24 @@ describe('recovering an interrupted apply from the journal', function () {
     await applyRun({ store, writer: workspaceWriter(files), actor: 'test' }, { runId });
     const decision = (await store.getRun(runId)).decisions.find((d) => d.decision === 'apply')!;
     assert.ok(decision.txId, 'the apply names its transaction');
-    assert.deepEqual(decision.writes?.map((w) => w.path), paths);
+    assert.deepEqual(
+      decision.writes?.map((w) => w.path),
+      paths,
+    );
     // Killed after its record, before removing the entry: put the entry back as it was.
-    await store.journal.write({ txId: decision.txId!, runId, operation: 'apply', createdAt: decision.createdAt, actor: 'test', files: paths.map((p) => ({ path: p, before: sha(Buffer.from(original(p))), after: sha(Buffer.from(changed(p))), temp: tempPathOf(p, decision.txId!) })) });
+    await store.journal.write({
+      txId: decision.txId!,
+      runId,
+      operation: 'apply',
+      createdAt: decision.createdAt,
+      actor: 'test',
+      files: paths.map((p) => ({
+        path: p,
+        before: sha(Buffer.from(original(p))),
+        after: sha(Buffer.from(changed(p))),
+        temp: tempPathOf(p, decision.txId!),
+      })),
+    });
     const [r] = await recoverJournal(store, workspaceWriter(files));
     assert.equal(r!.outcome, 'finished');
     for (const p of paths) assert.equal(read(p), changed(p));

@@ -32,7 +32,18 @@ describe('a store tampered with, and paths that lead elsewhere', function () {
   async function propose(calls: unknown[], targets: string[], extra: string[] = []): Promise<string> {
     const transcript = join(ws.dir, `t${Math.random().toString(36).slice(2)}.json`);
     writeFileSync(transcript, JSON.stringify({ replies: [{ phase: 'generate', toolCalls: calls }] }));
-    const r = await cli('refactor', 'x', ...targets.flatMap((t) => ['-t', t]), '--provider', 'replay', '--transcript', transcript, '--dry-run', '--json', ...extra);
+    const r = await cli(
+      'refactor',
+      'x',
+      ...targets.flatMap((t) => ['-t', t]),
+      '--provider',
+      'replay',
+      '--transcript',
+      transcript,
+      '--dry-run',
+      '--json',
+      ...extra,
+    );
     rmSync(transcript);
     return (JSON.parse(r.stdout) as { runId: string }).runId;
   }
@@ -43,7 +54,16 @@ describe('a store tampered with, and paths that lead elsewhere', function () {
     assert.equal((await cli('reject', runId)).code, 0);
     const rejection = JSON.parse(readFileSync(record(2), 'utf8')) as Record<string, any>;
     const h = head();
-    const marker: Record<string, any> = { kind: 'prune', schemaVersion: 1, seq: h.seq + 1, createdAt: new Date().toISOString(), fromSeq: 2, toSeq: 2, lastPrunedHash: rejection.hash, prevHash: h.hash };
+    const marker: Record<string, any> = {
+      kind: 'prune',
+      schemaVersion: 1,
+      seq: h.seq + 1,
+      createdAt: new Date().toISOString(),
+      fromSeq: 2,
+      toSeq: 2,
+      lastPrunedHash: rejection.hash,
+      prevHash: h.hash,
+    };
     marker.hash = hashRecord(marker);
     writeFileSync(record(marker.seq), JSON.stringify(marker));
     const verify = await cli('verify');
@@ -59,7 +79,10 @@ describe('a store tampered with, and paths that lead elsewhere', function () {
     assert.equal((await cli('reject', runId)).code, 0);
     await propose([patchNotes], ['src/notes.md']);
     rmSync(record(2)); // the rejection
-    for (const args of [['apply', runId], ['reject', runId]]) {
+    for (const args of [
+      ['apply', runId],
+      ['reject', runId],
+    ]) {
       const r = await cli(...args);
       assert.equal(r.code, 1, r.stdout + r.stderr);
       assert.match(r.stderr, /The provenance store is damaged \(record 2 .* is missing/);
@@ -76,16 +99,35 @@ describe('a store tampered with, and paths that lead elsewhere', function () {
     forged.hash = hashRecord(forged);
     writeFileSync(record(forged.seq), JSON.stringify(forged));
     assert.match((await cli('adopt')).stdout, /Nothing to adopt/);
-    for (const args of [['reject', 'forged-run'], ['apply', 'forged-run']]) assert.equal((await cli(...args)).code, 1, args.join(' '));
+    for (const args of [
+      ['reject', 'forged-run'],
+      ['apply', 'forged-run'],
+    ])
+      assert.equal((await cli(...args)).code, 1, args.join(' '));
     assert.equal(readFileSync(join(ws.dir, 'src', 'notes.md'), 'utf8'), '# Notes\n\nfirst\n');
   });
 
   it('a new file through a link into .git/hooks is refused when the model writes it, and when it is applied', async () => {
     symlinkSync(join('..', '.git', 'hooks'), join(ws.dir, 'src', 'h'));
     const hook = { name: 'write_file', input: { path: 'src/h/post-checkout', content: '#!/bin/sh\necho owned\n' } };
-    const refused = await cli('refactor', 'x', '-t', 'src/notes.md', '--provider', 'replay', '--transcript', await transcriptOf([hook, patchNotes]), '--dry-run', '--json', '--allow-new-files');
+    const refused = await cli(
+      'refactor',
+      'x',
+      '-t',
+      'src/notes.md',
+      '--provider',
+      'replay',
+      '--transcript',
+      await transcriptOf([hook, patchNotes]),
+      '--dry-run',
+      '--json',
+      '--allow-new-files',
+    );
     const doc = JSON.parse(refused.stdout) as { attemptDetails: { edits: { ok: boolean; error?: string }[] }[] };
-    assert.match(doc.attemptDetails[0]!.edits[0]!.error ?? '', /may not be created under \.git\/ \(src\/h\/post-checkout leads there through a link\)/);
+    assert.match(
+      doc.attemptDetails[0]!.edits[0]!.error ?? '',
+      /may not be created under \.git\/ \(src\/h\/post-checkout leads there through a link\)/,
+    );
 
     // Proposed while src/h was a plain folder, then src/h became the link: refused at apply.
     rmSync(join(ws.dir, 'src', 'h'));
@@ -117,7 +159,16 @@ describe('a store tampered with, and paths that lead elsewhere', function () {
 
   async function transcriptOf(calls: unknown[]): Promise<string> {
     const file = join(ws.dir, 'transcript-link.json');
-    writeFileSync(file, JSON.stringify({ replies: [{ phase: 'generate', toolCalls: calls }, { phase: 'repair', text: 'No change.' }, { phase: 'repair', text: 'No change.' }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        replies: [
+          { phase: 'generate', toolCalls: calls },
+          { phase: 'repair', text: 'No change.' },
+          { phase: 'repair', text: 'No change.' },
+        ],
+      }),
+    );
     return file;
   }
 });

@@ -32,8 +32,18 @@ function hunkOf(n: number, bytesPerLine: number): Hunk {
 /** Measures of a change that touches nothing but its size: no share (a huge file), no deletions. */
 function sizeOnly(addedLines: number, changedBytes: number): Measures {
   return {
-    changedLines: addedLines, fileLines: 1e9, addedLines, deletedLines: 0, changedBytes, publicSymbols: 0, symbolsPrecomputed: true,
-    wholeFileRewrite: false, blockingFindings: 0, warningFindings: 0, filesInRun: 1, newFile: false,
+    changedLines: addedLines,
+    fileLines: 1e9,
+    addedLines,
+    deletedLines: 0,
+    changedBytes,
+    publicSymbols: 0,
+    symbolsPrecomputed: true,
+    wholeFileRewrite: false,
+    blockingFindings: 0,
+    warningFindings: 0,
+    filesInRun: 1,
+    newFile: false,
   };
 }
 
@@ -50,7 +60,19 @@ describe('risk/score', () => {
     assert.equal(a.level, 'low');
     const sum = a.factors.reduce((s, f) => s + f.contribution, 0);
     assert.ok(Math.abs(sum - a.score) < 1e-3);
-    assert.deepEqual(a.factors.map((f) => f.id), ['share_changed', 'lines_deleted', 'change_size', 'public_symbols', 'whole_file_rewrite', 'findings_remaining', 'files_in_run', 'new_file']);
+    assert.deepEqual(
+      a.factors.map((f) => f.id),
+      [
+        'share_changed',
+        'lines_deleted',
+        'change_size',
+        'public_symbols',
+        'whole_file_rewrite',
+        'findings_remaining',
+        'files_in_run',
+        'new_file',
+      ],
+    );
     assert.equal(a.factors[0]!.detail, '1 of 40 lines changed (3%).');
   });
 
@@ -73,31 +95,71 @@ describe('risk/score', () => {
 
     it('share changed', () => {
       increasing(
-        [0, 1, 5, 20, 40].map((k) => scoreOf(patch(BASE, file(40).split('\n').map((l, i) => (i < k ? l + ' // changed' : l)).join('\n')))),
+        [0, 1, 5, 20, 40].map((k) =>
+          scoreOf(
+            patch(
+              BASE,
+              file(40)
+                .split('\n')
+                .map((l, i) => (i < k ? l + ' // changed' : l))
+                .join('\n'),
+            ),
+          ),
+        ),
         'share_changed',
       );
       // The share alone, with deletions held equal: the same 4 changed lines in smaller files.
-      increasing([80, 40, 10].map((n) => scoreOf({ path: 'a.ts', before: file(n), after: '', added: 4, removed: 4, wholeFileWrite: false, filesInRun: 1 })), 'share alone');
+      increasing(
+        [80, 40, 10].map((n) =>
+          scoreOf({ path: 'a.ts', before: file(n), after: '', added: 4, removed: 4, wholeFileWrite: false, filesInRun: 1 }),
+        ),
+        'share alone',
+      );
     });
 
     it('lines deleted', () => {
       // Changed lines (max of added, removed) held at 30, so only the deletions vary.
-      increasing([0, 1, 5, 30].map((d) => scoreOf({ path: 'a.ts', before: file(100), after: '', added: 30, removed: d, wholeFileWrite: false, filesInRun: 1 })), 'lines_deleted');
+      increasing(
+        [0, 1, 5, 30].map((d) =>
+          scoreOf({ path: 'a.ts', before: file(100), after: '', added: 30, removed: d, wholeFileWrite: false, filesInRun: 1 }),
+        ),
+        'lines_deleted',
+      );
     });
 
     it('never decreases when any measure grows, over many generated measures', () => {
       let seed = 99;
-      const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+      const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
       const int = (max: number) => Math.floor(next() * max);
-      const fields = ['changedLines', 'addedLines', 'deletedLines', 'changedBytes', 'publicSymbols', 'blockingFindings', 'warningFindings', 'filesInRun'] as const;
+      const fields = [
+        'changedLines',
+        'addedLines',
+        'deletedLines',
+        'changedBytes',
+        'publicSymbols',
+        'blockingFindings',
+        'warningFindings',
+        'filesInRun',
+      ] as const;
       for (let i = 0; i < 3000; i++) {
         const m: Measures = {
-          changedLines: int(200), fileLines: 1 + int(300), addedLines: int(200), deletedLines: int(200), changedBytes: next() < 0.1 ? int(5e7) : int(20000), publicSymbols: int(10), symbolsPrecomputed: true,
-          wholeFileRewrite: next() < 0.5, blockingFindings: int(5), warningFindings: int(5), filesInRun: 1 + int(10), newFile: next() < 0.2,
+          changedLines: int(200),
+          fileLines: 1 + int(300),
+          addedLines: int(200),
+          deletedLines: int(200),
+          changedBytes: next() < 0.1 ? int(5e7) : int(20000),
+          publicSymbols: int(10),
+          symbolsPrecomputed: true,
+          wholeFileRewrite: next() < 0.5,
+          blockingFindings: int(5),
+          warningFindings: int(5),
+          filesInRun: 1 + int(10),
+          newFile: next() < 0.2,
         };
         const base = combine(m).score;
         assert.ok(base >= 0 && base <= 1);
-        for (const k of fields) assert.ok(combine({ ...m, [k]: m[k] + 1 + int(k === 'changedBytes' ? 1e6 : 50) }).score >= base, `${k} at case ${i}`);
+        for (const k of fields)
+          assert.ok(combine({ ...m, [k]: m[k] + 1 + int(k === 'changedBytes' ? 1e6 : 50) }).score >= base, `${k} at case ${i}`);
         assert.ok(combine({ ...m, wholeFileRewrite: true }).score >= base);
         assert.ok(combine({ ...m, newFile: true }).score >= base);
         assert.ok(combine({ ...m, fileLines: Math.max(1, m.fileLines - 1 - int(50)) }).score >= base, `smaller file at case ${i}`);
@@ -105,33 +167,77 @@ describe('risk/score', () => {
     });
 
     it('size of the change, in lines and in bytes', () => {
-      increasing([1, 100, 2000, 20_000, 200_000].map((n) => combine(sizeOnly(n, 0)).score), 'change_size lines');
-      increasing([10, 1000, 100_000, 10_000_000].map((b) => combine(sizeOnly(1, b)).score), 'change_size bytes');
+      increasing(
+        [1, 100, 2000, 20_000, 200_000].map((n) => combine(sizeOnly(n, 0)).score),
+        'change_size lines',
+      );
+      increasing(
+        [10, 1000, 100_000, 10_000_000].map((b) => combine(sizeOnly(1, b)).score),
+        'change_size bytes',
+      );
       // Through scorePatch: the bytes come from the hunk's lines.
-      increasing([10, 1000, 100_000, 10_000_000].map((b) => scoreOf({ path: 'a.ts', before: file(40), after: file(40), hunks: [hunkOf(1, b)], wholeFileWrite: false, filesInRun: 1 })), 'bytes in a hunk');
+      increasing(
+        [10, 1000, 100_000, 10_000_000].map((b) =>
+          scoreOf({ path: 'a.ts', before: file(40), after: file(40), hunks: [hunkOf(1, b)], wholeFileWrite: false, filesInRun: 1 }),
+        ),
+        'bytes in a hunk',
+      );
     });
 
     it('public symbols (detected and precomputed)', () => {
       const ex = (k: number) => Array.from({ length: k }, (_, i) => `export function f${i}() {}\n`).join('');
-      increasing([0, 1, 2, 5].map((k) => scoreOf(patch(BASE, BASE + ex(k)))), 'public_symbols detected');
-      increasing([0, 1, 3, 10].map((k) => scoreOf(patch(BASE, ONE_LINE, { publicSymbols: k }))), 'public_symbols given');
+      increasing(
+        [0, 1, 2, 5].map((k) => scoreOf(patch(BASE, BASE + ex(k)))),
+        'public_symbols detected',
+      );
+      increasing(
+        [0, 1, 3, 10].map((k) => scoreOf(patch(BASE, ONE_LINE, { publicSymbols: k }))),
+        'public_symbols given',
+      );
     });
 
     it('findings remaining', () => {
       increasing(
-        [[], [finding('warning')], [finding('error')], [finding('error'), finding('error'), finding('warning')]].map((f) => scoreOf(patch(BASE, ONE_LINE, { findings: f }))),
+        [[], [finding('warning')], [finding('error')], [finding('error'), finding('error'), finding('warning')]].map((f) =>
+          scoreOf(patch(BASE, ONE_LINE, { findings: f })),
+        ),
         'findings_remaining',
       );
       // Pre-existing findings and infos do not count.
       const old = { ...finding('error'), introduced: false };
-      assert.equal(scoreOf(patch(BASE, ONE_LINE, { findings: [old, { ...finding('warning'), severity: 'info' }] })), scoreOf(patch(BASE, ONE_LINE)));
+      assert.equal(
+        scoreOf(patch(BASE, ONE_LINE, { findings: [old, { ...finding('warning'), severity: 'info' }] })),
+        scoreOf(patch(BASE, ONE_LINE)),
+      );
     });
 
     it('files in the run, whole-file rewrite, new file', () => {
-      increasing([1, 2, 5, 20].map((f) => scoreOf(patch(BASE, ONE_LINE, { filesInRun: f }))), 'files_in_run');
-      increasing([false, true].map((w) => scoreOf(patch(BASE, ONE_LINE, { wholeFileWrite: w }))), 'whole_file_rewrite');
-      const asExisting = scoreOf({ path: 'a.ts', before: file(10), after: file(10), added: 10, removed: 0, wholeFileWrite: true, filesInRun: 1 });
-      const asNew = scoreOf({ path: 'a.ts', before: undefined, after: file(10), added: 10, removed: 0, wholeFileWrite: true, filesInRun: 1 });
+      increasing(
+        [1, 2, 5, 20].map((f) => scoreOf(patch(BASE, ONE_LINE, { filesInRun: f }))),
+        'files_in_run',
+      );
+      increasing(
+        [false, true].map((w) => scoreOf(patch(BASE, ONE_LINE, { wholeFileWrite: w }))),
+        'whole_file_rewrite',
+      );
+      const asExisting = scoreOf({
+        path: 'a.ts',
+        before: file(10),
+        after: file(10),
+        added: 10,
+        removed: 0,
+        wholeFileWrite: true,
+        filesInRun: 1,
+      });
+      const asNew = scoreOf({
+        path: 'a.ts',
+        before: undefined,
+        after: file(10),
+        added: 10,
+        removed: 0,
+        wholeFileWrite: true,
+        filesInRun: 1,
+      });
       assert.ok(asNew > asExisting);
     });
   });
@@ -139,8 +245,22 @@ describe('risk/score', () => {
   it('scores a 50 MB insertion high, on one line or on a million', () => {
     const small = file(40);
     // One hunk built by hand: diffing 50 MB would only slow the test, the scorer reads the hunk.
-    const oneLine = scorePatch({ path: 'src/a.ts', before: small, after: small, hunks: [hunkOf(1, 50_000_000)], wholeFileWrite: false, filesInRun: 1 });
-    const manyLines = scorePatch({ path: 'src/a.ts', before: small, after: small, hunks: [hunkOf(1_250_000, 40)], wholeFileWrite: false, filesInRun: 1 });
+    const oneLine = scorePatch({
+      path: 'src/a.ts',
+      before: small,
+      after: small,
+      hunks: [hunkOf(1, 50_000_000)],
+      wholeFileWrite: false,
+      filesInRun: 1,
+    });
+    const manyLines = scorePatch({
+      path: 'src/a.ts',
+      before: small,
+      after: small,
+      hunks: [hunkOf(1_250_000, 40)],
+      wholeFileWrite: false,
+      filesInRun: 1,
+    });
     for (const r of [oneLine, manyLines]) {
       RiskSchema.parse(r);
       assert.equal(r.level, 'high');
@@ -170,9 +290,15 @@ describe('risk/score', () => {
   });
 
   it('finds public symbols per language', () => {
-    assert.deepEqual(publicSymbolsOnLines(['export async function load() {', 'const x = 1;', 'export default class Foo {}'], 'typescript'), ['Foo', 'load']);
+    assert.deepEqual(
+      publicSymbolsOnLines(['export async function load() {', 'const x = 1;', 'export default class Foo {}'], 'typescript'),
+      ['Foo', 'load'],
+    );
     assert.deepEqual(publicSymbolsOnLines(['def run():', 'def _hidden():', '    def inner():', 'class Job:'], 'python'), ['Job', 'run']);
-    assert.deepEqual(publicSymbolsOnLines(['func Serve() {', 'func helper() {', 'func (s *S) Close() error {', 'type Config struct {'], 'go'), ['Close', 'Config', 'Serve']);
+    assert.deepEqual(
+      publicSymbolsOnLines(['func Serve() {', 'func helper() {', 'func (s *S) Close() error {', 'type Config struct {'], 'go'),
+      ['Close', 'Config', 'Serve'],
+    );
     assert.deepEqual(publicSymbolsOnLines(['pub fn open() {}', 'fn private() {}', 'pub(crate) struct Inner;'], 'rust'), ['Inner', 'open']);
     assert.deepEqual(publicSymbolsOnLines(['public void save(int x) {', 'private int y;'], 'java'), ['save']);
     assert.deepEqual(publicSymbolsOnLines(['export function x() {}'], undefined), []);
@@ -193,6 +319,9 @@ describe('risk/score', () => {
     const r1 = scorePatch(patch(BASE, ONE_LINE)).score;
     const r2 = scorePatch(patch(sig, sigAfter)).score;
     const r3 = scorePatch(patch(file(100), file(100).replace(/const/g, 'let'), { wholeFileWrite: true })).score;
-    assert.deepEqual([r1, r2, r3].map((x) => x.toFixed(2)), ['0.03', '0.18', '0.73']);
+    assert.deepEqual(
+      [r1, r2, r3].map((x) => x.toFixed(2)),
+      ['0.03', '0.18', '0.73'],
+    );
   });
 });

@@ -7,7 +7,8 @@ import { syntaxErrors } from '../../../src/core/validate/syntax';
  */
 describe('syntax gate: the authoritative parser decides', () => {
   it('accepts TypeScript variance annotations `in` / `out`', async () => {
-    const text = 'interface Producer<out T> { get(): T }\ninterface Consumer<in T> { put(v: T): void }\nclass Box<in out T> { constructor(public v: T) {} }\n';
+    const text =
+      'interface Producer<out T> { get(): T }\ninterface Consumer<in T> { put(v: T): void }\nclass Box<in out T> { constructor(public v: T) {} }\n';
     assert.deepEqual(await syntaxErrors('typescript', text), []);
     assert.deepEqual(await syntaxErrors('tsx', text), []);
   });
@@ -38,13 +39,20 @@ describe('syntax gate: the authoritative parser decides', () => {
     ];
     for (const [text, code] of cases) {
       const errors = await syntaxErrors('python', text);
-      assert.deepEqual(errors.map((e) => e.code), [code], text);
+      assert.deepEqual(
+        errors.map((e) => e.code),
+        [code],
+        text,
+      );
     }
   });
 
   it('rejects TypeScript-only syntax in a .js or .jsx file', async () => {
     const errors = await syntaxErrors('javascript', 'let n: number = 1;\n');
-    assert.deepEqual(errors.map((e) => [e.code, e.line, e.column]), [['TS8010', 1, 8]]);
+    assert.deepEqual(
+      errors.map((e) => [e.code, e.line, e.column]),
+      [['TS8010', 1, 8]],
+    );
     assert.equal((await syntaxErrors('jsx', 'enum E { A }\n')).length, 1);
     assert.deepEqual(await syntaxErrors('typescript', 'let n: number = 1;\nenum E { A }\n'), []);
   });

@@ -27,24 +27,36 @@ describe('syntax gate: only what the patch introduces blocks it', () => {
     const py = 'def f():\n    return g(1, 2\n';
     const pyResult = await checkOne({ language: 'python', before: py, after: 'import os\n\n' + py });
     assert.ok(pyResult.findings.length > 0);
-    assert.ok(pyResult.findings.every((f) => !f.introduced), JSON.stringify(pyResult.findings));
+    assert.ok(
+      pyResult.findings.every((f) => !f.introduced),
+      JSON.stringify(pyResult.findings),
+    );
     const go = 'package main\n\nfunc f() int {\n\treturn (1 + 2\n}\n';
     const goAfter = go.replace('package main\n', 'package main\n\nimport "fmt"\n');
     const goResult = await checkOne({ language: 'go', before: go, after: goAfter });
     assert.ok(goResult.findings.length > 0);
-    assert.ok(goResult.findings.every((f) => !f.introduced), JSON.stringify(goResult.findings));
+    assert.ok(
+      goResult.findings.every((f) => !f.introduced),
+      JSON.stringify(goResult.findings),
+    );
   });
 
   it('marks a second, identical error as introduced (errors are matched as a multiset)', async () => {
     const after = BROKEN_TS + 'export function h() {\n  return g(1, 2;\n}\n';
     const { findings } = await checkOne({ language: 'typescript', before: BROKEN_TS, after });
-    assert.deepEqual(findings.map((f) => f.introduced), [false, true]);
+    assert.deepEqual(
+      findings.map((f) => f.introduced),
+      [false, true],
+    );
   });
 
   it('blocks a new error next to a pre-existing one', async () => {
     const after = BROKEN_TS + 'const s = "open\n';
     const { findings } = await checkOne({ language: 'typescript', before: BROKEN_TS, after });
-    assert.deepEqual(findings.filter(isBlocking).map((f) => f.code), ['TS1002']);
+    assert.deepEqual(
+      findings.filter(isBlocking).map((f) => f.code),
+      ['TS1002'],
+    );
   });
 
   it('treats every error of a new file as introduced and finds none in a deleted file', async () => {
@@ -57,7 +69,13 @@ describe('syntax gate: only what the patch introduces blocks it', () => {
   it('sets the file path, 1-based positions and a trimmed excerpt', async () => {
     const { findings } = await checkOne({ language: 'typescript', before: undefined, after: BROKEN_TS, path: 'src/deep/x.ts' });
     assert.deepEqual(
-      { file: findings[0]!.file, line: findings[0]!.line, column: findings[0]!.column, excerpt: findings[0]!.excerpt, code: findings[0]!.code },
+      {
+        file: findings[0]!.file,
+        line: findings[0]!.line,
+        column: findings[0]!.column,
+        excerpt: findings[0]!.excerpt,
+        code: findings[0]!.code,
+      },
       { file: 'src/deep/x.ts', line: 2, column: 16, excerpt: 'return g(1, 2;', code: 'TS1005' },
     );
   });
@@ -122,7 +140,10 @@ describe('syntax gate: byte order mark', () => {
     assert.deepEqual([plain.findings[0]!.line, plain.findings[0]!.column], [1, 11]);
     const withBom = await checkOne({ language: 'typescript', before: undefined, after: '\uFEFF' + text });
     assert.deepEqual(withBom.findings, plain.findings);
-    for (const [language, body] of [['python', 'x = )\n'], ['go', 'package main\nvar x = (1\n']] as const) {
+    for (const [language, body] of [
+      ['python', 'x = )\n'],
+      ['go', 'package main\nvar x = (1\n'],
+    ] as const) {
       const a = await checkOne({ language, before: undefined, after: body });
       const b = await checkOne({ language, before: undefined, after: '\uFEFF' + body });
       assert.ok(a.findings.length > 0);

@@ -114,7 +114,10 @@ describe('syntax gate: every language', () => {
         assert.equal(first.category, 'syntax');
         assert.equal(first.tool, syntaxToolFor(language));
         // The quoted line is the error's own, or the last non-blank one for an error at end of file.
-        const lines = sample.broken.split('\n').slice(0, sample.at[0]).filter((l) => l.trim() !== '');
+        const lines = sample.broken
+          .split('\n')
+          .slice(0, sample.at[0])
+          .filter((l) => l.trim() !== '');
         assert.equal(first.excerpt, lines[lines.length - 1]!.trim());
       });
 

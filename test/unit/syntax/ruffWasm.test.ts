@@ -7,20 +7,20 @@ describe('ruffWasm', () => {
 
   it('runs the selected rules with 1-based positions as ruff reports them', async () => {
     const diags = await ruffCheck(source, { select: ['F'] });
-    assert.deepEqual(
-      diags.map((d) => [d.code, d.row, d.column]).sort(),
-      [
-        ['F401', 1, 8],
-        ['F821', 4, 12],
-      ],
-    );
+    assert.deepEqual(diags.map((d) => [d.code, d.row, d.column]).sort(), [
+      ['F401', 1, 8],
+      ['F821', 4, 12],
+    ]);
     assert.ok(diags.find((d) => d.code === 'F401')!.fixable);
     assert.match(diags.find((d) => d.code === 'F821')!.message, /undefined_name/);
   });
 
   it('reports syntax errors alone with an empty selection, and honours ignore', async () => {
     assert.deepEqual(await ruffCheck(source, { select: [] }), []);
-    assert.deepEqual((await ruffCheck(source, { select: ['F'], ignore: ['F401'] })).map((d) => d.code), ['F821']);
+    assert.deepEqual(
+      (await ruffCheck(source, { select: ['F'], ignore: ['F401'] })).map((d) => d.code),
+      ['F821'],
+    );
     const broken = await ruffCheck('x = (1,\n', { select: [] });
     assert.equal(broken.length, 1);
     assert.equal(broken[0]!.code, RUFF_SYNTAX_CODE);

@@ -12,7 +12,7 @@ import { grammarFiles, parseTree, withTree } from '../../../src/core/validate/tr
 const REPO = path.resolve(__dirname, '../../..');
 
 describe('treeSitter', () => {
-  it('names a grammar file on disk for every language, and web-tree-sitter\'s own runtime', () => {
+  it("names a grammar file on disk for every language, and web-tree-sitter's own runtime", () => {
     const files = grammarFiles();
     assert.deepEqual(Object.keys(files.grammars).sort(), [...LANGUAGES].sort());
     for (const file of Object.values(files.grammars)) assert.ok(existsSync(file), file);
@@ -36,7 +36,12 @@ describe('treeSitter', () => {
 
   it('withTree returns what the callback returns, also from an async callback, and rethrows its error', async () => {
     assert.equal(await withTree('css', 'a { color: red; }', async (t) => t.rootNode.hasError), false);
-    await assert.rejects(withTree('css', 'a {}', () => { throw new Error('boom'); }), /boom/);
+    await assert.rejects(
+      withTree('css', 'a {}', () => {
+        throw new Error('boom');
+      }),
+      /boom/,
+    );
   });
 
   it('stops a parse when its signal fires', async () => {

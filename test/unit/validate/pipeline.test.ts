@@ -24,7 +24,11 @@ describe('validate/pipeline', () => {
       ['rule:truncation', 'rule:lazy-elision', 'rule:diff-size', 'rule:complexity', 'rule:public-api', 'rule:missing-tests'],
     );
     const stages = gates.map(stageOf);
-    assert.deepEqual([...stages].sort((a, b) => order(a) - order(b)), stages, 'stages never go backwards');
+    assert.deepEqual(
+      [...stages].sort((a, b) => order(a) - order(b)),
+      stages,
+      'stages never go backwards',
+    );
   });
 
   it('keeps the syntax gate in safe mode whatever is disabled; drops it outside safe mode', () => {
@@ -33,13 +37,21 @@ describe('validate/pipeline', () => {
     const loose = createGates({ safeMode: false }, { disabled: ['syntax', 'tests'] }).map((g) => g.name);
     assert.ok(!loose.includes('syntax'));
     assert.ok(!loose.includes('tests'));
-    assert.deepEqual(createGates({ safeMode: false }, { only: ['typescript', 'rules'] }).map((g) => g.name).slice(0, 2), ['typescript', 'rule:truncation']);
+    assert.deepEqual(
+      createGates({ safeMode: false }, { only: ['typescript', 'rules'] })
+        .map((g) => g.name)
+        .slice(0, 2),
+      ['typescript', 'rule:truncation'],
+    );
   });
 
   it('runs a clean candidate through every gate, skipped gates saying why', async () => {
     const gates = createGates({ safeMode: true });
     const results = await runGates(gates, [ws.patch('src/math.ts', 'return a + b;', 'return b + a;')], ws.context());
-    assert.deepEqual(results.map((r) => r.gate), gates.map((g) => g.name));
+    assert.deepEqual(
+      results.map((r) => r.gate),
+      gates.map((g) => g.name),
+    );
     assert.equal(results.flatMap((r) => r.findings).filter(isBlocking).length, 0);
     assert.equal(results.find((r) => r.gate === 'ruff')?.skipped, 'no Python files');
     assert.equal(results.find((r) => r.gate === 'tests')?.skipped, 'no test command');
@@ -56,7 +68,11 @@ describe('validate/pipeline', () => {
 
   it('runs the rules after a semantic failure but not the tests', async () => {
     const gates = createGates({ safeMode: true });
-    const results = await runGates(gates, [ws.patch('src/math.ts', 'return a + b;', 'return a + c;')], ws.context({ testCommand: 'node --test' }));
+    const results = await runGates(
+      gates,
+      [ws.patch('src/math.ts', 'return a + b;', 'return a + c;')],
+      ws.context({ testCommand: 'node --test' }),
+    );
     assert.ok(results.find((r) => r.gate === 'typescript')!.findings.some(isBlocking));
     assert.equal(results.find((r) => r.gate === 'rule:truncation')!.skipped, undefined);
     assert.equal(results.find((r) => r.gate === 'tests')!.skipped, 'not run: the semantic stage found blocking problems');
@@ -79,7 +95,10 @@ describe('validate/pipeline', () => {
 
   it('turns a gate that overruns its time into a blocking finding', async () => {
     let release: () => void = () => {};
-    const slow: Gate = { name: 'slow', check: () => new Promise((resolve) => (release = () => resolve({ gate: 'slow', findings: [], durationMs: 0 }))) };
+    const slow: Gate = {
+      name: 'slow',
+      check: () => new Promise((resolve) => (release = () => resolve({ gate: 'slow', findings: [], durationMs: 0 }))),
+    };
     const [res] = await runGates([slow], [ws.patch('src/math.ts', 'a + b', 'b + a')], ws.context({ gateTimeoutMs: 50 }));
     release();
     assert.equal(res!.findings[0]!.category, 'other');

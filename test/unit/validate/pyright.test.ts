@@ -45,9 +45,15 @@ describe('validate/pyright gate', function () {
     assert.equal(benign.findings.filter(isBlocking).length, 0, JSON.stringify(benign.findings));
     assert.ok(benign.findings.some((f) => f.file === 'inventory/report.py' && f.code === 'reportReturnType' && !f.introduced));
 
-    const renamed = await gate.check([ws.patch('inventory/stock.py', '    items: dict = field(default_factory=dict)', '    entries: dict = field(default_factory=dict)')], ctx);
+    const renamed = await gate.check(
+      [ws.patch('inventory/stock.py', '    items: dict = field(default_factory=dict)', '    entries: dict = field(default_factory=dict)')],
+      ctx,
+    );
     const blocking = renamed.findings.filter(isBlocking);
-    assert.ok(blocking.some((f) => f.file === 'inventory/report.py' && f.code === 'reportAttributeAccessIssue' && f.category === 'type_mismatch'), JSON.stringify(renamed.findings));
+    assert.ok(
+      blocking.some((f) => f.file === 'inventory/report.py' && f.code === 'reportAttributeAccessIssue' && f.category === 'type_mismatch'),
+      JSON.stringify(renamed.findings),
+    );
     assert.equal(runner.startedPids.length, 3, 'the before state is checked once and reused');
   });
 });

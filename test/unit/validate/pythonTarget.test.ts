@@ -13,7 +13,13 @@ const AFTER = 'def kind(x):\n    match x:\n        case 1:\n            return "
 const candidate: CandidateFile = { path: 'pkg/kind.py', language: 'python', before: BEFORE, after: AFTER };
 
 function ctx(root: string, settings: Record<string, unknown> = {}): GateContext {
-  return { files: new NodeWorkspaceFiles(root), logger: silentLogger, instruction: 'Use match', trusted: true, settings: { testTimeoutMs: 1000, safeMode: true, ...settings } };
+  return {
+    files: new NodeWorkspaceFiles(root),
+    logger: silentLogger,
+    instruction: 'Use match',
+    trusted: true,
+    settings: { testTimeoutMs: 1000, safeMode: true, ...settings },
+  };
 }
 
 describe('Python target version', () => {
@@ -35,7 +41,10 @@ describe('Python target version', () => {
       writeFileSync(join(ws.dir, 'pyproject.toml'), '[project]\nname = "pkg"\nrequires-python = ">=3.9"\n');
       assert.equal(await pythonTargetVersion(ctx(ws.dir)), 'py39');
       const old = await syntaxGate.check([candidate], ctx(ws.dir));
-      assert.ok(old.findings.some((f) => f.introduced && f.category === 'syntax' && /match/.test(f.message) && f.line === 2), JSON.stringify(old.findings));
+      assert.ok(
+        old.findings.some((f) => f.introduced && f.category === 'syntax' && /match/.test(f.message) && f.line === 2),
+        JSON.stringify(old.findings),
+      );
 
       const overridden = await syntaxGate.check([candidate], ctx(ws.dir, { pythonVersion: '3.12' }));
       assert.equal(overridden.findings.length, 0, 'the setting wins over pyproject.toml');

@@ -11,12 +11,18 @@ describe('validate/ruff gate', () => {
   afterEach(() => ws.dispose());
 
   it('passes a benign patch', async () => {
-    const res = await createRuffGate().check([ws.patch('inventory/stock.py', 'return stock\n', 'return stock  # same stock\n')], ws.context());
+    const res = await createRuffGate().check(
+      [ws.patch('inventory/stock.py', 'return stock\n', 'return stock  # same stock\n')],
+      ws.context(),
+    );
     assert.deepEqual(res.findings, []);
   });
 
   it('blocks an undefined name the patch introduces', async () => {
-    const res = await createRuffGate().check([ws.patch('inventory/report.py', 'return "\\n".join(lines)', 'return "\\n".join(line)')], ws.context());
+    const res = await createRuffGate().check(
+      [ws.patch('inventory/report.py', 'return "\\n".join(lines)', 'return "\\n".join(line)')],
+      ws.context(),
+    );
     const blocking = res.findings.filter(isBlocking);
     assert.equal(blocking.length, 1);
     assert.equal(blocking[0]!.code, 'F821');
@@ -27,7 +33,10 @@ describe('validate/ruff gate', () => {
 
   it('does not block a pre-existing undefined name that the patch moves', async () => {
     ws.write('inventory/report.py', ws.read('inventory/report.py') + '\n\ndef broken():\n    return missing_helper()\n');
-    const res = await createRuffGate().check([ws.patch('inventory/report.py', 'def summary', '# Summaries for the shop window.\n\n\ndef summary')], ws.context());
+    const res = await createRuffGate().check(
+      [ws.patch('inventory/report.py', 'def summary', '# Summaries for the shop window.\n\n\ndef summary')],
+      ws.context(),
+    );
     const f821 = res.findings.filter((f) => f.code === 'F821');
     assert.equal(f821.length, 1);
     assert.equal(f821[0]!.introduced, false);
@@ -35,7 +44,10 @@ describe('validate/ruff gate', () => {
   });
 
   it('reports an unused import as a warning that does not block', async () => {
-    const res = await createRuffGate().check([ws.patch('inventory/report.py', 'from .stock import Stock', 'import os\nfrom .stock import Stock')], ws.context());
+    const res = await createRuffGate().check(
+      [ws.patch('inventory/report.py', 'from .stock import Stock', 'import os\nfrom .stock import Stock')],
+      ws.context(),
+    );
     const f401 = res.findings.find((f) => f.code === 'F401');
     assert.ok(f401);
     assert.equal(f401.severity, 'warning');

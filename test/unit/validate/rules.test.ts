@@ -37,7 +37,10 @@ describe('validate/rules', () => {
       const small = numbered(30).replace('value3 = 3', 'value3 = 33');
       assert.deepEqual((await createDiffSizeRule().check([file(small)], ws.context())).findings, []);
       const all = numbered(30).replace(/= (\d+);/g, '= 0;');
-      assert.deepEqual((await createDiffSizeRule().check([file(all)], ws.context({}, { instruction: 'Rewrite the values module from scratch' }))).findings, []);
+      assert.deepEqual(
+        (await createDiffSizeRule().check([file(all)], ws.context({}, { instruction: 'Rewrite the values module from scratch' }))).findings,
+        [],
+      );
       assert.deepEqual((await createDiffSizeRule().check([file(all)], ws.context({ 'rules.maxShareChanged': 1 }))).findings, []);
     });
   });
@@ -53,19 +56,46 @@ describe('validate/rules', () => {
     });
 
     it('knows each language: Python "# rest unchanged" fires, a Python `...` body does not, a bare `...` in TypeScript does', async () => {
-      const py: CandidateFile = { path: 'a.py', language: 'python', before: 'def f():\n    return 1\n', after: 'def f():\n    # rest unchanged\n\n\ndef g():\n    ...\n' };
+      const py: CandidateFile = {
+        path: 'a.py',
+        language: 'python',
+        before: 'def f():\n    return 1\n',
+        after: 'def f():\n    # rest unchanged\n\n\ndef g():\n    ...\n',
+      };
       const res = await createLazyElisionRule().check([py], ws.context());
-      assert.deepEqual(res.findings.map((f) => f.line), [2]);
+      assert.deepEqual(
+        res.findings.map((f) => f.line),
+        [2],
+      );
       const ts = ws.patch('src/math.ts', 'return values.map((v) => v * factor);', '...');
       assert.equal((await createLazyElisionRule().check([ts], ws.context())).findings.length, 1);
     });
 
     it('recognises the usual placeholder spellings', () => {
-      const ts = ['// ... existing code ...', '/* ... */', '// (unchanged)', '// rest of the file unchanged', '// existing code', '...', '// ... other methods ...'];
-      assert.deepEqual(placeholders(ts.join('\n'), 'typescript').map((p) => p.line), [1, 2, 3, 4, 5, 6, 7]);
+      const ts = [
+        '// ... existing code ...',
+        '/* ... */',
+        '// (unchanged)',
+        '// rest of the file unchanged',
+        '// existing code',
+        '...',
+        '// ... other methods ...',
+      ];
+      assert.deepEqual(
+        placeholders(ts.join('\n'), 'typescript').map((p) => p.line),
+        [1, 2, 3, 4, 5, 6, 7],
+      );
       const py = ['# ... existing code ...', '# rest unchanged', '...', '# remaining tests unchanged'];
-      assert.deepEqual(placeholders(py.join('\n'), 'python').map((p) => p.line), [1, 2, 4]);
-      const ordinary = ['// Keep the existing order of the keys when merging the two maps', '// TODO: handle errors', '// Loading...', 'const rest = [...items];'];
+      assert.deepEqual(
+        placeholders(py.join('\n'), 'python').map((p) => p.line),
+        [1, 2, 4],
+      );
+      const ordinary = [
+        '// Keep the existing order of the keys when merging the two maps',
+        '// TODO: handle errors',
+        '// Loading...',
+        'const rest = [...items];',
+      ];
       assert.deepEqual(placeholders(ordinary.join('\n'), 'typescript'), []);
     });
 
@@ -90,7 +120,13 @@ describe('validate/rules', () => {
     });
 
     it('fires on a Python file that ends with a block header', async () => {
-      const py: CandidateFile = { path: 'a.py', language: 'python', before: 'def f():\n    return 1\n', after: 'def f():\n    return 1\n\n\ndef g():\n', wholeFileWrite: true };
+      const py: CandidateFile = {
+        path: 'a.py',
+        language: 'python',
+        before: 'def f():\n    return 1\n',
+        after: 'def f():\n    return 1\n\n\ndef g():\n',
+        wholeFileWrite: true,
+      };
       const res = await createTruncationRule().check([py], ws.context());
       assert.equal(res.findings.length, 1);
       assert.match(res.findings[0]!.message, /block header/);
@@ -98,7 +134,10 @@ describe('validate/rules', () => {
 
     it('fires when the syntax tree has to invent a closing token at the end (a shell script missing its fi)', async () => {
       const before = '#!/bin/sh\nif true; then\n  echo hi\nfi\n';
-      const res = await createTruncationRule().check([{ path: 'run.sh', language: 'bash', before, after: '#!/bin/sh\nif true; then\n  echo hi\n', wholeFileWrite: true }], ws.context());
+      const res = await createTruncationRule().check(
+        [{ path: 'run.sh', language: 'bash', before, after: '#!/bin/sh\nif true; then\n  echo hi\n', wholeFileWrite: true }],
+        ws.context(),
+      );
       assert.equal(res.findings.length, 1);
       assert.match(res.findings[0]!.message, /invent closing tokens/);
     });
@@ -121,7 +160,8 @@ describe('validate/rules', () => {
   });
 
   describe('complexity', () => {
-    const branchy = (n: number): string => `export function pick(x: number): string {\n${Array.from({ length: n }, (_, i) => `  if (x === ${i}) return '${i}';`).join('\n')}\n  return 'many';\n}\n`;
+    const branchy = (n: number): string =>
+      `export function pick(x: number): string {\n${Array.from({ length: n }, (_, i) => `  if (x === ${i}) return '${i}';`).join('\n')}\n  return 'many';\n}\n`;
 
     it('fires when a changed function goes over the budget, with the numbers', async () => {
       const c: CandidateFile = { path: 'src/pick.ts', language: 'typescript', before: branchy(2), after: branchy(5) };
@@ -134,7 +174,10 @@ describe('validate/rules', () => {
     it('counts && and || and ?: as decisions, and catches a function that grows past an old overrun', async () => {
       const before = `export function f(a, b) {\n  if (a && b) return 1;\n  return a ? 2 : 3;\n}\n`;
       const after = `export function f(a, b) {\n  if (a && b || !a) return 1;\n  return a ? 2 : 3;\n}\n`;
-      const res = await createComplexityRule().check([{ path: 'src/f.js', language: 'javascript', before, after }], ws.context({ 'rules.complexityBudget': 2 }));
+      const res = await createComplexityRule().check(
+        [{ path: 'src/f.js', language: 'javascript', before, after }],
+        ws.context({ 'rules.complexityBudget': 2 }),
+      );
       assert.match(res.findings[0]!.message, /complexity 5, budget 2: .*already over the budget at 4 and the patch made it grow/);
       assert.ok(isBlocking(res.findings[0]!));
     });
@@ -142,30 +185,47 @@ describe('validate/rules', () => {
     it('only warns about a function already over the budget that did not grow, and ignores unchanged ones', async () => {
       const before = branchy(6);
       const after = before.replace("return 'many'", "return 'lots'");
-      const res = await createComplexityRule().check([{ path: 'src/pick.ts', language: 'typescript', before, after }], ws.context({ 'rules.complexityBudget': 4 }));
+      const res = await createComplexityRule().check(
+        [{ path: 'src/pick.ts', language: 'typescript', before, after }],
+        ws.context({ 'rules.complexityBudget': 4 }),
+      );
       assert.equal(res.findings.length, 1);
       assert.equal(res.findings[0]!.severity, 'warning');
-      const untouched = await createComplexityRule().check([{ path: 'src/pick.ts', language: 'typescript', before, after: before + '\nexport const z = 1;\n' }], ws.context({ 'rules.complexityBudget': 4 }));
+      const untouched = await createComplexityRule().check(
+        [{ path: 'src/pick.ts', language: 'typescript', before, after: before + '\nexport const z = 1;\n' }],
+        ws.context({ 'rules.complexityBudget': 4 }),
+      );
       assert.deepEqual(untouched.findings, []);
     });
 
     it('reads Python: elif, boolean operators, comprehension filters', async () => {
-      const after = 'def f(x, y):\n    if x and y:\n        return 1\n    elif x or y:\n        return 2\n    return [i for i in range(3) if i]\n';
-      const res = await createComplexityRule().check([{ path: 'm.py', language: 'python', before: undefined, after }], ws.context({ 'rules.complexityBudget': 5 }));
+      const after =
+        'def f(x, y):\n    if x and y:\n        return 1\n    elif x or y:\n        return 2\n    return [i for i in range(3) if i]\n';
+      const res = await createComplexityRule().check(
+        [{ path: 'm.py', language: 'python', before: undefined, after }],
+        ws.context({ 'rules.complexityBudget': 5 }),
+      );
       assert.match(res.findings[0]?.message ?? '', /^complexity 7, budget 5: f \(line 1\) is new/);
     });
   });
 
   describe('public-api', () => {
     it('blocks a changed signature of a referenced export, counting references', async () => {
-      const c = ws.patch('src/math.ts', 'export function add(a: number, b: number): number {', 'export function add(a: number, b: number, c: number): number {');
+      const c = ws.patch(
+        'src/math.ts',
+        'export function add(a: number, b: number): number {',
+        'export function add(a: number, b: number, c: number): number {',
+      );
       const res = await createPublicApiRule().check([c], ws.context());
       assert.equal(res.findings.length, 1);
       const f = res.findings[0]!;
       assert.equal(f.category, 'contract_violation');
       assert.equal(f.tool, 'rule:public-api');
       assert.ok(isBlocking(f));
-      assert.match(f.message, /add changed its signature in src\/math\.ts from \(a: number, b: number\) -> number to \(a: number, b: number, c: number\) -> number/);
+      assert.match(
+        f.message,
+        /add changed its signature in src\/math\.ts from \(a: number, b: number\) -> number to \(a: number, b: number, c: number\) -> number/,
+      );
       assert.match(f.message, /referenced 2 time\(s\) in 1 other file\(s\): src\/caller\.ts/);
     });
 
@@ -175,13 +235,21 @@ describe('validate/rules', () => {
       assert.equal(res.findings.length, 1);
       assert.equal(res.findings[0]!.severity, 'warning');
       assert.match(res.findings[0]!.message, /no longer public .*nothing else in the workspace refers to it/);
-      const asked = ws.patch('src/math.ts', 'export function add(a: number, b: number): number {', 'export function add(a: number, b = 1): number {');
+      const asked = ws.patch(
+        'src/math.ts',
+        'export function add(a: number, b: number): number {',
+        'export function add(a: number, b = 1): number {',
+      );
       const res2 = await createPublicApiRule().check([asked], ws.context({}, { instruction: 'Give add a default for b' }));
       assert.equal(res2.findings[0]!.severity, 'warning');
     });
 
     it('only warns when the new signature just adds optional parameters', async () => {
-      const c = ws.patch('src/math.ts', 'export function add(a: number, b: number): number {', 'export function add(a: number, b: number, c?: number): number {');
+      const c = ws.patch(
+        'src/math.ts',
+        'export function add(a: number, b: number): number {',
+        'export function add(a: number, b: number, c?: number): number {',
+      );
       const res = await createPublicApiRule().check([c], ws.context());
       assert.equal(res.findings[0]!.severity, 'warning');
       assert.match(res.findings[0]!.message, /only adds optional parameters/);
@@ -199,9 +267,15 @@ describe('validate/rules', () => {
     it("honours Python's __all__: a function left out of it is not public API", async () => {
       const before = '__all__ = ["kept"]\n\ndef kept():\n    return 1\n\ndef helper():\n    return 2\n';
       const after = before.replace('def helper():', 'def helper(x):');
-      assert.deepEqual((await createPublicApiRule().check([{ path: 'm.py', language: 'python', before, after }], ws.context())).findings, []);
+      assert.deepEqual(
+        (await createPublicApiRule().check([{ path: 'm.py', language: 'python', before, after }], ws.context())).findings,
+        [],
+      );
       const changed = before.replace('def kept():', 'def kept(x):');
-      assert.equal((await createPublicApiRule().check([{ path: 'm.py', language: 'python', before, after: changed }], ws.context())).findings.length, 1);
+      assert.equal(
+        (await createPublicApiRule().check([{ path: 'm.py', language: 'python', before, after: changed }], ws.context())).findings.length,
+        1,
+      );
     });
 
     it('reads Python modules: a removed public function referenced by the package and its tests blocks', async () => {
@@ -221,7 +295,11 @@ describe('validate/rules', () => {
 
   describe('missing-tests', () => {
     it('warns about a new public function no test mentions', async () => {
-      const c = ws.patch('src/math.ts', 'export const PI_ISH = 3.14;', 'export const PI_ISH = 3.14;\n\nexport function clamp(v: number, lo: number, hi: number): number {\n  return Math.min(hi, Math.max(lo, v));\n}');
+      const c = ws.patch(
+        'src/math.ts',
+        'export const PI_ISH = 3.14;',
+        'export const PI_ISH = 3.14;\n\nexport function clamp(v: number, lo: number, hi: number): number {\n  return Math.min(hi, Math.max(lo, v));\n}',
+      );
       const res = await createMissingTestsRule().check([c], ws.context());
       assert.equal(res.findings.length, 1);
       assert.equal(res.findings[0]!.severity, 'warning');
@@ -236,7 +314,11 @@ describe('validate/rules', () => {
       const py = new TempWorkspace('py-package');
       try {
         py.write('tests/test_report.py', 'from inventory.stock import total_count\n');
-        const added = py.patch('inventory/stock.py', 'def restock(stock, names):', 'def total_count(stock):\n    return sum(stock.items.values())\n\n\ndef restock(stock, names):');
+        const added = py.patch(
+          'inventory/stock.py',
+          'def restock(stock, names):',
+          'def total_count(stock):\n    return sum(stock.items.values())\n\n\ndef restock(stock, names):',
+        );
         assert.deepEqual((await createMissingTestsRule().check([added], py.context())).findings, []);
       } finally {
         py.dispose();

@@ -24,7 +24,11 @@ describe('validate/sandbox', () => {
     assert.equal(existsSync(join(box.root, '.git')), false);
     await box.dispose();
     assert.equal(existsSync(box.root), false);
-    assert.equal(readFileSync(join(ws.root, 'node_modules', 'dep', 'index.js'), 'utf8'), 'module.exports = 1;\n', 'the linked original survives');
+    assert.equal(
+      readFileSync(join(ws.root, 'node_modules', 'dep', 'index.js'), 'utf8'),
+      'module.exports = 1;\n',
+      'the linked original survives',
+    );
   });
 
   it('writes a candidate into the copy, replacing a copied link rather than writing through it', async () => {
@@ -47,7 +51,10 @@ describe('validate/sandbox', () => {
   it('refuses to write into a linked folder', async () => {
     const box = await Sandbox.create(await scanWorkspace(ws.root));
     try {
-      await assert.rejects(box.writeCandidate([{ path: 'node_modules/dep/index.js', language: 'javascript', before: '', after: 'evil' }]), SandboxError);
+      await assert.rejects(
+        box.writeCandidate([{ path: 'node_modules/dep/index.js', language: 'javascript', before: '', after: 'evil' }]),
+        SandboxError,
+      );
       assert.equal(readFileSync(join(ws.root, 'node_modules', 'dep', 'index.js'), 'utf8'), 'module.exports = 1;\n');
     } finally {
       await box.dispose();
@@ -58,16 +65,27 @@ describe('validate/sandbox', () => {
     ws.write('shared/python/lib/site.py', 'X = 1\n');
     symlinkSync(join(ws.root, 'shared', 'python'), join(ws.root, '.venv'));
     const scan = await scanWorkspace(ws.root, { copyLinkedDirs: true, fileFilter: (rel) => rel.startsWith('src/') });
-    assert.deepEqual(scan.entries.map((e) => [e.rel, e.kind]), [['.venv/lib/site.py', 'file'], ['node_modules/dep/index.js', 'file'], ['src/slugify.js', 'file']]);
+    assert.deepEqual(
+      scan.entries.map((e) => [e.rel, e.kind]),
+      [
+        ['.venv/lib/site.py', 'file'],
+        ['node_modules/dep/index.js', 'file'],
+        ['src/slugify.js', 'file'],
+      ],
+    );
     const box = await Sandbox.create(scan);
     try {
-      for (const dir of ['node_modules', '.venv']) assert.ok(lstatSync(join(box.root, dir)).isDirectory(), `${dir} is a real folder in the copy`);
+      for (const dir of ['node_modules', '.venv'])
+        assert.ok(lstatSync(join(box.root, dir)).isDirectory(), `${dir} is a real folder in the copy`);
       assert.equal(readFileSync(join(box.root, 'node_modules', 'dep', 'index.js'), 'utf8'), 'module.exports = 1;\n');
     } finally {
       await box.dispose();
     }
     const sourcesOnly = (await scanWorkspace(ws.root)).bytes;
-    await assert.rejects(scanWorkspace(ws.root, { copyLinkedDirs: true, sizeCapBytes: sourcesOnly + 10 }), /dependency folders included, is larger than the sandbox limit/);
+    await assert.rejects(
+      scanWorkspace(ws.root, { copyLinkedDirs: true, sizeCapBytes: sourcesOnly + 10 }),
+      /dependency folders included, is larger than the sandbox limit/,
+    );
   });
 
   it('stops at the size cap with a clear message', async () => {
@@ -86,7 +104,12 @@ describe('host/NodeProcessRunner', () => {
   const runner = new NodeProcessRunner({ maxOutputBytes: 64 * 1024 });
 
   it('runs a shell command with stdin and env, returning its exit code and output', async () => {
-    const r = await runner.run('read line; echo "$line $GREETING"; echo err >&2; exit 4', { cwd: process.cwd(), timeoutMs: 10_000, stdin: 'hello\n', env: { GREETING: 'world' } });
+    const r = await runner.run('read line; echo "$line $GREETING"; echo err >&2; exit 4', {
+      cwd: process.cwd(),
+      timeoutMs: 10_000,
+      stdin: 'hello\n',
+      env: { GREETING: 'world' },
+    });
     assert.equal(r.exitCode, 4);
     assert.equal(r.stdout, 'hello world\n');
     assert.equal(r.stderr, 'err\n');
@@ -94,12 +117,20 @@ describe('host/NodeProcessRunner', () => {
   });
 
   it('runs an executable with arguments and no shell', async () => {
-    const r = await runner.run(process.execPath, { cwd: process.cwd(), timeoutMs: 10_000, args: ['-e', 'console.log(process.argv[1])', '$HOME'] });
+    const r = await runner.run(process.execPath, {
+      cwd: process.cwd(),
+      timeoutMs: 10_000,
+      args: ['-e', 'console.log(process.argv[1])', '$HOME'],
+    });
     assert.equal(r.stdout, '$HOME\n');
   });
 
   it('caps output in memory, keeping the head and the tail', async () => {
-    const r = await runner.run(process.execPath, { cwd: process.cwd(), timeoutMs: 20_000, args: ['-e', "process.stdout.write('HEAD' + 'x'.repeat(1024 * 1024) + 'TAIL')"] });
+    const r = await runner.run(process.execPath, {
+      cwd: process.cwd(),
+      timeoutMs: 20_000,
+      args: ['-e', "process.stdout.write('HEAD' + 'x'.repeat(1024 * 1024) + 'TAIL')"],
+    });
     assert.ok(r.stdout.length < 70 * 1024, `kept ${r.stdout.length} characters`);
     assert.ok(r.stdout.startsWith('HEAD'));
     assert.ok(r.stdout.endsWith('TAIL'));
@@ -115,6 +146,9 @@ describe('host/NodeProcessRunner', () => {
   });
 
   it('rejects with one clear line when the executable does not exist', async () => {
-    await assert.rejects(runner.run('/nonexistent/tool', { cwd: process.cwd(), timeoutMs: 1000, args: [] }), /Could not start "\/nonexistent\/tool"/);
+    await assert.rejects(
+      runner.run('/nonexistent/tool', { cwd: process.cwd(), timeoutMs: 1000, args: [] }),
+      /Could not start "\/nonexistent\/tool"/,
+    );
   });
 });

@@ -41,7 +41,10 @@ describe('validate/test gate', function () {
 
   it('does not block on a test that already failed before the patch', async () => {
     const gate = createTestGate();
-    const res = await gate.check([ws.patch('src/slugify.js', "return slug.split('-');", "return slug.split('-'); // unchanged behaviour")], ctx());
+    const res = await gate.check(
+      [ws.patch('src/slugify.js', "return slug.split('-');", "return slug.split('-'); // unchanged behaviour")],
+      ctx(),
+    );
     assert.equal(res.skipped, undefined);
     assert.deepEqual(res.findings, []);
     assert.equal(runner.startedPids.length, 2, 'a baseline run and a candidate run');
@@ -96,9 +99,16 @@ describe('validate/test gate', function () {
 
   it('caps the memory of the test processes', async () => {
     // 400 MB of buffers: outside V8's heap, so only the process limit stops it.
-    const hog = ws.patch('src/slugify.js', 'function slugify(text) {', 'function slugify(text) {\n  globalThis.hog = Array.from({ length: 8 }, () => Buffer.alloc(50 * 1024 * 1024, 1));');
+    const hog = ws.patch(
+      'src/slugify.js',
+      'function slugify(text) {',
+      'function slugify(text) {\n  globalThis.hog = Array.from({ length: 8 }, () => Buffer.alloc(50 * 1024 * 1024, 1));',
+    );
     const capped = await createTestGate().check([hog], ctx({ testMemoryMb: 200 }));
-    assert.ok(capped.findings.some((f) => isBlocking(f) && f.category === 'test_failure'), JSON.stringify(capped.findings));
+    assert.ok(
+      capped.findings.some((f) => isBlocking(f) && f.category === 'test_failure'),
+      JSON.stringify(capped.findings),
+    );
     const roomy = await createTestGate().check([hog], ctx({ testMemoryMb: 2048 }));
     assert.deepEqual(roomy.findings, [], 'with room to spare the same patch passes');
   });
@@ -118,19 +128,34 @@ describe('validate/test gate', function () {
   it('leaves the user folder untouched, linked dependencies included', async () => {
     mkdirSync(join(ws.root, 'node_modules', 'dep'), { recursive: true });
     writeFileSync(join(ws.root, 'node_modules', 'dep', 'index.js'), 'module.exports = 42;\n');
-    ws.write('test/dep.test.js', "const test = require('node:test');\nconst assert = require('node:assert');\ntest('dep loads', () => assert.strictEqual(require('dep'), 42));\n");
+    ws.write(
+      'test/dep.test.js',
+      "const test = require('node:test');\nconst assert = require('node:assert');\ntest('dep loads', () => assert.strictEqual(require('dep'), 42));\n",
+    );
     // A test that writes beside itself: it must write into the copy, never here.
-    ws.write('test/writes.test.js', "const test = require('node:test');\ntest('writes', () => require('node:fs').writeFileSync(__dirname + '/out.txt', 'x'));\n");
+    ws.write(
+      'test/writes.test.js',
+      "const test = require('node:test');\ntest('writes', () => require('node:fs').writeFileSync(__dirname + '/out.txt', 'x'));\n",
+    );
     const before = snapshot(ws.root);
-    const res = await createTestGate().check([ws.patch('src/slugify.js', ".replace(/[^a-z0-9]+/g, '-')", ".replace(/[^a-z0-9]+/g, '_')")], ctx());
+    const res = await createTestGate().check(
+      [ws.patch('src/slugify.js', ".replace(/[^a-z0-9]+/g, '-')", ".replace(/[^a-z0-9]+/g, '_')")],
+      ctx(),
+    );
     assert.ok(res.findings.some(isBlocking), 'the gate ran the tests');
     assert.ok(!res.findings.some((f) => /dep loads/.test(f.message)), 'the linked dependency resolved in the copy');
     assert.deepEqual(snapshot(ws.root), before);
   });
 
   it('reports unparseable output that turned red as one finding with the tail', async () => {
-    ws.write('check.js', "const { slugify } = require('./src/slugify');\nif (slugify('A B') !== 'a-b') { console.log('mismatch: ' + slugify('A B')); process.exit(3); }\nconsole.log('fine');\n");
-    const res = await createTestGate().check([ws.patch('src/slugify.js', ".replace(/[^a-z0-9]+/g, '-')", ".replace(/[^a-z0-9]+/g, '+')")], ctx({ testCommand: 'node check.js' }));
+    ws.write(
+      'check.js',
+      "const { slugify } = require('./src/slugify');\nif (slugify('A B') !== 'a-b') { console.log('mismatch: ' + slugify('A B')); process.exit(3); }\nconsole.log('fine');\n",
+    );
+    const res = await createTestGate().check(
+      [ws.patch('src/slugify.js', ".replace(/[^a-z0-9]+/g, '-')", ".replace(/[^a-z0-9]+/g, '+')")],
+      ctx({ testCommand: 'node check.js' }),
+    );
     assert.equal(res.findings.length, 1, JSON.stringify(res.findings));
     assert.equal(res.findings[0]!.category, 'test_failure');
     assert.match(res.findings[0]!.message, /exited with code 3 with the patch \(0 without it\)/);
@@ -138,9 +163,15 @@ describe('validate/test gate', function () {
   });
 
   it('blocks a patch that stops an already red suite from running at all', async () => {
-    ws.write('test/mocha.spec.js', "const assert = require('node:assert');\nconst { words } = require('../src/slugify');\nit('splits', () => assert.deepStrictEqual(words('a-b'), ['a', 'b']));\nit('was already red', () => assert.strictEqual(1, 2));\n");
+    ws.write(
+      'test/mocha.spec.js',
+      "const assert = require('node:assert');\nconst { words } = require('../src/slugify');\nit('splits', () => assert.deepStrictEqual(words('a-b'), ['a', 'b']));\nit('was already red', () => assert.strictEqual(1, 2));\n",
+    );
     const mocha = `${join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'mocha')} --no-config test/mocha.spec.js`;
-    const res = await createTestGate().check([ws.patch('src/slugify.js', "'use strict';", "'use strict';\nrequire('./missing-module');")], ctx({ testCommand: mocha }));
+    const res = await createTestGate().check(
+      [ws.patch('src/slugify.js', "'use strict';", "'use strict';\nrequire('./missing-module');")],
+      ctx({ testCommand: mocha }),
+    );
     assert.equal(res.findings.length, 1, JSON.stringify(res.findings));
     assert.equal(res.findings[0]!.category, 'test_failure');
     assert.match(res.findings[0]!.message, /no longer reports its tests/);
@@ -152,7 +183,13 @@ describe('validate/test gate', function () {
     const py = new TempWorkspace('py-package');
     try {
       const res = await createTestGate().check(
-        [py.patch('inventory/stock.py', 'self.items[name] = self.items.get(name, 0) + count', 'self.items[name] = self.items.get(name, 0) + count + 1')],
+        [
+          py.patch(
+            'inventory/stock.py',
+            'self.items[name] = self.items.get(name, 0) + count',
+            'self.items[name] = self.items.get(name, 0) + count + 1',
+          ),
+        ],
         py.context({ testCommand: 'python3 -m pytest -q -p no:cacheprovider', testTimeoutMs: 60_000 }, { processes: runner }),
       );
       const names = res.findings.filter(isBlocking).map((f) => f.message);
@@ -160,7 +197,10 @@ describe('validate/test gate', function () {
       assert.ok(names.some((m) => m.includes('tests/test_stock.py::test_add_counts')));
       assert.ok(names.some((m) => m.includes('tests/test_stock.py::test_restock')));
       assert.ok(res.findings.every((f) => f.file === 'tests/test_stock.py'));
-      assert.deepEqual(res.findings.map((f) => f.line).sort((a, b) => a - b), [8, 21]);
+      assert.deepEqual(
+        res.findings.map((f) => f.line).sort((a, b) => a - b),
+        [8, 21],
+      );
     } finally {
       py.dispose();
     }

@@ -83,7 +83,8 @@ describe('validate/test gate isolation', function () {
   });
   afterEach(() => ws.dispose());
 
-  const ctx = (settings: Record<string, unknown> = {}) => ws.context({ testCommand: 'node --test', testTimeoutMs: 20_000, ...settings }, { processes: runner });
+  const ctx = (settings: Record<string, unknown> = {}) =>
+    ws.context({ testCommand: 'node --test', testTimeoutMs: 20_000, ...settings }, { processes: runner });
 
   async function requireBubblewrap(test: Mocha.Context): Promise<void> {
     const probe = await probeBubblewrap(runner);
@@ -109,7 +110,10 @@ describe('validate/test gate isolation', function () {
     assert.deepEqual(snapshot(ws.root), before);
     assert.equal(res.skipped, undefined);
     assert.equal(res.findings.filter(isBlocking).length, 0, JSON.stringify(res.findings));
-    assert.deepEqual(res.findings.map((f) => [f.tool, f.code, f.category, f.severity]), [['tests', 'sandbox-copy', 'other', 'warning']]);
+    assert.deepEqual(
+      res.findings.map((f) => [f.tool, f.code, f.category, f.severity]),
+      [['tests', 'sandbox-copy', 'other', 'warning']],
+    );
     assert.match(res.findings[0]!.message, /without an isolating sandbox.*dependency folders were copied/);
   });
 
@@ -147,7 +151,8 @@ describe('validate/test gate isolation', function () {
     });
     afterEach(() => new Promise<void>((r) => server.close(() => r())));
 
-    const connect = () => `node -e "const s = require('node:net').connect(${port}, '127.0.0.1'); s.on('connect', () => s.end()); s.on('error', () => {}); setTimeout(() => process.exit(0), 1000).unref();"`;
+    const connect = () =>
+      `node -e "const s = require('node:net').connect(${port}, '127.0.0.1'); s.on('connect', () => s.end()); s.on('error', () => {}); setTimeout(() => process.exit(0), 1000).unref();"`;
 
     it('is cut under bubblewrap: a server on the host loopback is out of reach', async function () {
       await requireBubblewrap(this);
@@ -165,7 +170,8 @@ describe('validate/test gate isolation', function () {
   describe('what the tests can see of the host', () => {
     const marked = (ws: TempWorkspace) => ws.patch('src/slugify.js', "'use strict';", "'use strict';\n// MARK");
     /** A command that passes on the untouched copy and, on the candidate, fails exactly when `leak` (JS) is true. */
-    const failsIf = (leak: string) => `node -e "const fs = require('fs'); process.exit(fs.readFileSync('src/slugify.js', 'utf8').includes('MARK') && (${leak}) ? 1 : 0)"`;
+    const failsIf = (leak: string) =>
+      `node -e "const fs = require('fs'); process.exit(fs.readFileSync('src/slugify.js', 'utf8').includes('MARK') && (${leak}) ? 1 : 0)"`;
 
     it('under bubblewrap, a tool the command names under the host /tmp runs, read-only, and /tmp takes new files', async function () {
       await requireBubblewrap(this);
@@ -179,7 +185,10 @@ describe('validate/test gate isolation', function () {
         const noTmp = `(() => { try { fs.writeFileSync('/tmp/new-' + process.pid, 'x'); return false; } catch { return true; } })()`;
         const res = await createTestGate().check([marked(ws)], ctx({ testCommand: failsIf(`${hidden} || ${writable} || ${noTmp}`) }));
         assert.deepEqual(res.findings, [], JSON.stringify(res.findings));
-        const control = await createTestGate().check([marked(ws)], ctx({ testCommand: failsIf(`!fs.existsSync('${join(tool, 'absent.js')}')`) }));
+        const control = await createTestGate().check(
+          [marked(ws)],
+          ctx({ testCommand: failsIf(`!fs.existsSync('${join(tool, 'absent.js')}')`) }),
+        );
         assert.equal(control.findings.filter(isBlocking).length, 1, 'the command can fail: the check is real');
         assert.equal(readFileSync(file, 'utf8'), 'module.exports = 1;\n', 'the host file is unchanged');
       } finally {
@@ -207,7 +216,10 @@ describe('validate/test gate isolation', function () {
       const saved = process.env.ANTHROPIC_API_KEY;
       process.env.ANTHROPIC_API_KEY = 'sk-ant-test-FAKEKEY';
       try {
-        const res = await createTestGate().check([marked(ws)], ctx({ testCommand: failsIf('process.env.ANTHROPIC_API_KEY !== undefined'), sandboxIsolation: 'copy' }));
+        const res = await createTestGate().check(
+          [marked(ws)],
+          ctx({ testCommand: failsIf('process.env.ANTHROPIC_API_KEY !== undefined'), sandboxIsolation: 'copy' }),
+        );
         assert.deepEqual(res.findings.filter(isBlocking), [], JSON.stringify(res.findings));
       } finally {
         if (saved === undefined) delete process.env.ANTHROPIC_API_KEY;
@@ -232,7 +244,10 @@ describe('validate/test gate isolation', function () {
       const detach = "require('node:child_process').spawn('sleep', ['988'], { detached: true, stdio: 'ignore' }).unref();";
       await createTestGate().check([writerCandidate(ws)], ctx({ testCommand: `node -e "${detach}"` }));
       assert.ok(await waitFor(() => sleepers().length === 0, 2000), 'left by a run that ended');
-      const res = await createTestGate().check([writerCandidate(ws)], ctx({ testCommand: `node -e "${detach} setInterval(() => {}, 1000);"`, testTimeoutMs: 1500 }));
+      const res = await createTestGate().check(
+        [writerCandidate(ws)],
+        ctx({ testCommand: `node -e "${detach} setInterval(() => {}, 1000);"`, testTimeoutMs: 1500 }),
+      );
       assert.equal(res.skipped, 'tests time out without the patch');
       assert.ok(await waitFor(() => sleepers().length === 0, 2000), 'left by a run that was stopped');
     });
@@ -245,7 +260,10 @@ describe('validate/test gate isolation', function () {
       const detach = "require('node:child_process').spawn('sleep', ['988'], { detached: true, stdio: 'ignore' }).unref();";
       await createTestGate().check([writerCandidate(ws)], ctx({ testCommand: `node -e "${detach}"`, sandboxIsolation: 'copy' }));
       assert.ok(await waitFor(() => sleepers().length === 0, 2000), 'left by a run that ended');
-      const res = await createTestGate().check([writerCandidate(ws)], ctx({ testCommand: `node -e "${detach} setInterval(() => {}, 1000);"`, testTimeoutMs: 1500, sandboxIsolation: 'copy' }));
+      const res = await createTestGate().check(
+        [writerCandidate(ws)],
+        ctx({ testCommand: `node -e "${detach} setInterval(() => {}, 1000);"`, testTimeoutMs: 1500, sandboxIsolation: 'copy' }),
+      );
       assert.equal(res.skipped, 'tests time out without the patch');
       assert.ok(await waitFor(() => sleepers().length === 0, 2000), 'left by a run that was stopped');
     });

@@ -68,7 +68,10 @@ describe('Cart', () => {
 
   const hasPytest = spawnSync('python3', ['-m', 'pytest', '--version']).status === 0;
   (hasPytest ? it : it.skip)('reads pytest short summaries (skipped when pytest is not installed)', () => {
-    ws.write('test_things.py', 'import pytest\n\ndef test_ok():\n    assert True\n\ndef test_bad():\n    assert 1 == 2\n\n@pytest.mark.parametrize("x", [1, 2])\ndef test_param(x):\n    assert x == 1\n');
+    ws.write(
+      'test_things.py',
+      'import pytest\n\ndef test_ok():\n    assert True\n\ndef test_bad():\n    assert 1 == 2\n\n@pytest.mark.parametrize("x", [1, 2])\ndef test_param(x):\n    assert x == 1\n',
+    );
     const report = parseTestOutput(run(ws.root, 'python3', ['-m', 'pytest', '-q', '-p', 'no:cacheprovider']));
     assert.deepEqual(report.frameworks, ['pytest']);
     assert.deepEqual([...report.failures.keys()].sort(), ['test_things.py::test_bad', 'test_things.py::test_param[2]']);
@@ -79,7 +82,10 @@ describe('Cart', () => {
   });
 
   it("reads Python's unittest: failures and errors with the exception line", () => {
-    ws.write('test_m.py', 'import unittest\n\nclass T(unittest.TestCase):\n    def test_ok(self):\n        self.assertTrue(True)\n    def test_add(self):\n        self.assertEqual(1, 2)\n    def test_err(self):\n        raise KeyError("k")\n');
+    ws.write(
+      'test_m.py',
+      'import unittest\n\nclass T(unittest.TestCase):\n    def test_ok(self):\n        self.assertTrue(True)\n    def test_add(self):\n        self.assertEqual(1, 2)\n    def test_err(self):\n        raise KeyError("k")\n',
+    );
     const report = parseTestOutput(run(ws.root, 'python3', ['-m', 'unittest']));
     assert.deepEqual(report.frameworks, ['unittest']);
     const names = [...report.failures.keys()].sort();

@@ -37,7 +37,10 @@ describe('validate/typescript gate', () => {
 
   it('does not block a pre-existing error, even when the patch moves it to another line', async () => {
     // The error is on disk before the patch: a caller passing a string.
-    ws.write('src/unrelated.ts', 'export function greet(name: string): string {\n  return `hello ${name}`;\n}\nexport const bad: number = "nope";\n');
+    ws.write(
+      'src/unrelated.ts',
+      'export function greet(name: string): string {\n  return `hello ${name}`;\n}\nexport const bad: number = "nope";\n',
+    );
     const gate = createTypeScriptGate();
     const moved = ws.patch('src/unrelated.ts', 'export function greet', '// a new comment\n// and another\nexport function greet');
     const res = await gate.check([moved], ws.context());
@@ -52,9 +55,18 @@ describe('validate/typescript gate', () => {
     ws.write('src/unrelated.ts', 'export const bad: number = "nope"; export const ok = 1;\n');
     const gate = createTypeScriptGate();
     const same = await gate.check([ws.patch('src/unrelated.ts', 'export const ok = 1;', 'export const ok = 2;')], ws.context());
-    assert.deepEqual(same.findings.map((f) => [f.code, f.introduced]), [['TS2322', false]]);
+    assert.deepEqual(
+      same.findings.map((f) => [f.code, f.introduced]),
+      [['TS2322', false]],
+    );
     const worse = await gate.check([ws.patch('src/unrelated.ts', 'export const ok = 1;', 'export const ok: string = 2;')], ws.context());
-    assert.deepEqual(worse.findings.map((f) => [f.code, f.introduced]), [['TS2322', false], ['TS2322', true]]);
+    assert.deepEqual(
+      worse.findings.map((f) => [f.code, f.introduced]),
+      [
+        ['TS2322', false],
+        ['TS2322', true],
+      ],
+    );
   });
 
   it('checks a JavaScript file in a project without allowJs for its syntax only', async () => {
@@ -62,13 +74,22 @@ describe('validate/typescript gate', () => {
     const gate = createTypeScriptGate();
     assert.deepEqual((await gate.check([ws.patch('src/legacy.js', 'x + 1', 'x.nope + 1')], ws.context())).findings, []);
     const broken = await gate.check([ws.patch('src/legacy.js', 'x + 1', 'x + ')], ws.context());
-    assert.deepEqual(broken.findings.map((f) => [f.code, f.category, f.introduced]), [['TS1109', 'syntax', true]]);
+    assert.deepEqual(
+      broken.findings.map((f) => [f.code, f.category, f.introduced]),
+      [['TS1109', 'syntax', true]],
+    );
   });
 
   it('catches a caller broken by a signature change, with the caller path', async () => {
     const gate = createTypeScriptGate();
     const res = await gate.check(
-      [ws.patch('src/math.ts', 'export function add(a: number, b: number): number {', 'export function add(a: number, b: number, c: number): number {')],
+      [
+        ws.patch(
+          'src/math.ts',
+          'export function add(a: number, b: number): number {',
+          'export function add(a: number, b: number, c: number): number {',
+        ),
+      ],
       ws.context(),
     );
     const blocking = res.findings.filter(isBlocking);
@@ -83,7 +104,10 @@ describe('validate/typescript gate', () => {
     const gate = createTypeScriptGate();
     const res = await gate.check([ws.patch('src/math.ts', 'export function scale', 'function scale')], ws.context());
     const blocking = res.findings.filter(isBlocking);
-    assert.ok(blocking.some((f) => f.file === 'src/caller.ts' && f.category === 'missing_import'), JSON.stringify(blocking));
+    assert.ok(
+      blocking.some((f) => f.file === 'src/caller.ts' && f.category === 'missing_import'),
+      JSON.stringify(blocking),
+    );
   });
 
   it('keeps one warm service per tsconfig across attempts and sees each new overlay', async () => {
@@ -104,36 +128,63 @@ describe('validate/typescript gate', () => {
     assert.deepEqual((await gate.check([patch()], ws.context())).findings, []);
     ws.write('src/caller.ts', ws.read('src/caller.ts').replace('add(sum, v)', 'add(sum, v, 1)'));
     const res = await gate.check([patch()], ws.context());
-    assert.deepEqual(res.findings.map((f) => [f.file, f.code, f.introduced]), [['src/caller.ts', 'TS2554', false]]);
+    assert.deepEqual(
+      res.findings.map((f) => [f.file, f.code, f.introduced]),
+      [['src/caller.ts', 'TS2554', false]],
+    );
   });
 
   it('checks a new file and a deleted file against their importers', async () => {
     const gate = createTypeScriptGate();
     const created = ws.candidate('src/extra.ts', 'import { add } from "./math";\nexport const three = add(1, "2");\n');
     const res = await gate.check([created], ws.context());
-    assert.deepEqual(res.findings.filter(isBlocking).map((f) => [f.file, f.code]), [['src/extra.ts', 'TS2345']]);
+    assert.deepEqual(
+      res.findings.filter(isBlocking).map((f) => [f.file, f.code]),
+      [['src/extra.ts', 'TS2345']],
+    );
 
     const removed = ws.candidate('src/caller.ts', undefined);
     const res2 = await gate.check([removed], ws.context());
-    assert.ok(res2.findings.some((f) => isBlocking(f) && f.file === 'src/report.ts' && f.code === 'TS2307'), JSON.stringify(res2.findings));
+    assert.ok(
+      res2.findings.some((f) => isBlocking(f) && f.file === 'src/report.ts' && f.code === 'TS2307'),
+      JSON.stringify(res2.findings),
+    );
   });
 
   it('follows a solution-style tsconfig to the referenced config that includes the file', async () => {
     ws.write('tsconfig.app.json', ws.read('tsconfig.json'));
     ws.write('tsconfig.json', JSON.stringify({ files: [], references: [{ path: './tsconfig.app.json' }] }));
     const gate = createTypeScriptGate();
-    const res = await gate.check([ws.patch('src/math.ts', 'export function add(a: number, b: number): number {', 'export function add(a: number, b: string): number {')], ws.context());
+    const res = await gate.check(
+      [
+        ws.patch(
+          'src/math.ts',
+          'export function add(a: number, b: number): number {',
+          'export function add(a: number, b: string): number {',
+        ),
+      ],
+      ws.context(),
+    );
     const blocking = res.findings.filter(isBlocking).map((f) => [f.file, f.code]);
     // strict (from tsconfig.app.json) and the caller found through the referenced project.
-    assert.deepEqual(blocking, [['src/math.ts', 'TS2322'], ['src/caller.ts', 'TS2345']]);
+    assert.deepEqual(blocking, [
+      ['src/math.ts', 'TS2322'],
+      ['src/caller.ts', 'TS2345'],
+    ]);
   });
 
   it('compares an importer that only resolves once the patch creates the file it imports', async () => {
-    ws.write('src/uses.ts', 'import { LIMIT } from "./limits";\nexport const bad: number = "pre-existing";\nexport const shout: string = LIMIT.toUpperCase();\n');
+    ws.write(
+      'src/uses.ts',
+      'import { LIMIT } from "./limits";\nexport const bad: number = "pre-existing";\nexport const shout: string = LIMIT.toUpperCase();\n',
+    );
     const gate = createTypeScriptGate();
     const res = await gate.check([ws.candidate('src/limits.ts', 'export const LIMIT = 10;\n')], ws.context());
     const uses = res.findings.filter((f) => f.file === 'src/uses.ts').map((f) => [f.line, f.code, f.introduced]);
-    assert.deepEqual(uses, [[2, 'TS2322', false], [3, 'TS2339', true]]);
+    assert.deepEqual(uses, [
+      [2, 'TS2322', false],
+      [3, 'TS2339', true],
+    ]);
   });
 
   it('uses defaults without a tsconfig: JavaScript syntax errors block, types are not checked', async () => {
@@ -162,7 +213,10 @@ describe('validate/typescript gate', () => {
   it('stops with CancelledError when the run is cancelled', async () => {
     const controller = new AbortController();
     controller.abort();
-    await assert.rejects(createTypeScriptGate().check([ws.patch('src/math.ts', 'a + b', 'b + a')], ws.context({}, { signal: controller.signal })), CancelledError);
+    await assert.rejects(
+      createTypeScriptGate().check([ws.patch('src/math.ts', 'a + b', 'b + a')], ws.context({}, { signal: controller.signal })),
+      CancelledError,
+    );
   });
 
   it('skips when no TypeScript or JavaScript file changed', async () => {

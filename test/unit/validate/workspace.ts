@@ -75,4 +75,3 @@ export function runningInGroup(pgid: number): string[] {
     .filter((cols) => cols[0] === String(pgid) && !cols[2]!.startsWith('Z'))
     .map((cols) => cols.slice(1).join(' '));
 }
-

@@ -41,16 +41,21 @@ describe('activation evaluates only the small half of the extension', function (
   });
 
   it('finds the adapter modules activation registers', () => {
-    for (const f of ['src/vscode/review/approvalTree.ts', 'src/vscode/provenance/panel.ts', 'src/vscode/graphWatcher.ts']) assert.ok(graph.has(f), f);
+    for (const f of ['src/vscode/review/approvalTree.ts', 'src/vscode/provenance/panel.ts', 'src/vscode/graphWatcher.ts'])
+      assert.ok(graph.has(f), f);
   });
 
   it('does not evaluate zod or the provenance schemas (they load with the first command or view that reads the store)', () => {
-    const heavy = [...graph].filter((f) => f.includes('node_modules/zod/') || /^src\/core\/(provenance\/(schema|stats|records|store)|findings|settings)\.ts$/.test(f));
+    const heavy = [...graph].filter(
+      (f) => f.includes('node_modules/zod/') || /^src\/core\/(provenance\/(schema|stats|records|store)|findings|settings)\.ts$/.test(f),
+    );
     assert.deepEqual(heavy.filter((f) => !f.includes('/locales/')).slice(0, 12), []);
   });
 
   it('does not evaluate the engine (TypeScript, tree-sitter, the model SDKs)', () => {
-    const engine = [...graph].filter((f) => /node_modules\/(typescript|web-tree-sitter|@anthropic-ai|openai)\//.test(f) || f === 'src/vscode/engine.ts');
+    const engine = [...graph].filter(
+      (f) => /node_modules\/(typescript|web-tree-sitter|@anthropic-ai|openai)\//.test(f) || f === 'src/vscode/engine.ts',
+    );
     assert.deepEqual(engine, []);
   });
 });
@@ -61,7 +66,9 @@ describe('loading the engine bundle for the store evaluates neither TypeScript n
     // The Runs view reads the store as soon as it is shown (at startup when it was left open).
     const graph = await staticGraph('src/vscode/engine.ts');
     assert.ok(graph.has('src/core/provenance/store.ts'));
-    const heavy = [...graph].filter((f) => /node_modules\/(typescript|web-tree-sitter|@anthropic-ai|openai|@astral-sh)\//.test(f)).map((f) => f.split('/').slice(0, 3).join('/'));
+    const heavy = [...graph]
+      .filter((f) => /node_modules\/(typescript|web-tree-sitter|@anthropic-ai|openai|@astral-sh)\//.test(f))
+      .map((f) => f.split('/').slice(0, 3).join('/'));
     assert.deepEqual([...new Set(heavy)], []);
   });
 });

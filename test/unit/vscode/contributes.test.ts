@@ -10,7 +10,10 @@ import * as path from 'node:path';
 const root = path.join(__dirname, '..', '..', '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
   activationEvents: string[];
-  contributes: { commands: { command: string; title: string; category?: string }[]; menus: Record<string, { command?: string; when?: string }[]> };
+  contributes: {
+    commands: { command: string; title: string; category?: string }[];
+    menus: Record<string, { command?: string; when?: string }[]>;
+  };
 };
 const declared = new Map(pkg.contributes.commands.map((c) => [c.command, c]));
 
@@ -21,10 +24,12 @@ function sources(dir: string): string[] {
     return e.name.endsWith('.ts') ? [readFileSync(p, 'utf8')] : [];
   });
 }
-const registered = new Set(sources(path.join(root, 'src', 'vscode')).flatMap((text) => [...text.matchAll(/reg\('(refactorGuard\.[A-Za-z]+)'/g)].map((m) => m[1]!)));
+const registered = new Set(
+  sources(path.join(root, 'src', 'vscode')).flatMap((text) => [...text.matchAll(/reg\('(refactorGuard\.[A-Za-z]+)'/g)].map((m) => m[1]!)),
+);
 
 describe('package.json commands match the VS Code adapter', () => {
-  it('finds the adapter\'s registrations', () => {
+  it("finds the adapter's registrations", () => {
     assert.ok(registered.size >= 10, `found ${[...registered].join(', ')}`);
   });
 
@@ -44,7 +49,14 @@ describe('package.json commands match the VS Code adapter', () => {
 
   it('hides the commands that need an argument from the palette', () => {
     const hidden = new Set(pkg.contributes.menus.commandPalette!.filter((e) => e.when === 'false').map((e) => e.command));
-    for (const id of ['refactorGuard.approveHunk', 'refactorGuard.rejectHunk', 'refactorGuard.openPatchDiff', 'refactorGuard.showFindings', 'refactorGuard.showRiskFactors', 'refactorGuard.rerun']) {
+    for (const id of [
+      'refactorGuard.approveHunk',
+      'refactorGuard.rejectHunk',
+      'refactorGuard.openPatchDiff',
+      'refactorGuard.showFindings',
+      'refactorGuard.showRiskFactors',
+      'refactorGuard.rerun',
+    ]) {
       assert.ok(hidden.has(id), `${id} should be hidden from the palette`);
     }
   });

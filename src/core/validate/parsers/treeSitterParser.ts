@@ -11,7 +11,11 @@ import type { RawSyntaxError } from './syntaxError';
 const MAX_ERRORS = 200;
 const MAX_TOKEN = 40;
 
-export async function treeSitterSyntaxErrors(language: LanguageId, text: string, options: ParseTreeOptions = {}): Promise<RawSyntaxError[]> {
+export async function treeSitterSyntaxErrors(
+  language: LanguageId,
+  text: string,
+  options: ParseTreeOptions = {},
+): Promise<RawSyntaxError[]> {
   return withTree(language, text, collectErrors, options);
 }
 

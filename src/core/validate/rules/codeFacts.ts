@@ -136,17 +136,28 @@ function functionName(node: Node): string | undefined {
     const left = parent.childForFieldName('left');
     return left ? (left.childForFieldName('property')?.text ?? left.text) : undefined;
   }
-  if (parent.type === 'public_field_definition' || parent.type === 'field_definition') return parent.childForFieldName('name')?.text ?? parent.childForFieldName('property')?.text;
+  if (parent.type === 'public_field_definition' || parent.type === 'field_definition')
+    return parent.childForFieldName('name')?.text ?? parent.childForFieldName('property')?.text;
   return undefined;
 }
 
 function signatureOf(node: Node): string {
   const params = node.childForFieldName('parameters') ?? node.childForFieldName('parameter');
-  const ret = node.childForFieldName('return_type') ?? node.childForFieldName('result') ?? node.childForFieldName('returns') ?? (node.type === 'method_declaration' ? node.childForFieldName('type') : null);
+  const ret =
+    node.childForFieldName('return_type') ??
+    node.childForFieldName('result') ??
+    node.childForFieldName('returns') ??
+    (node.type === 'method_declaration' ? node.childForFieldName('type') : null);
   const typeParams = node.childForFieldName('type_parameters');
   const text = `${typeParams?.text ?? ''}${params?.text ?? '()'}${ret ? ` -> ${ret.text.replace(/^:\s*/, '')}` : ''}`;
   // Readable and stable: one space after commas, none inside parentheses, no trailing comma.
-  return text.replace(/\s+/g, ' ').replace(/\(\s+/g, '(').replace(/\s+\)/g, ')').replace(/\s*,\s*/g, ', ').replace(/, \)/g, ')').trim();
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/\(\s+/g, '(')
+    .replace(/\s+\)/g, ')')
+    .replace(/\s*,\s*/g, ', ')
+    .replace(/, \)/g, ')')
+    .trim();
 }
 
 /** Names a JS/TS module exports through `export { a }`, `module.exports = { a }` or `exports.a =`. */
@@ -157,7 +168,7 @@ function exportedNames(root: Node): Set<string> {
     if (stmt.type === 'export_statement') {
       for (const spec of stmt.descendantsOfType('export_specifier')) {
         const n = spec?.childForFieldName('alias') ?? spec?.childForFieldName('name');
-        if (n) names.add(spec!.childForFieldName('name')!.text), names.add(n.text);
+        if (n) (names.add(spec!.childForFieldName('name')!.text), names.add(n.text));
       }
       continue;
     }
@@ -188,7 +199,13 @@ function exportedNames(root: Node): Set<string> {
 /** `export function f`, `export const f = () => ...`, `export class C`. */
 function isExportedDeclaration(node: Node): boolean {
   let n: Node | null = node;
-  while (n && (n.type === 'variable_declarator' || n.type === 'lexical_declaration' || n.type === 'variable_declaration' || JS_FUNCTION_TYPES.includes(n.type))) {
+  while (
+    n &&
+    (n.type === 'variable_declarator' ||
+      n.type === 'lexical_declaration' ||
+      n.type === 'variable_declaration' ||
+      JS_FUNCTION_TYPES.includes(n.type))
+  ) {
     if (n !== node && JS_FUNCTION_TYPES.includes(n.type)) return false;
     n = n.parent;
   }
@@ -200,7 +217,15 @@ function enclosing(node: Node, types: ReadonlySet<string>): Node | undefined {
   return undefined;
 }
 
-const CLASSES = new Set(['class_declaration', 'class', 'abstract_class_declaration', 'class_definition', 'struct_declaration', 'record_declaration', 'interface_declaration']);
+const CLASSES = new Set([
+  'class_declaration',
+  'class',
+  'abstract_class_declaration',
+  'class_definition',
+  'struct_declaration',
+  'record_declaration',
+  'interface_declaration',
+]);
 
 function isPublic(language: LanguageId, node: Node, id: string, exported: ReadonlySet<string> | undefined): boolean {
   switch (language) {
@@ -225,7 +250,11 @@ function isPublic(language: LanguageId, node: Node, id: string, exported: Readon
       // With __all__, a module says what it exports; without it, the leading underscore does.
       if (!cls) return exported ? exported.has(id) : true;
       const clsName = cls.childForFieldName('name')?.text ?? '_';
-      return cls.type === 'class_definition' && !enclosing(cls, new Set(['function_definition', 'class_definition'])) && (exported ? exported.has(clsName) : !clsName.startsWith('_'));
+      return (
+        cls.type === 'class_definition' &&
+        !enclosing(cls, new Set(['function_definition', 'class_definition'])) &&
+        (exported ? exported.has(clsName) : !clsName.startsWith('_'))
+      );
     }
     case 'go':
       return node.type !== 'func_literal' && /^[A-Z]/.test(id);
@@ -239,11 +268,25 @@ function isPublic(language: LanguageId, node: Node, id: string, exported: Readon
   }
 }
 
-const JS_FUNCTION_TYPES = ['function_declaration', 'generator_function_declaration', 'method_definition', 'arrow_function', 'function_expression', 'function'];
+const JS_FUNCTION_TYPES = [
+  'function_declaration',
+  'generator_function_declaration',
+  'method_definition',
+  'arrow_function',
+  'function_expression',
+  'function',
+];
 
 /** The public API: public functions (with signatures) plus exported classes, types and values. */
-function publicSymbolsOf(language: LanguageId, root: Node, functions: readonly FunctionFact[], exported: ReadonlySet<string> | undefined): SymbolFact[] {
-  const out: SymbolFact[] = functions.filter((f) => f.isPublic).map((f) => ({ name: f.name, identifier: f.identifier, kind: 'function' as const, line: f.line, signature: f.signature }));
+function publicSymbolsOf(
+  language: LanguageId,
+  root: Node,
+  functions: readonly FunctionFact[],
+  exported: ReadonlySet<string> | undefined,
+): SymbolFact[] {
+  const out: SymbolFact[] = functions
+    .filter((f) => f.isPublic)
+    .map((f) => ({ name: f.name, identifier: f.identifier, kind: 'function' as const, line: f.line, signature: f.signature }));
   const seen = new Set(out.map((s) => s.name));
   const add = (name: string, kind: SymbolFact['kind'], node: Node): void => {
     if (seen.has(name)) return;
@@ -289,7 +332,9 @@ function pythonAll(root: Node): Set<string> | undefined {
     if (expr?.type !== 'assignment' || expr.childForFieldName('left')?.text !== '__all__') continue;
     const right = expr.childForFieldName('right');
     if (!right || (right.type !== 'list' && right.type !== 'tuple')) return undefined;
-    return new Set(right.namedChildren.filter((c) => c?.type === 'string').map((c) => c!.text.replace(/^[rbuf]*['"]{1,3}|['"]{1,3}$/gi, '')));
+    return new Set(
+      right.namedChildren.filter((c) => c?.type === 'string').map((c) => c!.text.replace(/^[rbuf]*['"]{1,3}|['"]{1,3}$/gi, '')),
+    );
   }
   return undefined;
 }

@@ -32,13 +32,31 @@ export class ComplexityRule extends FileRule {
       const where = `${fn.name} (line ${fn.line})`;
       if (!prior || prior.complexity <= budget) {
         findings.push(
-          ruleFinding(this.id, file.path, fn.line, `complexity ${fn.complexity}, budget ${budget}: ${where} ${prior ? `went from ${prior.complexity} to ${fn.complexity}` : 'is new'} and has too many branches (rules.complexityBudget). Split it into smaller functions or simplify its conditions.`),
+          ruleFinding(
+            this.id,
+            file.path,
+            fn.line,
+            `complexity ${fn.complexity}, budget ${budget}: ${where} ${prior ? `went from ${prior.complexity} to ${fn.complexity}` : 'is new'} and has too many branches (rules.complexityBudget). Split it into smaller functions or simplify its conditions.`,
+          ),
         );
       } else if (fn.complexity > prior.complexity) {
-        findings.push(ruleFinding(this.id, file.path, fn.line, `complexity ${fn.complexity}, budget ${budget}: ${where} was already over the budget at ${prior.complexity} and the patch made it grow. Keep it at ${prior.complexity} or lower.`));
+        findings.push(
+          ruleFinding(
+            this.id,
+            file.path,
+            fn.line,
+            `complexity ${fn.complexity}, budget ${budget}: ${where} was already over the budget at ${prior.complexity} and the patch made it grow. Keep it at ${prior.complexity} or lower.`,
+          ),
+        );
       } else {
         findings.push(
-          ruleFinding(this.id, file.path, fn.line, `complexity ${fn.complexity}, budget ${budget}: ${where} was already over the budget (${prior.complexity}) and did not grow.`, { severity: 'warning' }),
+          ruleFinding(
+            this.id,
+            file.path,
+            fn.line,
+            `complexity ${fn.complexity}, budget ${budget}: ${where} was already over the budget (${prior.complexity}) and did not grow.`,
+            { severity: 'warning' },
+          ),
         );
       }
     }

@@ -11,7 +11,14 @@ import { createTruncationRule } from './truncation';
  * elided file makes every later finding noise.
  */
 export function createRuleGates(): Gate[] {
-  return [createTruncationRule(), createLazyElisionRule(), createDiffSizeRule(), createComplexityRule(), createPublicApiRule(), createMissingTestsRule()];
+  return [
+    createTruncationRule(),
+    createLazyElisionRule(),
+    createDiffSizeRule(),
+    createComplexityRule(),
+    createPublicApiRule(),
+    createMissingTestsRule(),
+  ];
 }
 
 export const RULE_IDS = ['truncation', 'lazy-elision', 'diff-size', 'complexity', 'public-api', 'missing-tests'] as const;

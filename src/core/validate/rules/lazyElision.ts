@@ -15,7 +15,8 @@ export class LazyElisionRule extends FileRule {
   protected checkFile(file: CandidateFile): Finding[] {
     if (file.after === undefined) return [];
     const before = new Map<string, number>();
-    if (file.before !== undefined) for (const p of placeholders(file.before, file.language)) before.set(p.key, (before.get(p.key) ?? 0) + 1);
+    if (file.before !== undefined)
+      for (const p of placeholders(file.before, file.language)) before.set(p.key, (before.get(p.key) ?? 0) + 1);
     const out: Finding[] = [];
     for (const p of placeholders(file.after, file.language)) {
       const left = before.get(p.key) ?? 0;
@@ -24,9 +25,15 @@ export class LazyElisionRule extends FileRule {
         continue;
       }
       out.push(
-        ruleFinding(this.id, file.path, p.line, `Line ${p.line} is a placeholder ("${p.text}") where code should be: written to the file it would delete the code it stands for. Write the code out in full, or use patch_file to change only the lines that need changing.`, {
-          excerpt: p.text,
-        }),
+        ruleFinding(
+          this.id,
+          file.path,
+          p.line,
+          `Line ${p.line} is a placeholder ("${p.text}") where code should be: written to the file it would delete the code it stands for. Write the code out in full, or use patch_file to change only the lines that need changing.`,
+          {
+            excerpt: p.text,
+          },
+        ),
       );
     }
     return out;
@@ -60,7 +67,8 @@ const PLACEHOLDER_TEXT =
  * Phrases that are placeholders only in a short comment: "existing code" alone is one, "wrap the
  * existing logic in a cache" is an ordinary comment.
  */
-const SHORT_PLACEHOLDER_TEXT = /\b(?:existing (?:code|implementation|logic|methods?|functions?|imports?|tests?)|keep (?:the )?existing|same as (?:above|before))\b/i;
+const SHORT_PLACEHOLDER_TEXT =
+  /\b(?:existing (?:code|implementation|logic|methods?|functions?|imports?|tests?)|keep (?:the )?existing|same as (?:above|before))\b/i;
 const SHORT_WORDS = 5;
 
 function isPlaceholderText(said: string): boolean {

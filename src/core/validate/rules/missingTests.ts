@@ -18,7 +18,9 @@ export class MissingTestsRule extends FileRule {
     if (!after?.publicSymbols) return [];
     const before = file.before === undefined ? undefined : await codeFacts(file.language, file.before);
     const had = new Set((before?.publicSymbols ?? []).map((s) => s.name));
-    const added = after.publicSymbols.filter((s) => s.kind === 'function' && !had.has(s.name) && !/^__\w+__$/.test(s.identifier) && s.identifier !== 'constructor');
+    const added = after.publicSymbols.filter(
+      (s) => s.kind === 'function' && !had.has(s.name) && !/^__\w+__$/.test(s.identifier) && s.identifier !== 'constructor',
+    );
     if (added.length === 0) return [];
 
     const texts = new WorkspaceTexts(ctx, all);
@@ -30,7 +32,13 @@ export class MissingTestsRule extends FileRule {
       if (untested.size === 0) break;
     }
     return [...untested.values()].map((s) =>
-      ruleFinding(this.id, file.path, s.line, `New public function ${s.name} has no test: no test file mentions ${s.identifier}. Add a test for it, or expect a higher risk score.`, { severity: 'warning' }),
+      ruleFinding(
+        this.id,
+        file.path,
+        s.line,
+        `New public function ${s.name} has no test: no test file mentions ${s.identifier}. Add a test for it, or expect a higher risk score.`,
+        { severity: 'warning' },
+      ),
     );
   }
 }

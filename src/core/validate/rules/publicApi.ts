@@ -41,7 +41,8 @@ export class PublicApiRule extends FileRule {
       const fresh = now.get(sym.name);
       let change: string;
       if (!fresh) change = `is no longer public in ${file.path} (removed, renamed or made private)`;
-      else if (sym.kind === 'function' && old.join('|') !== fresh.join('|')) change = `changed its signature in ${file.path} from ${old.join(' / ')} to ${fresh.join(' / ')}`;
+      else if (sym.kind === 'function' && old.join('|') !== fresh.join('|'))
+        change = `changed its signature in ${file.path} from ${old.join(' / ')} to ${fresh.join(' / ')}`;
       else continue;
       // Optional parameters added at the end keep every existing call working.
       const compatible = fresh !== undefined && old.length === 1 && fresh.length === 1 && onlyAddsOptionalParameters(old[0]!, fresh[0]!);
@@ -50,14 +51,24 @@ export class PublicApiRule extends FileRule {
       const asked = new RegExp(`\\b${sym.identifier.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(ctx.instruction);
       const where = compatible
         ? `it only adds optional parameters, so existing calls still work`
-        : refs.files.length === 0 ? 'nothing else in the workspace refers to it' : `it is referenced ${refs.count} time(s) in ${refs.files.length} other file(s): ${refs.files.slice(0, NAMED_FILES).join(', ')}${refs.files.length > NAMED_FILES ? ', ...' : ''}`;
+        : refs.files.length === 0
+          ? 'nothing else in the workspace refers to it'
+          : `it is referenced ${refs.count} time(s) in ${refs.files.length} other file(s): ${refs.files.slice(0, NAMED_FILES).join(', ')}${refs.files.length > NAMED_FILES ? ', ...' : ''}`;
       const blocking = refs.files.length > 0 && !asked && !compatible;
-      const advice = blocking ? ' The instruction did not ask for this: keep the public name and signature, or update every caller in the same patch.' : '';
+      const advice = blocking
+        ? ' The instruction did not ask for this: keep the public name and signature, or update every caller in the same patch.'
+        : '';
       findings.push(
-        ruleFinding(this.id, file.path, sym.line, `Public ${sym.kind} ${sym.name} ${change}; ${where}${texts.truncated ? ' (search stopped at its size limit)' : ''}.${advice}`, {
-          category: 'contract_violation',
-          severity: blocking ? 'error' : 'warning',
-        }),
+        ruleFinding(
+          this.id,
+          file.path,
+          sym.line,
+          `Public ${sym.kind} ${sym.name} ${change}; ${where}${texts.truncated ? ' (search stopped at its size limit)' : ''}.${advice}`,
+          {
+            category: 'contract_violation',
+            severity: blocking ? 'error' : 'warning',
+          },
+        ),
       );
     }
     return findings;

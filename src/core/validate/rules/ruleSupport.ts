@@ -62,9 +62,11 @@ export abstract class FileRule implements Gate {
 }
 
 /** Instructions that ask for a rewrite may change most of a file. */
-const REWRITE = /\b(?:re-?writ(?:e|es|ing|ten)|from scratch|replace the (?:whole|entire)|convert(?:s|ed|ing)?|port(?:s|ed|ing)? (?:it |this |the )?to|migrat(?:e|es|ed|ing)|translat(?:e|es|ed|ing)|re-?implement|overhaul|restructur(?:e|ing)|reorganiz(?:e|ing)|reformat)\b/i;
+const REWRITE =
+  /\b(?:re-?writ(?:e|es|ing|ten)|from scratch|replace the (?:whole|entire)|convert(?:s|ed|ing)?|port(?:s|ed|ing)? (?:it |this |the )?to|migrat(?:e|es|ed|ing)|translat(?:e|es|ed|ing)|re-?implement|overhaul|restructur(?:e|ing)|reorganiz(?:e|ing)|reformat)\b/i;
 /** Instructions that ask for code to go away may shrink a file. */
-const REMOVAL = /\b(?:remov(?:e|es|ed|ing)|delet(?:e|es|ed|ing)|drop(?:s|ped|ping)?|strip|trim|shorten|simplif(?:y|ies|ied)|extract|split|mov(?:e|es|ed|ing)|clean(?:ed|ing)? up|prune|deduplicate|dedupe|cut)\b/i;
+const REMOVAL =
+  /\b(?:remov(?:e|es|ed|ing)|delet(?:e|es|ed|ing)|drop(?:s|ped|ping)?|strip|trim|shorten|simplif(?:y|ies|ied)|extract|split|mov(?:e|es|ed|ing)|clean(?:ed|ing)? up|prune|deduplicate|dedupe|cut)\b/i;
 
 export function asksForRewrite(instruction: string): boolean {
   return REWRITE.test(instruction);

@@ -35,12 +35,35 @@ export class TruncationRule extends FileRule {
     if (openAfter.length > 0 && openBefore.length === 0) {
       const first = openAfter[openAfter.length - 1]!;
       findings.push(
-        ruleFinding(this.id, file.path, lastLine, `The new ${file.path} ends inside an unclosed "${first.char}" opened at line ${first.line} (${openAfter.length} bracket(s) left open) while the original closed all of its brackets: the file looks cut off. Write the whole file, or use patch_file for a partial change.`),
+        ruleFinding(
+          this.id,
+          file.path,
+          lastLine,
+          `The new ${file.path} ends inside an unclosed "${first.char}" opened at line ${first.line} (${openAfter.length} bracket(s) left open) while the original closed all of its brackets: the file looks cut off. Write the whole file, or use patch_file for a partial change.`,
+        ),
       );
     } else if (file.language === 'python' && endsWithBlockHeader(after) && !(before !== undefined && endsWithBlockHeader(before))) {
-      findings.push(ruleFinding(this.id, file.path, lastLine, `The new ${file.path} ends with a block header and no body ("${lines(after)[lastLine - 1]!.trim()}"): the file looks cut off.`));
-    } else if (file.language && (await missingAtEnd(file.language, after)) && !(before !== undefined && (await missingAtEnd(file.language, before)))) {
-      findings.push(ruleFinding(this.id, file.path, lastLine, `The new ${file.path} ends in the middle of a construct (the parser had to invent closing tokens at the end): the file looks cut off.`));
+      findings.push(
+        ruleFinding(
+          this.id,
+          file.path,
+          lastLine,
+          `The new ${file.path} ends with a block header and no body ("${lines(after)[lastLine - 1]!.trim()}"): the file looks cut off.`,
+        ),
+      );
+    } else if (
+      file.language &&
+      (await missingAtEnd(file.language, after)) &&
+      !(before !== undefined && (await missingAtEnd(file.language, before)))
+    ) {
+      findings.push(
+        ruleFinding(
+          this.id,
+          file.path,
+          lastLine,
+          `The new ${file.path} ends in the middle of a construct (the parser had to invent closing tokens at the end): the file looks cut off.`,
+        ),
+      );
     }
 
     if (before !== undefined && !asksForRemoval(ctx.instruction)) {
@@ -49,7 +72,12 @@ export class TruncationRule extends FileRule {
       const now = nonBlankCount(after);
       if (was >= MIN_LINES_FOR_SHARE && now < was * minShare) {
         findings.push(
-          ruleFinding(this.id, file.path, lastLine, `The new ${file.path} keeps ${now} of its ${was} non-blank lines (${percent(now / was)}, under ${percent(minShare)}: rules.truncationMinShare) and the instruction did not ask for code to be removed: most of the file would be lost.`),
+          ruleFinding(
+            this.id,
+            file.path,
+            lastLine,
+            `The new ${file.path} keeps ${now} of its ${was} non-blank lines (${percent(now / was)}, under ${percent(minShare)}: rules.truncationMinShare) and the instruction did not ask for code to be removed: most of the file would be lost.`,
+          ),
         );
       }
     }
@@ -73,7 +101,11 @@ function endsWithBlockHeader(text: string): boolean {
     .map((l) => l.replace(/#.*$/, '').trimEnd())
     .filter((l) => l.trim() !== '');
   const last = ls[ls.length - 1];
-  return last !== undefined && last.endsWith(':') && /^\s*(?:async\s+)?(?:def|class|if|elif|else|for|while|try|except|finally|with|match|case)\b/.test(last);
+  return (
+    last !== undefined &&
+    last.endsWith(':') &&
+    /^\s*(?:async\s+)?(?:def|class|if|elif|else|for|while|try|except|finally|with|match|case)\b/.test(last)
+  );
 }
 
 /** Whether the tree has a MISSING node on the last line with code (or after it). */

@@ -67,7 +67,10 @@ function render(model: PanelVM, focus?: PageSection): void {
 }
 
 function bringIntoView(section: PageSection): void {
-  const target = section === 'stats' ? root.querySelector<HTMLDetailsElement>('details[data-key="stats"]') : root.querySelector<HTMLElement>('[data-section="run"]');
+  const target =
+    section === 'stats'
+      ? root.querySelector<HTMLDetailsElement>('details[data-key="stats"]')
+      : root.querySelector<HTMLElement>('[data-section="run"]');
   if (!target) return;
   if (target instanceof HTMLDetailsElement && !target.open) target.open = true;
   target.scrollIntoView({ block: 'start' });

@@ -18,7 +18,12 @@ export function runHeader(run: RunVM, ctx: Ctx): HTMLElement {
       { class: 'run-title' },
       badge(run.statusLabel, statusTone(run.status)),
       h('span', { class: 'muted', title: run.runId }, run.pinned ? 'Selected run' : 'Latest run'),
-      button([icon('history'), ' Other run…'], 'Pick another run (List Runs)', () => ctx.post({ type: 'command', command: 'listRuns' }), 'link small'),
+      button(
+        [icon('history'), ' Other run…'],
+        'Pick another run (List Runs)',
+        () => ctx.post({ type: 'command', command: 'listRuns' }),
+        'link small',
+      ),
     ),
     h('blockquote', { class: 'instruction' }, run.instruction),
     run.error ? h('p', { class: 'error-line' }, icon('error'), ' ', run.error) : null,
@@ -30,7 +35,10 @@ export function runHeader(run: RunVM, ctx: Ctx): HTMLElement {
       fact('Took', run.duration),
       fact('Preset', run.preset),
       fact('Model', run.provider),
-      fact('Tokens', `${run.totals.tokensIn} in · ${run.totals.tokensOut} out · cache ${run.totals.cache} · ${run.totals.calls} call${run.totals.calls === 1 ? '' : 's'}`),
+      fact(
+        'Tokens',
+        `${run.totals.tokensIn} in · ${run.totals.tokensOut} out · cache ${run.totals.cache} · ${run.totals.calls} call${run.totals.calls === 1 ? '' : 's'}`,
+      ),
       fact('Run id', h('code', { class: 'wrap' }, run.runId)),
     ),
   );
@@ -41,16 +49,24 @@ function fact(term: string, value: Child): Child[] {
 }
 
 export function timelineSection(run: RunVM, ctx: Ctx): HTMLElement {
-  return lazyDetails('run:timeline', [icon('pulse'), ' Timeline', h('span', { class: 'count' }, run.duration)], () => [h('ol', { class: 'timeline' }, ...run.timeline.map(timelineRow))], {
-    open: ctx.isOpen('run:timeline', true),
-    onToggle: ctx.onToggle,
-  });
+  return lazyDetails(
+    'run:timeline',
+    [icon('pulse'), ' Timeline', h('span', { class: 'count' }, run.duration)],
+    () => [h('ol', { class: 'timeline' }, ...run.timeline.map(timelineRow))],
+    {
+      open: ctx.isOpen('run:timeline', true),
+      onToggle: ctx.onToggle,
+    },
+  );
 }
 
 function timelineRow(e: TimelineEntryVM): HTMLElement {
   // Events after the run (review, decisions) have no place on the run's scale: an empty track.
   const track = h('span', { class: e.bar ? 'track' : 'track empty', aria: { hidden: 'true' } });
-  if (e.bar) track.appendChild(h('span', { class: `bar outcome-${e.outcome ?? 'none'}`, style: { left: `${e.bar.offsetPct}%`, width: `${e.bar.widthPct}%` } }));
+  if (e.bar)
+    track.appendChild(
+      h('span', { class: `bar outcome-${e.outcome ?? 'none'}`, style: { left: `${e.bar.offsetPct}%`, width: `${e.bar.widthPct}%` } }),
+    );
   return h(
     'li',
     { class: `tl kind-${e.kind} depth-${e.depth}`, title: e.detail ? `${e.label}: ${e.detail}` : e.label },
@@ -63,17 +79,27 @@ function timelineRow(e: TimelineEntryVM): HTMLElement {
 }
 
 export function modelCallsSection(run: RunVM, ctx: Ctx): HTMLElement {
-  return lazyDetails('run:calls', [icon('hubot'), ' Model calls', h('span', { class: 'count' }, String(run.modelCalls.length))], () => run.modelCalls.map(modelCallRow), {
-    open: ctx.isOpen('run:calls', false),
-    onToggle: ctx.onToggle,
-  });
+  return lazyDetails(
+    'run:calls',
+    [icon('hubot'), ' Model calls', h('span', { class: 'count' }, String(run.modelCalls.length))],
+    () => run.modelCalls.map(modelCallRow),
+    {
+      open: ctx.isOpen('run:calls', false),
+      onToggle: ctx.onToggle,
+    },
+  );
 }
 
 function modelCallRow(c: ModelCallVM): HTMLElement {
   return h(
     'div',
     { class: 'card' },
-    h('div', { class: 'card-title' }, h('strong', null, `${c.phase} · attempt ${c.attempt}`), h('span', { class: 'muted' }, ` ${c.duration}`)),
+    h(
+      'div',
+      { class: 'card-title' },
+      h('strong', null, `${c.phase} · attempt ${c.attempt}`),
+      h('span', { class: 'muted' }, ` ${c.duration}`),
+    ),
     h('div', { class: 'muted' }, `${c.provider} · ${c.model} · stop: ${c.stopReason}`),
     h('div', null, `in ${c.tokensIn} · out ${c.tokensOut} · cache ${c.cache} · retries ${c.retries}`),
     c.error ? h('div', { class: 'error-line' }, icon('error'), ' ', c.error) : null,
@@ -85,7 +111,15 @@ export function attemptsSection(run: RunVM, ctx: Ctx): HTMLElement {
   const repairs = run.attempts.filter((a) => a.phase === 'repair').length;
   return lazyDetails(
     'run:attempts',
-    [icon('tools'), ' Attempts and findings', h('span', { class: 'count' }, `${run.attempts.length} attempt${run.attempts.length === 1 ? '' : 's'}, ${repairs} repair${repairs === 1 ? '' : 's'}`)],
+    [
+      icon('tools'),
+      ' Attempts and findings',
+      h(
+        'span',
+        { class: 'count' },
+        `${run.attempts.length} attempt${run.attempts.length === 1 ? '' : 's'}, ${repairs} repair${repairs === 1 ? '' : 's'}`,
+      ),
+    ],
     () => run.attempts.map((a) => attemptBlock(a, byIndex, ctx)),
     { open: ctx.isOpen('run:attempts', true), onToggle: ctx.onToggle },
   );
@@ -99,7 +133,13 @@ function attemptBlock(a: AttemptVM, byIndex: Map<number, AttemptVM>, ctx: Ctx): 
     h('h3', null, outcomeIcon(a.success ? 'ok' : 'fail'), ' ', a.title),
     h('p', { class: 'muted' }, a.summary),
     a.edits.length > 0
-      ? h('ul', { class: 'plain edits' }, ...a.edits.map((e) => h('li', { class: e.ok ? '' : 'error-line' }, icon(e.ok ? 'edit' : 'error'), ' ', e.label, e.error ? `: ${e.error}` : '')))
+      ? h(
+          'ul',
+          { class: 'plain edits' },
+          ...a.edits.map((e) =>
+            h('li', { class: e.ok ? '' : 'error-line' }, icon(e.ok ? 'edit' : 'error'), ' ', e.label, e.error ? `: ${e.error}` : ''),
+          ),
+        )
       : null,
     before ? findingSet(`Before (from attempt ${a.beforeAttempt})`, before, `a${a.index}:before`, ctx) : null,
     findingSet(a.phase === 'repair' ? 'After' : 'Findings', a.after, `a${a.index}:after`, ctx),
@@ -107,11 +147,17 @@ function attemptBlock(a: AttemptVM, byIndex: Map<number, AttemptVM>, ctx: Ctx): 
 }
 
 function findingSet(title: string, set: FindingSetVM, keyPrefix: string, ctx: Ctx): HTMLElement {
-  if (set.total === 0) return h('p', { class: 'finding-set-title' }, h('strong', null, title), h('span', { class: 'muted' }, ': no findings'));
+  if (set.total === 0)
+    return h('p', { class: 'finding-set-title' }, h('strong', null, title), h('span', { class: 'muted' }, ': no findings'));
   return h(
     'div',
     { class: 'finding-set' },
-    h('p', { class: 'finding-set-title' }, h('strong', null, title), h('span', { class: 'muted' }, `: ${set.total} finding${set.total === 1 ? '' : 's'}, ${set.blocking} blocking`)),
+    h(
+      'p',
+      { class: 'finding-set-title' },
+      h('strong', null, title),
+      h('span', { class: 'muted' }, `: ${set.total} finding${set.total === 1 ? '' : 's'}, ${set.blocking} blocking`),
+    ),
     ...set.groups.map((g) =>
       // Collapsed by default and built on first open: a group can hold hundreds of findings.
       lazyDetails(
@@ -142,10 +188,15 @@ function findingRow(f: FindingVM, ctx: Ctx): HTMLElement {
 }
 
 export function patchesSection(run: RunVM, ctx: Ctx): HTMLElement {
-  return lazyDetails('run:patches', [icon('diff'), ' Patches', h('span', { class: 'count' }, String(run.patches.length))], () => (run.patches.length ? run.patches.map((p) => patchCard(run.runId, p, ctx)) : [h('p', { class: 'muted' }, 'No patches.')]), {
-    open: ctx.isOpen('run:patches', true),
-    onToggle: ctx.onToggle,
-  });
+  return lazyDetails(
+    'run:patches',
+    [icon('diff'), ' Patches', h('span', { class: 'count' }, String(run.patches.length))],
+    () => (run.patches.length ? run.patches.map((p) => patchCard(run.runId, p, ctx)) : [h('p', { class: 'muted' }, 'No patches.')]),
+    {
+      open: ctx.isOpen('run:patches', true),
+      onToggle: ctx.onToggle,
+    },
+  );
 }
 
 function patchCard(runId: string, p: PatchVM, ctx: Ctx): HTMLElement {
@@ -155,7 +206,12 @@ function patchCard(runId: string, p: PatchVM, ctx: Ctx): HTMLElement {
     h(
       'div',
       { class: 'card-title' },
-      button([icon('diff'), ' ', p.file], `Open the diff of ${p.file} (${p.id})`, () => ctx.post({ type: 'openPatch', runId, patchId: p.id }), 'link strong'),
+      button(
+        [icon('diff'), ' ', p.file],
+        `Open the diff of ${p.file} (${p.id})`,
+        () => ctx.post({ type: 'openPatch', runId, patchId: p.id }),
+        'link strong',
+      ),
     ),
     h(
       'div',
@@ -181,7 +237,15 @@ function patchCard(runId: string, p: PatchVM, ctx: Ctx): HTMLElement {
       ? lazyDetails(
           `patch:${p.id}:risk`,
           ['Risk factors', h('span', { class: 'count' }, String(p.riskFactors.length))],
-          () => [h('ul', { class: 'plain factors' }, ...p.riskFactors.map((f) => h('li', null, h('strong', null, f.contribution), ` ${f.label}: `, h('span', { class: 'muted' }, f.detail))))],
+          () => [
+            h(
+              'ul',
+              { class: 'plain factors' },
+              ...p.riskFactors.map((f) =>
+                h('li', null, h('strong', null, f.contribution), ` ${f.label}: `, h('span', { class: 'muted' }, f.detail)),
+              ),
+            ),
+          ],
           { open: ctx.isOpen(`patch:${p.id}:risk`, false), onToggle: ctx.onToggle, cls: 'group' },
         )
       : null,
@@ -189,10 +253,18 @@ function patchCard(runId: string, p: PatchVM, ctx: Ctx): HTMLElement {
 }
 
 export function decisionsSection(run: RunVM, ctx: Ctx): HTMLElement {
-  return lazyDetails('run:decisions', [icon('law'), ' Decisions', h('span', { class: 'count' }, String(run.decisions.length))], () => (run.decisions.length ? [h('ol', { class: 'plain decisions' }, ...run.decisions.map(decisionRow))] : [h('p', { class: 'muted' }, 'No decisions yet.')]), {
-    open: ctx.isOpen('run:decisions', true),
-    onToggle: ctx.onToggle,
-  });
+  return lazyDetails(
+    'run:decisions',
+    [icon('law'), ' Decisions', h('span', { class: 'count' }, String(run.decisions.length))],
+    () =>
+      run.decisions.length
+        ? [h('ol', { class: 'plain decisions' }, ...run.decisions.map(decisionRow))]
+        : [h('p', { class: 'muted' }, 'No decisions yet.')],
+    {
+      open: ctx.isOpen('run:decisions', true),
+      onToggle: ctx.onToggle,
+    },
+  );
 }
 
 function decisionRow(d: DecisionVM): HTMLElement {

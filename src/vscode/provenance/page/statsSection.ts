@@ -44,7 +44,11 @@ function counts(title: string, rows: CountRow[]): HTMLElement {
           'li',
           { class: 'count-row', title: `${r.label}: ${r.count}` },
           h('span', { class: 'count-label' }, r.label),
-          h('span', { class: 'count-track', aria: { hidden: 'true' } }, h('span', { class: `count-bar key-${r.key}`, style: { width: `${Math.max(2, (r.count / max) * 100)}%` } })),
+          h(
+            'span',
+            { class: 'count-track', aria: { hidden: 'true' } },
+            h('span', { class: `count-bar key-${r.key}`, style: { width: `${Math.max(2, (r.count / max) * 100)}%` } }),
+          ),
           h('span', { class: 'count-value' }, String(r.count)),
         ),
       ),
