@@ -24,6 +24,7 @@ import { silentLogger } from '../src/core/ports';
 import { syntaxErrors, syntaxGate } from '../src/core/validate/syntax';
 import type { GateContext } from '../src/core/validate/gate';
 import { seededRandom as mulberry32 } from '../test/support/seededRandom';
+import { parseGateSettings } from '../src/core/validate/gateSettings';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -259,7 +260,7 @@ const gateContext: GateContext = {
   logger: silentLogger,
   instruction: 'syntax corpus check',
   trusted: false,
-  settings: { testTimeoutMs: 0, safeMode: true },
+  settings: parseGateSettings(),
 };
 
 interface MutantResult {

@@ -14,6 +14,7 @@ import { collectErrors } from '../../src/core/validate/parsers/treeSitterParser'
 import { syntaxGate } from '../../src/core/validate/syntax';
 import { parserFor } from '../../src/core/validate/treeSitter';
 import { median, type BenchRow } from '../bench';
+import { parseGateSettings } from '../../src/core/validate/gateSettings';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -22,7 +23,7 @@ const ctx: GateContext = {
   logger: silentLogger,
   instruction: 'bench',
   trusted: true,
-  settings: { testTimeoutMs: 0, safeMode: false },
+  settings: parseGateSettings({ safeMode: false }),
 };
 
 /** The file under `dirs` (not recursive unless `deep`) whose line count is nearest 1,000. */

@@ -16,6 +16,7 @@ import type { CandidateFile, GateContext } from '../../src/core/validate/gate';
 import { disposeTsProjects } from '../../src/core/validate/tsServices';
 import { createTypeScriptGate } from '../../src/core/validate/typescript';
 import { median, type BenchRow } from '../bench';
+import { parseGateSettings } from '../../src/core/validate/gateSettings';
 
 const REPO = path.join(__dirname, '..', '..');
 /** A leaf-ish module (few importers) and a hub (imported by most of the core). */
@@ -53,7 +54,7 @@ export default async function typegateBench(): Promise<BenchRow[]> {
       logger: silentLogger,
       instruction: 'bench',
       trusted: true,
-      settings: { testTimeoutMs: 60_000, safeMode: true },
+      settings: parseGateSettings(),
     };
     const text = (rel: string): string => readFileSync(path.join(root, rel), 'utf8');
     let n = 0;

@@ -61,7 +61,12 @@ export const SettingsSchema = z.object({
   disabledGates: z.array(z.string()).default([]),
   gateTimeoutSeconds: z.number().min(5).max(3600).default(120),
   testMemoryMb: z.number().int().min(64).default(2048),
-  ruffSelect: z.array(z.string()).default(['F', 'E9']),
+  // Pyflakes (F: undefined names, unused and shadowed imports) and E9 (syntax, I/O). An empty list
+  // would make the lint gate pass everything; turning it off is disabledGates' job.
+  ruffSelect: z
+    .array(z.string())
+    .min(1, 'name at least one ruff rule selector (add "ruff" to disabledGates to turn the gate off)')
+    .default(['F', 'E9']),
   pyrightPath: z.string().default(''),
   pythonVersion: z
     .string()

@@ -4,7 +4,7 @@ import { decode } from '../../core/edits/textFormat';
 import { NodeProcessRunner } from '../../core/host/nodeProcessRunner';
 import { createGates, runGates } from '../../core/validate/pipeline';
 import type { CandidateFile } from '../../core/validate/gate';
-import { gateSettingsFrom } from '../../core/loop/gateSettings';
+import { gateSettingsOf } from '../../core/validate/gateSettings';
 import { silentLogger } from '../../core/ports';
 import { EXIT, usage } from '../errors';
 import type { CliIO } from '../io';
@@ -47,7 +47,7 @@ export async function validateCommand(paths: string[], flags: { workspace?: stri
     logger: silentLogger,
     instruction: '',
     trusted: false,
-    settings: gateSettingsFrom(settings),
+    settings: gateSettingsOf(settings),
   });
   for (const g of gates) g.dispose?.();
   const findings = gateRuns.flatMap((g) => g.findings);

@@ -16,7 +16,7 @@ import { normalizeWorkspacePath } from '../workspacePath';
 import { errorLine } from '../errorLine';
 import { createGates, runGates } from '../validate/pipeline';
 import type { GateContext } from '../validate/gate';
-import { gateSettingsFrom } from './gateSettings';
+import { gateSettingsOf } from '../validate/gateSettings';
 import { buildRunContext } from './runContext';
 import { buildPatches } from './patches';
 import { applyReplyEdits } from './replyEdits';
@@ -142,7 +142,7 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
     ...(opts.signal ? { signal: opts.signal } : {}),
     instruction: opts.instruction,
     trusted: opts.trusted,
-    settings: gateSettingsFrom(opts.settings),
+    settings: gateSettingsOf(opts.settings),
   };
 
   try {

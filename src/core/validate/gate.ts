@@ -1,6 +1,12 @@
 import type { Finding } from '../findings';
 import type { LanguageId } from '../languages';
 import type { Logger, ProcessRunner, WorkspaceFiles } from '../ports';
+import type { GateSettings, SettingsSlice } from './gateSettings';
+
+export type { GateSettings } from './gateSettings';
+
+/** The order gates meet a candidate: syntax, then types and lint, then the guard rules, then tests. */
+export type GateStage = 'syntax' | 'semantic' | 'rules' | 'tests';
 
 /** One file of a candidate as the gates see it: the text before the patch and after it. */
 export interface CandidateFile {
@@ -15,7 +21,7 @@ export interface CandidateFile {
   wholeFileWrite?: boolean;
 }
 
-export interface GateContext {
+export interface GateContext<S = GateSettings> {
   files: WorkspaceFiles;
   processes?: ProcessRunner;
   logger: Logger;
@@ -24,18 +30,8 @@ export interface GateContext {
   instruction: string;
   /** Whether the workspace is trusted: gates that run workspace code refuse otherwise. */
   trusted: boolean;
-  /** Gate settings (thresholds, commands); each gate reads its own part. */
-  settings: GateSettings;
-}
-
-export interface GateSettings {
-  /** Command run by the test gate in a sandbox copy; undefined turns the gate off. */
-  testCommand?: string;
-  testTimeoutMs: number;
-  /** Set by safe mode: the syntax gate always runs. */
-  safeMode: boolean;
-  /** Arbitrary per-gate options: rules thresholds, ruff rule selection, pyright path... */
-  [key: string]: unknown;
+  /** The settings in force; a gate's check sees only the slice it declares (`Gate.settings`). */
+  settings: S;
 }
 
 export interface GateResult {
@@ -51,8 +47,15 @@ export interface GateResult {
  * file the patch did not touch) and returns findings with `introduced` set: only findings absent
  * before the patch may block it.
  */
-export interface Gate {
+export interface Gate<S = GateSettings> {
   readonly name: string;
-  check(files: readonly CandidateFile[], ctx: GateContext): Promise<GateResult>;
+  /** Where the gate runs in the pipeline (see pipeline.ts for what each stage holds back). */
+  readonly stage: GateStage;
+  /** The settings it reads, a slice of GateSettingsSchema: the pipeline hands it exactly these. */
+  readonly settings: SettingsSlice<S>;
+  check(files: readonly CandidateFile[], ctx: GateContext<S>): Promise<GateResult>;
   dispose?(): void;
 }
+
+/** A gate of any slice, as lists of gates hold them (each is handed its own slice when it runs). */
+export type AnyGate = Gate<any>;

@@ -1,9 +1,7 @@
 import type { Finding } from '../findings';
-import type { GateSettings } from './gate';
 
 /**
- * Small helpers every gate shares: the finding a crash turns into, reading a setting with a
- * default, quoting a source line.
+ * Small helpers every gate shares: the finding a crash turns into, quoting a source line.
  */
 
 /**
@@ -22,27 +20,6 @@ export function crashFinding(gate: string, file: string, message: string): Findi
     message: oneLine(message),
     introduced: true,
   };
-}
-
-/** A numeric setting, or the default when it is missing or not a finite number. */
-export function numberSetting(settings: GateSettings, key: string, fallback: number): number {
-  const v = settings[key];
-  return typeof v === 'number' && Number.isFinite(v) ? v : fallback;
-}
-
-export function stringSetting(settings: GateSettings, key: string, fallback: string): string {
-  const v = settings[key];
-  return typeof v === 'string' && v !== '' ? v : fallback;
-}
-
-export function stringListSetting(settings: GateSettings, key: string, fallback: readonly string[]): string[] {
-  const v = settings[key];
-  return Array.isArray(v) && v.every((x) => typeof x === 'string') && v.length > 0 ? [...(v as string[])] : [...fallback];
-}
-
-export function booleanSetting(settings: GateSettings, key: string, fallback: boolean): boolean {
-  const v = settings[key];
-  return typeof v === 'boolean' ? v : fallback;
 }
 
 /** The trimmed text of a 1-based line, cut to a readable length, for `Finding.excerpt`. */

@@ -1,7 +1,8 @@
 import { blockingCount, type Finding } from '../findings';
 import { CancelledError } from '../ports';
-import type { CandidateFile, Gate, GateContext, GateResult } from './gate';
-import { crashFinding, errorMessage, numberSetting } from './gateSupport';
+import type { AnyGate, CandidateFile, GateContext, GateResult, GateStage } from './gate';
+import { settingsSlice, type GateSettings } from './gateSettings';
+import { crashFinding, errorMessage } from './gateSupport';
 import { createPyrightGate } from './pyright';
 import { createRuffGate } from './ruff';
 import { createRuleGates } from './rules';
@@ -16,8 +17,6 @@ import { createTypeScriptGate } from './typescript';
  * costs seconds that a candidate with a type error does not deserve.
  */
 
-export type GateStage = 'syntax' | 'semantic' | 'rules' | 'tests';
-
 export interface CreateGatesOptions {
   /** Whether the workspace is trusted (the test gate also checks the context at run time). */
   trusted?: boolean;
@@ -27,52 +26,45 @@ export interface CreateGatesOptions {
   only?: readonly string[];
 }
 
-/** The settings createGates reads: `safeMode`, and optionally `disabledGates` (a list of gate names). */
-export type PipelineSettings = { safeMode: boolean } & Readonly<Record<string, unknown>>;
+/** The settings createGates reads (a host's whole settings will do). */
+export type PipelineSettings = Pick<GateSettings, 'safeMode'> & Partial<Pick<GateSettings, 'disabledGates'>>;
 
-const STAGE_OF = new WeakMap<Gate, GateStage>();
+/** The settings runGates itself reads, beside each gate's own. */
+export const PIPELINE_SETTINGS = settingsSlice('gateTimeoutSeconds', 'testTimeoutSeconds');
 
-/** The stage a gate belongs to (gates made elsewhere count as semantic). */
-export function stageOf(gate: Gate): GateStage {
-  return (
-    STAGE_OF.get(gate) ??
-    (gate.name === 'syntax' ? 'syntax' : gate.name === 'tests' ? 'tests' : gate.name.startsWith('rule:') ? 'rules' : 'semantic')
-  );
+/** Every gate createGates can make, in pipeline order. */
+export function allGates(opts: { reportSyntax?: boolean } = {}): AnyGate[] {
+  return [
+    syntaxGate,
+    createTypeScriptGate(),
+    createRuffGate({ reportSyntax: opts.reportSyntax ?? false }),
+    createPyrightGate(),
+    ...createRuleGates(),
+    createTestGate(),
+  ];
 }
 
-export function createGates(settings: PipelineSettings, opts: CreateGatesOptions = {}): Gate[] {
-  const fromSettings = Array.isArray(settings.disabledGates)
-    ? (settings.disabledGates as unknown[]).filter((x): x is string => typeof x === 'string')
-    : [];
-  const disabled = new Set([...(opts.disabled ?? []), ...fromSettings]);
+export function createGates(settings: PipelineSettings, opts: CreateGatesOptions = {}): AnyGate[] {
+  const disabled = new Set([...(opts.disabled ?? []), ...(settings.disabledGates ?? [])]);
   // Safe mode's promise: nothing reaches the user's files without passing the syntax gate.
   if (settings.safeMode) disabled.delete('syntax');
   const withSyntax = !disabled.has('syntax') && (!opts.only || opts.only.includes('syntax') || settings.safeMode);
-
-  const staged: [GateStage, Gate][] = [
-    ['syntax', syntaxGate],
-    ['semantic', createTypeScriptGate()],
-    ['semantic', createRuffGate({ reportSyntax: !withSyntax })],
-    ['semantic', createPyrightGate()],
-    ...createRuleGates().map((g): [GateStage, Gate] => ['rules', g]),
-    ['tests', createTestGate()],
-  ];
-  const gates: Gate[] = [];
   const only = opts.only ? new Set(opts.only) : undefined;
-  const wanted = (gate: Gate, stage: GateStage): boolean =>
-    !only || only.has(gate.name) || (stage === 'rules' && only.has('rules')) || (gate.name === 'syntax' && settings.safeMode);
-  for (const [stage, gate] of staged) {
-    if (disabled.has(gate.name) || !wanted(gate, stage)) continue;
-    STAGE_OF.set(gate, stage);
-    gates.push(gate);
-  }
-  return gates;
+  const wanted = (gate: AnyGate): boolean =>
+    !only || only.has(gate.name) || (gate.stage === 'rules' && only.has('rules')) || (gate.name === 'syntax' && settings.safeMode);
+  return allGates({ reportSyntax: !withSyntax }).filter((gate) => !disabled.has(gate.name) && wanted(gate));
+}
+
+export interface RunGatesOptions {
+  /** Overrides `gateTimeoutSeconds` (tests use a short one to see an overrun become a finding). */
+  gateTimeoutMs?: number;
 }
 
 /** How long a gate may take before it counts as timed out (the test gate runs twice, baseline and candidate). */
-function gateTimeoutMs(gate: Gate, ctx: GateContext): number {
-  const base = numberSetting(ctx.settings, 'gateTimeoutMs', 120_000);
-  return stageOf(gate) === 'tests' ? Math.max(base, 2 * ctx.settings.testTimeoutMs + 60_000) : base;
+function gateTimeoutMs(gate: AnyGate, ctx: GateContext, opts: RunGatesOptions): number {
+  const { gateTimeoutSeconds, testTimeoutSeconds } = PIPELINE_SETTINGS.parse(ctx.settings);
+  const base = opts.gateTimeoutMs ?? gateTimeoutSeconds * 1000;
+  return gate.stage === 'tests' ? Math.max(base, 2 * testTimeoutSeconds * 1000 + 60_000) : base;
 }
 
 /**
@@ -81,33 +73,40 @@ function gateTimeoutMs(gate: Gate, ctx: GateContext): number {
  * overruns its time becomes a blocking finding of category 'other', never a silent pass.
  * Cancellation is not a crash: it propagates as CancelledError.
  */
-export async function runGates(gates: readonly Gate[], files: readonly CandidateFile[], ctx: GateContext): Promise<GateResult[]> {
+export async function runGates(
+  gates: readonly AnyGate[],
+  files: readonly CandidateFile[],
+  ctx: GateContext,
+  opts: RunGatesOptions = {},
+): Promise<GateResult[]> {
   const results: GateResult[] = [];
   let blockedAt: GateStage | undefined;
   for (const gate of gates) {
     if (ctx.signal?.aborted) throw new CancelledError();
-    const stage = stageOf(gate);
+    const stage = gate.stage;
     if (blockedAt && (blockedAt === 'syntax' || stage === 'tests')) {
       results.push({ gate: gate.name, findings: [], durationMs: 0, skipped: `not run: the ${blockedAt} stage found blocking problems` });
       continue;
     }
-    const result = await runOne(gate, files, ctx);
+    const result = await runOne(gate, files, ctx, opts);
     results.push(result);
     if (!blockedAt && blockingCount(result.findings) > 0) blockedAt = stage;
   }
   return results;
 }
 
-async function runOne(gate: Gate, files: readonly CandidateFile[], ctx: GateContext): Promise<GateResult> {
+async function runOne(gate: AnyGate, files: readonly CandidateFile[], ctx: GateContext, opts: RunGatesOptions): Promise<GateResult> {
   const started = performance.now();
-  const timeoutMs = gateTimeoutMs(gate, ctx);
+  const timeoutMs = gateTimeoutMs(gate, ctx, opts);
+  // The gate sees its own slice of the settings, defaults filled in for keys a caller left out.
+  const own = { ...ctx, settings: gate.settings.parse(ctx.settings) };
   let timer: NodeJS.Timeout | undefined;
   const overrun = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
   });
   const firstFile = files[0]?.path ?? '';
   try {
-    const outcome = await Promise.race([gate.check(files, ctx), overrun]);
+    const outcome = await Promise.race([gate.check(files, own), overrun]);
     if (outcome === 'timeout') {
       return failed(
         gate,
@@ -129,12 +128,12 @@ async function runOne(gate: Gate, files: readonly CandidateFile[], ctx: GateCont
   }
 }
 
-function failed(gate: Gate, started: number, finding: Finding): GateResult {
+function failed(gate: AnyGate, started: number, finding: Finding): GateResult {
   return { gate: gate.name, findings: [finding], durationMs: performance.now() - started };
 }
 
 /** Frees the warm state the gates keep (TypeScript services, baselines). */
-export function disposeGates(gates: readonly Gate[]): void {
+export function disposeGates(gates: readonly AnyGate[]): void {
   for (const g of gates) g.dispose?.();
 }
 

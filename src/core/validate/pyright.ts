@@ -4,15 +4,21 @@ import * as path from 'node:path';
 import type { Finding } from '../findings';
 import { throwIfAborted } from '../ports';
 import type { CandidateFile, Gate, GateContext, GateResult } from './gate';
+import { settingsSlice, type SettingsOf } from './gateSettings';
 import { classify } from './classify';
 import { markIntroducedThroughEdit } from './introduced';
-import { crashFinding, errorMessage, excerptAt, numberSetting, stringSetting } from './gateSupport';
+import { crashFinding, errorMessage, excerptAt } from './gateSupport';
 import { Sandbox, SandboxError, scanWorkspace } from './sandbox';
 
 type RawFinding = Omit<Finding, 'introduced'>;
 
 const PYTHON_FILES = /(?:\.pyi?|(?:^|\/)(?:pyproject\.toml|pyrightconfig\.json|setup\.cfg|py\.typed))$/;
 const MAX_IMPORTERS = 50;
+/** One pyright run over the changed files and their importers; the pipeline's gate timeout bounds the whole gate. */
+const PYRIGHT_TIMEOUT_MS = 60_000;
+
+const PYRIGHT_GATE_SETTINGS = settingsSlice('pyrightPath', 'pythonVersion');
+type PyrightSettings = SettingsOf<typeof PYRIGHT_GATE_SETTINGS>;
 
 /**
  * pyright, when it is installed (on PATH, or `pyrightPath` in the settings); off otherwise. pyright
@@ -20,13 +26,15 @@ const MAX_IMPORTERS = 50;
  * workspace's Python files into a temp folder with the same layout, checks the changed files and
  * the files that import them there, writes the candidate in, and checks again.
  *
- * Settings: `pyrightPath`, `pyrightTimeoutMs` (default 60000).
+ * Settings: `pyrightPath`, `pythonVersion`.
  */
-export class PyrightGate implements Gate {
+export class PyrightGate implements Gate<PyrightSettings> {
   readonly name = 'pyright';
+  readonly stage = 'semantic';
+  readonly settings = PYRIGHT_GATE_SETTINGS;
   private readonly beforeCache = new Map<string, Map<string, RawFinding[]>>();
 
-  async check(files: readonly CandidateFile[], ctx: GateContext): Promise<GateResult> {
+  async check(files: readonly CandidateFile[], ctx: GateContext<PyrightSettings>): Promise<GateResult> {
     const started = performance.now();
     const done = (findings: Finding[], skipped?: string): GateResult => ({
       gate: this.name,
@@ -36,7 +44,7 @@ export class PyrightGate implements Gate {
     });
     const python = files.filter((f) => f.language === 'python');
     if (python.length === 0) return done([], 'no Python files');
-    const exe = await findPyright(stringSetting(ctx.settings, 'pyrightPath', ''));
+    const exe = await findPyright(ctx.settings.pyrightPath);
     if (!exe) return done([], 'pyright not found');
     if (!ctx.processes) return done([], 'no process runner');
     // pyright runs the interpreter a project's config names to find its search paths.
@@ -91,8 +99,8 @@ export class PyrightGate implements Gate {
   }
 
   /** Runs pyright on `targets` in the copy; findings grouped by workspace-relative file. */
-  private async run(exe: string, root: string, targets: string[], ctx: GateContext): Promise<Map<string, RawFinding[]>> {
-    const timeoutMs = numberSetting(ctx.settings, 'pyrightTimeoutMs', 60_000);
+  private async run(exe: string, root: string, targets: string[], ctx: GateContext<PyrightSettings>): Promise<Map<string, RawFinding[]>> {
+    const timeoutMs = PYRIGHT_TIMEOUT_MS;
     const existing: string[] = [];
     for (const t of new Set(targets)) if (await exists(path.join(root, t))) existing.push(t);
     const out = new Map<string, RawFinding[]>();

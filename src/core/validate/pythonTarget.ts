@@ -1,4 +1,4 @@
-import type { GateContext } from './gate';
+import type { GateContext, GateSettings } from './gate';
 import { DEFAULT_TARGET_VERSION } from './ruffWasm';
 
 /**
@@ -7,9 +7,11 @@ import { DEFAULT_TARGET_VERSION } from './ruffWasm';
  * else the newest Python ruff knows. Syntax newer than the target (a `match` statement for 3.9)
  * is then a syntax error, as it would be for the interpreter the project supports.
  */
-export async function pythonTargetVersion(ctx: Pick<GateContext, 'files' | 'settings'>): Promise<string> {
+export async function pythonTargetVersion(
+  ctx: Pick<GateContext<Pick<GateSettings, 'pythonVersion'>>, 'files' | 'settings'>,
+): Promise<string> {
   const setting = ctx.settings.pythonVersion;
-  if (typeof setting === 'string' && setting.trim()) return toRuff(setting.trim()) ?? DEFAULT_TARGET_VERSION;
+  if (setting.trim()) return toRuff(setting.trim()) ?? DEFAULT_TARGET_VERSION;
   try {
     const bytes = await ctx.files.read('pyproject.toml');
     if (bytes) return fromRequiresPython(new TextDecoder().decode(bytes)) ?? DEFAULT_TARGET_VERSION;

@@ -1,17 +1,16 @@
 import type { Finding } from '../findings';
 import { throwIfAborted } from '../ports';
 import type { CandidateFile, Gate, GateContext, GateResult } from './gate';
+import { settingsSlice, type SettingsOf } from './gateSettings';
 import { classify } from './classify';
 import { markIntroducedThroughEdit } from './introduced';
-import { crashFinding, errorMessage, excerptAt, stringListSetting } from './gateSupport';
+import { crashFinding, errorMessage, excerptAt } from './gateSupport';
 import { COMPILE_ERROR_RULES } from './parsers/pythonParser';
 import { ruffCheck, RUFF_SYNTAX_CODE } from './ruffWasm';
 import { pythonTargetVersion } from './pythonTarget';
 
 type RawFinding = Omit<Finding, 'introduced'>;
 
-/** Pyflakes (F: undefined names, unused and shadowed imports) and E9 (syntax, I/O). */
-export const DEFAULT_RUFF_SELECT = ['F', 'E9'] as const;
 /**
  * Codes reported as warnings: they raise risk but never block. An unused import or variable is
  * untidy, not broken, and models often leave one while repairing something else. Star imports
@@ -19,7 +18,10 @@ export const DEFAULT_RUFF_SELECT = ['F', 'E9'] as const;
  * (F541) and a redefinition (F811) are legal Python that runs: the standard library itself has
  * hundreds of them, so blocking on them would reject working code.
  */
-export const DEFAULT_RUFF_WARNINGS = ['F401', 'F841', 'F403', 'F405', 'F541', 'F811'] as const;
+const RUFF_WARNINGS: ReadonlySet<string> = new Set(['F401', 'F841', 'F403', 'F405', 'F541', 'F811']);
+
+const RUFF_GATE_SETTINGS = settingsSlice('ruffSelect', 'pythonVersion');
+type RuffSettings = SettingsOf<typeof RUFF_GATE_SETTINGS>;
 
 /** Codes the syntax gate already reports through the same ruff parser. */
 const SYNTAX_GATE_CODES = new Set<string>([RUFF_SYNTAX_CODE, ...COMPILE_ERROR_RULES]);
@@ -34,22 +36,24 @@ export interface RuffGateOptions {
 
 /**
  * The Python lint gate: ruff (wasm, in-process) on each Python file before and after the patch.
- * Settings: `ruffSelect` (rule selectors, default F and E9), `ruffWarnings` (codes that never block).
+ * Settings: `ruffSelect` (rule selectors), `pythonVersion`.
  */
-export class RuffGate implements Gate {
+export class RuffGate implements Gate<RuffSettings> {
   readonly name = 'ruff';
+  readonly stage = 'semantic';
+  readonly settings = RUFF_GATE_SETTINGS;
   private readonly reportSyntax: boolean;
 
   constructor(options: RuffGateOptions = {}) {
     this.reportSyntax = options.reportSyntax ?? false;
   }
 
-  async check(files: readonly CandidateFile[], ctx: GateContext): Promise<GateResult> {
+  async check(files: readonly CandidateFile[], ctx: GateContext<RuffSettings>): Promise<GateResult> {
     const started = performance.now();
     const python = files.filter((f) => f.language === 'python' && f.after !== undefined);
     if (python.length === 0) return { gate: this.name, findings: [], durationMs: performance.now() - started, skipped: 'no Python files' };
-    const select = stringListSetting(ctx.settings, 'ruffSelect', DEFAULT_RUFF_SELECT);
-    const warnings = new Set(stringListSetting(ctx.settings, 'ruffWarnings', DEFAULT_RUFF_WARNINGS));
+    const select = ctx.settings.ruffSelect;
+    const warnings = RUFF_WARNINGS;
     const targetVersion = await pythonTargetVersion(ctx);
     const findings: Finding[] = [];
     for (const file of python) {

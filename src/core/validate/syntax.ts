@@ -9,6 +9,7 @@ import { markIntroduced, type Finding } from '../findings';
 import type { LanguageId } from '../languages';
 import { throwIfAborted } from '../ports';
 import type { CandidateFile, Gate, GateContext, GateResult } from './gate';
+import { settingsSlice, type SettingsOf } from './gateSettings';
 import { jsonSyntaxErrors } from './parsers/jsonParser';
 import { pythonSyntaxErrors } from './parsers/pythonParser';
 import type { RawSyntaxError } from './parsers/syntaxError';
@@ -128,10 +129,14 @@ function capFindings(findings: Finding[]): Finding[] {
   return kept;
 }
 
-export class SyntaxGate implements Gate {
-  readonly name = 'syntax';
+const SYNTAX_GATE_SETTINGS = settingsSlice('pythonVersion');
 
-  async check(files: readonly CandidateFile[], ctx: GateContext): Promise<GateResult> {
+export class SyntaxGate implements Gate<SettingsOf<typeof SYNTAX_GATE_SETTINGS>> {
+  readonly name = 'syntax';
+  readonly stage = 'syntax';
+  readonly settings = SYNTAX_GATE_SETTINGS;
+
+  async check(files: readonly CandidateFile[], ctx: GateContext<SettingsOf<typeof SYNTAX_GATE_SETTINGS>>): Promise<GateResult> {
     const started = performance.now();
     const findings: Finding[] = [];
     let checked = 0;
@@ -148,4 +153,4 @@ export class SyntaxGate implements Gate {
   }
 }
 
-export const syntaxGate: Gate = new SyntaxGate();
+export const syntaxGate = new SyntaxGate();

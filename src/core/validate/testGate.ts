@@ -4,12 +4,20 @@ import { killMarked, newRunMark, SWEEP_VARIABLE } from '../host/processSweep';
 import { SECRET_VARIABLES } from '../host/secretFiles';
 import { bubblewrapCommand, probeBubblewrap } from './bubblewrap';
 import type { CandidateFile, Gate, GateContext, GateResult } from './gate';
-import { errorMessage, numberSetting, oneLine } from './gateSupport';
+import { settingsSlice, type SettingsOf } from './gateSettings';
+import { errorMessage, oneLine } from './gateSupport';
 import { Sandbox, SandboxError, scanWorkspace, type SandboxOptions, type WorkspaceScan } from './sandbox';
 import { failureExcerpt, outputTail, parseTestOutput, type TestFailure, type TestReport } from './testReports';
 
-/** Memory per test run (the data segment of each process, and node's heap). */
-export const DEFAULT_TEST_MEMORY_MB = 2048;
+export const TEST_GATE_SETTINGS = settingsSlice('testCommand', 'testTimeoutSeconds', 'testMemoryMb', 'sandboxIsolation');
+type TestGateContext = GateContext<SettingsOf<typeof TEST_GATE_SETTINGS>>;
+
+export interface TestGateOptions {
+  /** Largest workspace the sandbox copies (default 512 MiB); tests make it small to see the refusal. */
+  sizeCapMb?: number;
+  /** Folders linked into the sandbox rather than copied (default: the dependency folders). */
+  linkedDirs?: readonly string[];
+}
 
 interface TestRun {
   result: ProcessResult;
@@ -31,15 +39,19 @@ type Isolation = { kind: 'bubblewrap' } | { kind: 'copy'; why: string };
  * written in. Only tests that passed before and fail after block; a suite that was already red
  * does not hold a patch hostage.
  *
- * Settings: `testCommand`, `testTimeoutMs`, `testMemoryMb` (default 2048), `sandboxSizeCapMb`
- * (default 512), `sandboxLinkedDirs` (folders linked rather than copied), `sandboxIsolation`
- * ('auto': bubblewrap where it works, else copies; 'copy': never bubblewrap).
+ * Settings: `testCommand`, `testTimeoutSeconds`, `testMemoryMb` (memory per test run: the data
+ * segment of each process, and node's heap), `sandboxIsolation` ('auto': bubblewrap where it
+ * works, else copies; 'copy': never bubblewrap).
  */
-export class TestGate implements Gate {
+export class TestGate implements Gate<TestGateContext['settings']> {
   readonly name = 'tests';
+  readonly stage = 'tests';
+  readonly settings = TEST_GATE_SETTINGS;
   private readonly baselines = new Map<string, TestRun>();
 
-  async check(files: readonly CandidateFile[], ctx: GateContext): Promise<GateResult> {
+  constructor(private readonly options: TestGateOptions = {}) {}
+
+  async check(files: readonly CandidateFile[], ctx: TestGateContext): Promise<GateResult> {
     const started = performance.now();
     const done = (findings: Finding[], skipped?: string): GateResult => ({
       gate: this.name,
@@ -47,20 +59,15 @@ export class TestGate implements Gate {
       durationMs: performance.now() - started,
       ...(skipped ? { skipped } : {}),
     });
-    const command = typeof ctx.settings.testCommand === 'string' ? ctx.settings.testCommand.trim() : '';
+    const command = ctx.settings.testCommand.trim();
     if (!command) return done([], 'no test command');
     if (!ctx.trusted) return done([], 'workspace is not trusted');
     if (!ctx.processes) return done([], 'no process runner');
-    const setting = ctx.settings.sandboxIsolation ?? 'auto';
-    if (setting !== 'auto' && setting !== 'copy') {
-      const message = `The setting sandboxIsolation must be "auto" or "copy", not ${JSON.stringify(setting)}; the tests were not run.`;
-      return done([gateFinding('setting', message, 'warning', files)], 'bad sandboxIsolation setting');
-    }
-    const isolation = await chooseIsolation(setting, ctx);
+    const isolation = await chooseIsolation(ctx.settings.sandboxIsolation, ctx);
 
     const sandboxOptions: SandboxOptions = {
-      sizeCapBytes: numberSetting(ctx.settings, 'sandboxSizeCapMb', 512) * 1024 * 1024,
-      ...(Array.isArray(ctx.settings.sandboxLinkedDirs) ? { linkedDirs: ctx.settings.sandboxLinkedDirs as string[] } : {}),
+      ...(this.options.sizeCapMb !== undefined ? { sizeCapBytes: this.options.sizeCapMb * 1024 * 1024 } : {}),
+      ...(this.options.linkedDirs ? { linkedDirs: this.options.linkedDirs } : {}),
       ...(ctx.signal ? { signal: ctx.signal } : {}),
       copyLinkedDirs: isolation.kind === 'copy',
     };
@@ -90,7 +97,7 @@ export class TestGate implements Gate {
       this.baselines.set(key, baseline);
       while (this.baselines.size > 8) this.baselines.delete(this.baselines.keys().next().value!);
     }
-    const timeoutS = Math.round(ctx.settings.testTimeoutMs / 1000);
+    const timeoutS = Math.round(ctx.settings.testTimeoutSeconds);
     if (baseline.result.timedOut) {
       const message = `The tests did not finish within ${timeoutS} s even without the patch, so they cannot judge it.`;
       return ran([gateFinding('baseline-timeout', message, 'warning', files)], 'tests time out without the patch');
@@ -113,18 +120,18 @@ export class TestGate implements Gate {
     files: readonly CandidateFile[] | undefined,
     command: string,
     isolation: Isolation,
-    ctx: GateContext,
+    ctx: TestGateContext,
   ): Promise<TestRun> {
     const sandbox = await Sandbox.create(scan, ctx.signal);
     try {
       if (files) await sandbox.writeCandidate(files);
-      const memoryMb = numberSetting(ctx.settings, 'testMemoryMb', DEFAULT_TEST_MEMORY_MB);
+      const memoryMb = ctx.settings.testMemoryMb;
       const nodeOptions = [process.env.NODE_OPTIONS ?? '', `--max-old-space-size=${memoryMb}`].join(' ').trim();
       const env = { CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0', PYTHONDONTWRITEBYTECODE: '1', NODE_OPTIONS: nodeOptions };
       // Model-written code runs here, and what it prints is quoted to the model and the record: none of our credentials.
       const common = {
         cwd: sandbox.root,
-        timeoutMs: ctx.settings.testTimeoutMs,
+        timeoutMs: ctx.settings.testTimeoutSeconds * 1000,
         unsetEnv: SECRET_VARIABLES,
         ...(ctx.signal ? { signal: ctx.signal } : {}),
       };
@@ -161,11 +168,11 @@ export class TestGate implements Gate {
   }
 }
 
-export function createTestGate(): TestGate {
-  return new TestGate();
+export function createTestGate(options: TestGateOptions = {}): TestGate {
+  return new TestGate(options);
 }
 
-async function chooseIsolation(setting: 'auto' | 'copy', ctx: GateContext): Promise<Isolation> {
+async function chooseIsolation(setting: 'auto' | 'copy', ctx: TestGateContext): Promise<Isolation> {
   if (setting === 'copy') return { kind: 'copy', why: 'sandboxIsolation is "copy"' };
   const probe = await probeBubblewrap(ctx.processes!);
   return probe.usable ? { kind: 'bubblewrap' } : { kind: 'copy', why: `bubblewrap is not usable: ${probe.reason}` };

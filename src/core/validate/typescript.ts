@@ -5,7 +5,8 @@ import { CancelledError, throwIfAborted } from '../ports';
 import type { Finding } from '../findings';
 import type { CandidateFile, Gate, GateContext, GateResult } from './gate';
 import { classify } from './classify';
-import { crashFinding, excerptAt, numberSetting } from './gateSupport';
+import { crashFinding, excerptAt } from './gateSupport';
+import { NO_SETTINGS, type NoSettings } from './gateSettings';
 import { markIntroducedThroughEdit } from './introduced';
 import { configAllowsJs, configIncluding, findConfig, isOwnFile, tsProjectFor, type TsProject } from './tsServices';
 
@@ -22,20 +23,23 @@ const DEFAULT_PROJECT_FILE_CAP = 1000;
  * tsconfig (or jsconfig, or defaults), candidates overlaid in memory. Diagnostics are computed
  * before and after the patch, for the changed files and for the files that import them, and
  * matched on code + message + line text so only what the patch introduced can block.
- *
- * Settings: `typescriptTimeoutMs` (default 60000).
+ * It reads no settings; its own deadline (a minute unless `timeoutMs` says otherwise) stops a
+ * check between projects before the pipeline's gate timeout would.
  */
-export class TypeScriptGate implements Gate {
+export class TypeScriptGate implements Gate<NoSettings> {
   readonly name = 'typescript';
+  readonly stage = 'semantic';
+  readonly settings = NO_SETTINGS;
 
-  async check(files: readonly CandidateFile[], ctx: GateContext): Promise<GateResult> {
+  constructor(private readonly timeoutMs = DEFAULT_TIMEOUT_MS) {}
+
+  async check(files: readonly CandidateFile[], ctx: GateContext<NoSettings>): Promise<GateResult> {
     const started = performance.now();
     const mine = files.filter((f) => TS_EXTENSIONS.test(f.path));
     if (mine.length === 0)
       return { gate: this.name, findings: [], durationMs: performance.now() - started, skipped: 'no TypeScript or JavaScript files' };
     const root = path.resolve(ctx.files.root);
-    const timeoutMs = numberSetting(ctx.settings, 'typescriptTimeoutMs', DEFAULT_TIMEOUT_MS);
-    const deadline = performance.now() + timeoutMs;
+    const deadline = performance.now() + this.timeoutMs;
 
     const groups = new Map<string, CandidateFile[]>();
     for (const f of mine) {
@@ -69,7 +73,7 @@ export class TypeScriptGate implements Gate {
             crashFinding(
               this.name,
               group[0]!.path,
-              `TypeScript check timed out after ${timeoutMs} ms; the candidate was not type-checked.`,
+              `TypeScript check timed out after ${this.timeoutMs} ms; the candidate was not type-checked.`,
             ),
           );
         } else {
@@ -144,8 +148,8 @@ interface BeforeState {
 }
 
 /** The gate; its warm services and their cached "before" diagnostics live in tsServices' registry, across runs. */
-export function createTypeScriptGate(): TypeScriptGate {
-  return new TypeScriptGate();
+export function createTypeScriptGate(opts: { timeoutMs?: number } = {}): TypeScriptGate {
+  return new TypeScriptGate(opts.timeoutMs);
 }
 
 /** Syntactic and semantic diagnostics of one file, as findings not yet marked introduced. */

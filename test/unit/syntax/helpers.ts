@@ -2,6 +2,7 @@ import { silentLogger } from '../../../src/core/ports';
 import type { LanguageId } from '../../../src/core/languages';
 import type { GateContext, GateResult } from '../../../src/core/validate/gate';
 import { syntaxGate } from '../../../src/core/validate/syntax';
+import { parseGateSettings } from '../../../src/core/validate/gateSettings';
 
 const EXTENSION: Record<LanguageId, string> = {
   python: 'py',
@@ -34,7 +35,7 @@ export function gateContext(signal?: AbortSignal): GateContext {
     logger: silentLogger,
     instruction: 'test',
     trusted: true,
-    settings: { testTimeoutMs: 1000, safeMode: false },
+    settings: parseGateSettings({ safeMode: false }),
     signal,
   };
 }

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { isBlocking } from '../../../src/core/findings';
 import { CancelledError } from '../../../src/core/ports';
 import type { Gate } from '../../../src/core/validate/gate';
-import { createGates, disposeGates, runGates, stageOf } from '../../../src/core/validate/pipeline';
+import { NO_SETTINGS, type NoSettings } from '../../../src/core/validate/gateSettings';
+import { createGates, disposeGates, runGates } from '../../../src/core/validate/pipeline';
 import { disposeTsProjects } from '../../../src/core/validate/tsServices';
 import { TempWorkspace } from './workspace';
 
@@ -23,7 +24,7 @@ describe('validate/pipeline', () => {
       names.filter((n) => n.startsWith('rule:')),
       ['rule:truncation', 'rule:lazy-elision', 'rule:diff-size', 'rule:complexity', 'rule:public-api', 'rule:missing-tests'],
     );
-    const stages = gates.map(stageOf);
+    const stages = gates.map((g) => g.stage);
     assert.deepEqual(
       [...stages].sort((a, b) => order(a) - order(b)),
       stages,
@@ -79,8 +80,10 @@ describe('validate/pipeline', () => {
   });
 
   it('turns a crashing gate into a blocking finding of category other, and lets cancellation through', async () => {
-    const crashing: Gate = {
+    const crashing: Gate<NoSettings> = {
       name: 'crashy',
+      stage: 'semantic',
+      settings: NO_SETTINGS,
       check: () => Promise.reject(new Error('boom\n    at somewhere')),
     };
     const [res] = await runGates([crashing], [ws.patch('src/math.ts', 'a + b', 'b + a')], ws.context());
@@ -89,17 +92,24 @@ describe('validate/pipeline', () => {
     assert.ok(isBlocking(res!.findings[0]!));
     assert.equal(res!.findings[0]!.message, 'The crashy gate failed: boom at somewhere');
 
-    const cancelled: Gate = { name: 'cancelled', check: () => Promise.reject(new CancelledError()) };
+    const cancelled: Gate<NoSettings> = {
+      name: 'cancelled',
+      stage: 'semantic',
+      settings: NO_SETTINGS,
+      check: () => Promise.reject(new CancelledError()),
+    };
     await assert.rejects(runGates([cancelled], [], ws.context()), CancelledError);
   });
 
   it('turns a gate that overruns its time into a blocking finding', async () => {
     let release: () => void = () => {};
-    const slow: Gate = {
+    const slow: Gate<NoSettings> = {
       name: 'slow',
+      stage: 'semantic',
+      settings: NO_SETTINGS,
       check: () => new Promise((resolve) => (release = () => resolve({ gate: 'slow', findings: [], durationMs: 0 }))),
     };
-    const [res] = await runGates([slow], [ws.patch('src/math.ts', 'a + b', 'b + a')], ws.context({ gateTimeoutMs: 50 }));
+    const [res] = await runGates([slow], [ws.patch('src/math.ts', 'a + b', 'b + a')], ws.context(), { gateTimeoutMs: 50 });
     release();
     assert.equal(res!.findings[0]!.category, 'other');
     assert.match(res!.findings[0]!.message, /did not finish within/);

@@ -7,18 +7,19 @@ import { fromRequiresPython, pythonTargetVersion } from '../../../src/core/valid
 import { syntaxGate } from '../../../src/core/validate/syntax';
 import type { CandidateFile, GateContext } from '../../../src/core/validate/gate';
 import { tempDir } from '../../support/tempWorkspace';
+import { parseGateSettings, type GateSettingsInput } from '../../../src/core/validate/gateSettings';
 
 const BEFORE = 'def kind(x):\n    return "one" if x == 1 else "other"\n';
 const AFTER = 'def kind(x):\n    match x:\n        case 1:\n            return "one"\n    return "other"\n';
 const candidate: CandidateFile = { path: 'pkg/kind.py', language: 'python', before: BEFORE, after: AFTER };
 
-function ctx(root: string, settings: Record<string, unknown> = {}): GateContext {
+function ctx(root: string, settings: GateSettingsInput = {}): GateContext {
   return {
     files: new NodeWorkspaceFiles(root),
     logger: silentLogger,
     instruction: 'Use match',
     trusted: true,
-    settings: { testTimeoutMs: 1000, safeMode: true, ...settings },
+    settings: parseGateSettings(settings),
   };
 }
 

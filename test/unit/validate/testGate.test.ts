@@ -7,6 +7,7 @@ import { NodeProcessRunner } from '../../../src/core/host/nodeProcessRunner';
 import { CancelledError } from '../../../src/core/ports';
 import { probeBubblewrap } from '../../../src/core/validate/bubblewrap';
 import { createTestGate } from '../../../src/core/validate/testGate';
+import type { GateSettingsInput } from '../../../src/core/validate/gateSettings';
 import { runningInGroup, TempWorkspace } from './workspace';
 
 /** Every file under `root` (links followed into linked folders) with its bytes and mtime. */
@@ -36,8 +37,8 @@ describe('validate/test gate', function () {
   });
   afterEach(() => ws.dispose());
 
-  const ctx = (settings: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) =>
-    ws.context({ testCommand: 'node --test', testTimeoutMs: 20_000, ...settings }, { processes: runner, ...extra });
+  const ctx = (settings: GateSettingsInput = {}, extra: Record<string, unknown> = {}) =>
+    ws.context({ testCommand: 'node --test', testTimeoutSeconds: 20, ...settings }, { processes: runner, ...extra });
 
   it('does not block on a test that already failed before the patch', async () => {
     const gate = createTestGate();
@@ -75,7 +76,7 @@ describe('validate/test gate', function () {
   it('kills a hanging test run at the timeout with nothing left running', async () => {
     const gate = createTestGate();
     const hang = ws.patch('src/slugify.js', 'function words(slug) {', 'function words(slug) {\n  for (;;) {}');
-    const res = await gate.check([hang], ctx({ testTimeoutMs: 4000 }));
+    const res = await gate.check([hang], ctx({ testTimeoutSeconds: 4 }));
     const blocking = res.findings.filter(isBlocking);
     assert.equal(blocking.length, 1, JSON.stringify(res.findings));
     assert.equal(blocking[0]!.category, 'other');
@@ -190,7 +191,7 @@ describe('validate/test gate', function () {
             'self.items[name] = self.items.get(name, 0) + count + 1',
           ),
         ],
-        py.context({ testCommand: 'python3 -m pytest -q -p no:cacheprovider', testTimeoutMs: 60_000 }, { processes: runner }),
+        py.context({ testCommand: 'python3 -m pytest -q -p no:cacheprovider', testTimeoutSeconds: 60 }, { processes: runner }),
       );
       const names = res.findings.filter(isBlocking).map((f) => f.message);
       assert.equal(names.length, 2, JSON.stringify(res.findings));

@@ -8,6 +8,8 @@ import { NodeProcessRunner } from '../../../src/core/host/nodeProcessRunner';
 import { StoreKey } from '../../../src/core/provenance/key';
 import { probeBubblewrap } from '../../../src/core/validate/bubblewrap';
 import { createTestGate } from '../../../src/core/validate/testGate';
+import type { GateSettingsInput } from '../../../src/core/validate/gateSettings';
+import { SettingsError } from '../../../src/core/settings';
 import { TempWorkspace } from './workspace';
 
 /** Every file under `root` (links followed into linked folders) with its bytes and mtime. */
@@ -83,8 +85,8 @@ describe('validate/test gate isolation', function () {
   });
   afterEach(() => ws.dispose());
 
-  const ctx = (settings: Record<string, unknown> = {}) =>
-    ws.context({ testCommand: 'node --test', testTimeoutMs: 20_000, ...settings }, { processes: runner });
+  const ctx = (settings: GateSettingsInput = {}) =>
+    ws.context({ testCommand: 'node --test', testTimeoutSeconds: 20, ...settings }, { processes: runner });
 
   async function requireBubblewrap(test: Mocha.Context): Promise<void> {
     const probe = await probeBubblewrap(runner);
@@ -120,7 +122,7 @@ describe('validate/test gate isolation', function () {
   it('does not run the tests when the copied dependencies pass the size cap, and says why', async () => {
     ws.write('node_modules/big/blob.bin', 'x'.repeat(2 * 1024 * 1024));
     const before = snapshot(ws.root);
-    const res = await createTestGate().check([writerCandidate(ws)], ctx({ sandboxIsolation: 'copy', sandboxSizeCapMb: 1 }));
+    const res = await createTestGate({ sizeCapMb: 1 }).check([writerCandidate(ws)], ctx({ sandboxIsolation: 'copy' }));
     assert.equal(res.skipped, 'workspace too large for the sandbox');
     assert.equal(res.findings.length, 1, JSON.stringify(res.findings));
     assert.equal(res.findings[0]!.severity, 'warning');
@@ -129,10 +131,12 @@ describe('validate/test gate isolation', function () {
     assert.deepEqual(snapshot(ws.root), before);
   });
 
-  it('refuses an unknown isolation setting in one line', async () => {
-    const res = await createTestGate().check([writerCandidate(ws)], ctx({ sandboxIsolation: 'none' }));
-    assert.match(res.skipped ?? '', /sandboxIsolation/);
-    assert.match(res.findings[0]!.message, /^The setting sandboxIsolation must be "auto" or "copy", not "none"; the tests were not run\.$/);
+  it('refuses an unknown isolation setting in one line, before any gate runs', () => {
+    assert.throws(
+      () => ctx({ sandboxIsolation: 'none' as 'copy' }),
+      (err: Error) =>
+        err instanceof SettingsError && /^Gate setting sandboxIsolation: .*"auto".*"copy"/.test(err.message) && !err.message.includes('\n'),
+    );
     assert.equal(runner.startedPids.length, 0);
   });
 
@@ -246,7 +250,7 @@ describe('validate/test gate isolation', function () {
       assert.ok(await waitFor(() => sleepers().length === 0, 2000), 'left by a run that ended');
       const res = await createTestGate().check(
         [writerCandidate(ws)],
-        ctx({ testCommand: `node -e "${detach} setInterval(() => {}, 1000);"`, testTimeoutMs: 1500 }),
+        ctx({ testCommand: `node -e "${detach} setInterval(() => {}, 1000);"`, testTimeoutSeconds: 1.5 }),
       );
       assert.equal(res.skipped, 'tests time out without the patch');
       assert.ok(await waitFor(() => sleepers().length === 0, 2000), 'left by a run that was stopped');
@@ -262,7 +266,7 @@ describe('validate/test gate isolation', function () {
       assert.ok(await waitFor(() => sleepers().length === 0, 2000), 'left by a run that ended');
       const res = await createTestGate().check(
         [writerCandidate(ws)],
-        ctx({ testCommand: `node -e "${detach} setInterval(() => {}, 1000);"`, testTimeoutMs: 1500, sandboxIsolation: 'copy' }),
+        ctx({ testCommand: `node -e "${detach} setInterval(() => {}, 1000);"`, testTimeoutSeconds: 1.5, sandboxIsolation: 'copy' }),
       );
       assert.equal(res.skipped, 'tests time out without the patch');
       assert.ok(await waitFor(() => sleepers().length === 0, 2000), 'left by a run that was stopped');

@@ -202,8 +202,8 @@ describe('validate/typescript gate', () => {
   });
 
   it('turns a timeout into a blocking finding of category other', async () => {
-    const gate = createTypeScriptGate();
-    const res = await gate.check([ws.patch('src/math.ts', 'return a + b;', 'return b + a;')], ws.context({ typescriptTimeoutMs: 0 }));
+    const gate = createTypeScriptGate({ timeoutMs: 0 });
+    const res = await gate.check([ws.patch('src/math.ts', 'return a + b;', 'return b + a;')], ws.context());
     assert.equal(res.findings.length, 1);
     assert.equal(res.findings[0]!.category, 'other');
     assert.ok(isBlocking(res.findings[0]!));

@@ -3,9 +3,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { NodeWorkspaceFiles } from '../../../src/core/host/nodeWorkspaceFiles';
-import type { CandidateFile, GateContext, GateSettings } from '../../../src/core/validate/gate';
+import type { CandidateFile, GateContext } from '../../../src/core/validate/gate';
 import { languageOf } from '../../../src/core/languages';
 import { silentLogger } from '../../../src/core/ports';
+import { parseGateSettings, type GateSettingsInput } from '../../../src/core/validate/gateSettings';
 
 export const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'workspaces');
 
@@ -47,13 +48,13 @@ export class TempWorkspace {
     return { path: rel, language: languageOf(rel), before, after: before.replace(oldString, newString) };
   }
 
-  context(settings: Partial<GateSettings> = {}, extra: Partial<GateContext> = {}): GateContext {
+  context(settings: GateSettingsInput = {}, extra: Partial<GateContext> = {}): GateContext {
     return {
       files: this.files,
       logger: silentLogger,
       instruction: 'Refactor the code',
       trusted: true,
-      settings: { testTimeoutMs: 30_000, safeMode: true, ...settings },
+      settings: parseGateSettings({ testTimeoutSeconds: 30, ...settings }),
       ...extra,
     };
   }

@@ -1,11 +1,10 @@
 import type { Finding } from '../../findings';
 import type { CandidateFile, GateContext } from '../gate';
-import { numberSetting } from '../gateSupport';
+import { settingsSlice, type SettingsOf } from '../gateSettings';
 import { codeFacts, type FunctionFact } from './codeFacts';
 import { FileRule, ruleFinding } from './ruleSupport';
 
-/** settings.ts's default for `rules.complexityBudget`. */
-export const DEFAULT_COMPLEXITY_BUDGET = 10;
+const COMPLEXITY_SETTINGS = settingsSlice('rules.complexityBudget');
 
 /**
  * Complexity budget: the cyclomatic complexity of each function the patch adds or changes, from
@@ -13,11 +12,12 @@ export const DEFAULT_COMPLEXITY_BUDGET = 10;
  * `rules.complexityBudget`. A changed function over the budget blocks when it is new, was within
  * the budget before, or grew; one already over it that did not grow is only a warning.
  */
-export class ComplexityRule extends FileRule {
+export class ComplexityRule extends FileRule<SettingsOf<typeof COMPLEXITY_SETTINGS>> {
   readonly id = 'complexity';
+  readonly settings = COMPLEXITY_SETTINGS;
 
-  protected async checkFile(file: CandidateFile, ctx: GateContext): Promise<Finding[]> {
-    const budget = numberSetting(ctx.settings, 'rules.complexityBudget', DEFAULT_COMPLEXITY_BUDGET);
+  protected async checkFile(file: CandidateFile, ctx: GateContext<SettingsOf<typeof COMPLEXITY_SETTINGS>>): Promise<Finding[]> {
+    const budget = ctx.settings['rules.complexityBudget'];
     const after = await codeFacts(file.language, file.after!);
     if (!after) return [];
     const before = file.before === undefined ? undefined : await codeFacts(file.language, file.before);

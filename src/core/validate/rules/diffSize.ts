@@ -1,29 +1,28 @@
 import type { Finding } from '../../findings';
 import type { CandidateFile, GateContext } from '../gate';
-import { numberSetting } from '../gateSupport';
+import { settingsSlice, type SettingsOf } from '../gateSettings';
 import { lineChanges } from './lineDiff';
 import { asksForRewrite, FileRule, percent, ruleFinding } from './ruleSupport';
 
-/** Share of a file's lines a patch may change when nobody asked for a rewrite (settings.ts default). */
-export const DEFAULT_MAX_SHARE_CHANGED = 0.6;
-/** Files shorter than this may be rewritten freely: a few lines changed is a large share of little. */
-export const DEFAULT_DIFF_SIZE_MIN_LINES = 20;
+const DIFF_SIZE_SETTINGS = settingsSlice('rules.maxShareChanged', 'rules.diffSizeMinLines');
 
 /**
  * Diff-size cap: a patch that changes more than `rules.maxShareChanged` of an existing file's lines
  * when the instruction did not ask for a rewrite. Models asked for a small change sometimes return
  * a reworded whole file, which is hard to review and hides unrequested changes.
  *
- * Settings: `rules.maxShareChanged` (0-1, default 0.6), `rules.diffSizeMinLines` (default 20).
+ * Settings: `rules.maxShareChanged` (0-1), `rules.diffSizeMinLines` (files shorter than this may be
+ * rewritten freely: a few lines changed is a large share of little).
  */
-export class DiffSizeRule extends FileRule {
+export class DiffSizeRule extends FileRule<SettingsOf<typeof DIFF_SIZE_SETTINGS>> {
   readonly id = 'diff-size';
+  readonly settings = DIFF_SIZE_SETTINGS;
 
-  protected checkFile(file: CandidateFile, ctx: GateContext): Finding[] {
+  protected checkFile(file: CandidateFile, ctx: GateContext<SettingsOf<typeof DIFF_SIZE_SETTINGS>>): Finding[] {
     if (file.before === undefined || file.after === undefined) return [];
     if (asksForRewrite(ctx.instruction)) return [];
-    const max = numberSetting(ctx.settings, 'rules.maxShareChanged', DEFAULT_MAX_SHARE_CHANGED);
-    const minLines = numberSetting(ctx.settings, 'rules.diffSizeMinLines', DEFAULT_DIFF_SIZE_MIN_LINES);
+    const max = ctx.settings['rules.maxShareChanged'];
+    const minLines = ctx.settings['rules.diffSizeMinLines'];
     const c = lineChanges(file.before, file.after);
     if (c.beforeLines < minLines) return [];
     const share = c.beforeLines === 0 ? 0 : c.removed / c.beforeLines;

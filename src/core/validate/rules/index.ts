@@ -1,4 +1,4 @@
-import type { Gate } from '../gate';
+import type { AnyGate } from '../gate';
 import { createComplexityRule } from './complexity';
 import { createDiffSizeRule } from './diffSize';
 import { createLazyElisionRule } from './lazyElision';
@@ -10,7 +10,7 @@ import { createTruncationRule } from './truncation';
  * The guard rules, one gate each (`rule:<id>`), cheapest and most decisive first: a truncated or
  * elided file makes every later finding noise.
  */
-export function createRuleGates(): Gate[] {
+export function createRuleGates(): AnyGate[] {
   return [
     createTruncationRule(),
     createLazyElisionRule(),
@@ -20,5 +20,3 @@ export function createRuleGates(): Gate[] {
     createMissingTestsRule(),
   ];
 }
-
-export const RULE_IDS = ['truncation', 'lazy-elision', 'diff-size', 'complexity', 'public-api', 'missing-tests'] as const;

@@ -1,4 +1,5 @@
 import type { Finding } from '../../findings';
+import { NO_SETTINGS } from '../gateSettings';
 import type { LanguageId } from '../../languages';
 import type { CandidateFile } from '../gate';
 import { FileRule, lines, ruleFinding } from './ruleSupport';
@@ -11,6 +12,7 @@ import { FileRule, lines, ruleFinding } from './ruleSupport';
  */
 export class LazyElisionRule extends FileRule {
   readonly id = 'lazy-elision';
+  readonly settings = NO_SETTINGS;
 
   protected checkFile(file: CandidateFile): Finding[] {
     if (file.after === undefined) return [];

@@ -1,4 +1,5 @@
 import type { Finding } from '../../findings';
+import { NO_SETTINGS } from '../gateSettings';
 import type { CandidateFile, GateContext } from '../gate';
 import { codeFacts } from './codeFacts';
 import { FileRule, isTestPath, ruleFinding } from './ruleSupport';
@@ -11,6 +12,7 @@ import { referencePattern, WorkspaceTexts } from './workspaceText';
  */
 export class MissingTestsRule extends FileRule {
   readonly id = 'missing-tests';
+  readonly settings = NO_SETTINGS;
 
   protected async checkFile(file: CandidateFile, ctx: GateContext, all: readonly CandidateFile[]): Promise<Finding[]> {
     if (isTestPath(file.path)) return [];

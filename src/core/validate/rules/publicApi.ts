@@ -1,4 +1,5 @@
 import type { Finding } from '../../findings';
+import { NO_SETTINGS } from '../gateSettings';
 import type { CandidateFile, GateContext } from '../gate';
 import { codeFacts, type SymbolFact } from './codeFacts';
 import { FileRule, ruleFinding } from './ruleSupport';
@@ -15,6 +16,7 @@ const NAMED_FILES = 3;
  */
 export class PublicApiRule extends FileRule {
   readonly id = 'public-api';
+  readonly settings = NO_SETTINGS;
   protected override readonly includeDeleted = true;
 
   protected async checkFile(file: CandidateFile, ctx: GateContext, all: readonly CandidateFile[]): Promise<Finding[]> {

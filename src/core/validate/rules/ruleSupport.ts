@@ -1,6 +1,7 @@
 import type { Finding, FindingCategory } from '../../findings';
 import { throwIfAborted } from '../../ports';
 import type { CandidateFile, Gate, GateContext, GateResult } from '../gate';
+import type { NoSettings, SettingsSlice } from '../gateSettings';
 import { crashFinding, errorMessage } from '../gateSupport';
 
 /**
@@ -32,19 +33,21 @@ export function ruleFinding(id: string, file: string, line: number, message: str
 }
 
 /** A rule that looks at each changed file on its own. */
-export abstract class FileRule implements Gate {
+export abstract class FileRule<S = NoSettings> implements Gate<S> {
   abstract readonly id: string;
+  readonly stage = 'rules';
+  abstract readonly settings: SettingsSlice<S>;
 
   get name(): string {
     return `rule:${this.id}`;
   }
 
   /** Findings for one file; only called for files that exist after the patch unless `includeDeleted`. */
-  protected abstract checkFile(file: CandidateFile, ctx: GateContext, all: readonly CandidateFile[]): Promise<Finding[]> | Finding[];
+  protected abstract checkFile(file: CandidateFile, ctx: GateContext<S>, all: readonly CandidateFile[]): Promise<Finding[]> | Finding[];
 
   protected readonly includeDeleted: boolean = false;
 
-  async check(files: readonly CandidateFile[], ctx: GateContext): Promise<GateResult> {
+  async check(files: readonly CandidateFile[], ctx: GateContext<S>): Promise<GateResult> {
     const started = performance.now();
     const findings: Finding[] = [];
     for (const file of files) {

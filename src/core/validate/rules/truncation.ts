@@ -1,13 +1,12 @@
 import type { Finding } from '../../findings';
 import type { LanguageId } from '../../languages';
 import type { CandidateFile, GateContext } from '../gate';
-import { numberSetting } from '../gateSupport';
+import { settingsSlice, type SettingsOf } from '../gateSettings';
 import { withTree, type Node } from '../treeSitter';
 import { openBracketsAtEnd } from './brackets';
 import { asksForRemoval, FileRule, lines, nonBlankCount, percent, ruleFinding } from './ruleSupport';
 
-/** A whole-file write keeping fewer non-blank lines than this share of the original is truncated. */
-export const DEFAULT_TRUNCATION_MIN_SHARE = 0.4;
+const TRUNCATION_SETTINGS = settingsSlice('rules.truncationMinShare');
 /** Files shorter than this (non-blank lines) are never judged by their length. */
 const MIN_LINES_FOR_SHARE = 10;
 
@@ -18,12 +17,14 @@ const MIN_LINES_FOR_SHARE = 10;
  * them all, a syntax tree whose MISSING nodes sit at the very end, a Python block header with no
  * body as the last line, or far fewer lines than before when nobody asked for removal.
  *
- * Settings: `rules.truncationMinShare` (0-1, default 0.4).
+ * Settings: `rules.truncationMinShare` (0-1): a whole-file write keeping fewer non-blank lines than
+ * this share of the original is truncated.
  */
-export class TruncationRule extends FileRule {
+export class TruncationRule extends FileRule<SettingsOf<typeof TRUNCATION_SETTINGS>> {
   readonly id = 'truncation';
+  readonly settings = TRUNCATION_SETTINGS;
 
-  protected async checkFile(file: CandidateFile, ctx: GateContext): Promise<Finding[]> {
+  protected async checkFile(file: CandidateFile, ctx: GateContext<SettingsOf<typeof TRUNCATION_SETTINGS>>): Promise<Finding[]> {
     if (!file.wholeFileWrite || file.after === undefined) return [];
     const after = file.after;
     const before = file.before;
@@ -67,7 +68,7 @@ export class TruncationRule extends FileRule {
     }
 
     if (before !== undefined && !asksForRemoval(ctx.instruction)) {
-      const minShare = numberSetting(ctx.settings, 'rules.truncationMinShare', DEFAULT_TRUNCATION_MIN_SHARE);
+      const minShare = ctx.settings['rules.truncationMinShare'];
       const was = nonBlankCount(before);
       const now = nonBlankCount(after);
       if (was >= MIN_LINES_FOR_SHARE && now < was * minShare) {
