@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
-import { createLog, guarded, log } from './log';
+import { COMMANDS, TEST_COMMANDS } from './commands/commandIds';
+import { CommandManager } from './commands/commandManager';
+import { createLog, log } from './log';
 import { registerProvenance } from './provenance/index';
 import { ApprovalTree, type ReviewNode } from './review/approvalTree';
 import { HunkCodeLens } from './review/hunkCodeLens';
@@ -31,38 +33,36 @@ export function activate(context: vscode.ExtensionContext): RefactorGuardApi {
   context.subscriptions.push(tree, treeView);
   const reveal = (node: ReviewNode) => Promise.resolve(treeView.reveal(node, { select: true, focus: false, expand: true }));
 
-  const registered = new Set<string>();
-  const reg = (id: string, fn: (...args: any[]) => unknown) => {
-    registered.add(id);
-    context.subscriptions.push(vscode.commands.registerCommand(id, guarded(id.replace('refactorGuard.', ''), fn)));
-  };
-  const needSession = (): Session => {
-    if (!session) throw new Error('Open a folder first: Refactor Guard works on the files of a workspace folder.');
-    return session;
-  };
-
-  reg('refactorGuard.proposeRefactor', async (first?: unknown, second?: unknown) => {
-    const { proposeRefactor } = await import('./propose/proposeCommand.js');
-    return proposeRefactor(needSession(), reveal, first, second);
-  });
-  reg('refactorGuard.rerun', async (node?: ReviewNode) => {
-    const s = needSession();
-    const runId =
-      node && node.kind !== 'message'
-        ? node.runId
-        : treeView.selection[0]?.kind === 'run'
-          ? (treeView.selection[0] as { runId: string }).runId
-          : undefined;
-    if (!runId) return vscode.window.showInformationMessage('Refactor Guard: select a run to re-run.');
-    const { run } = await s.run(runId);
-    const { proposeRefactor } = await import('./propose/proposeCommand.js');
-    return proposeRefactor(s, reveal, { instruction: run.instruction, targets: run.targets, preset: run.preset });
-  });
-  reg('refactorGuard.setApiKey', () => setApiKey(context));
-  reg('refactorGuard.clearApiKey', () => clearApiKey(context));
-  reg('refactorGuard.showLogs', () => log().show());
+  const commands = new CommandManager(context.extensionMode !== vscode.ExtensionMode.Production);
+  context.subscriptions.push(commands);
+  commands.register({ id: COMMANDS.setApiKey.id, execute: () => setApiKey(context) });
+  commands.register({ id: COMMANDS.clearApiKey.id, execute: () => clearApiKey(context) });
+  commands.register({ id: COMMANDS.showLogs.id, execute: () => log().show() });
+  commands.register({ id: TEST_COMMANDS.flushEngineState.id, execute: () => flushEngineState(session) });
 
   if (session) {
+    commands.register({
+      id: COMMANDS.proposeRefactor.id,
+      execute: async (first?: unknown, second?: unknown) => {
+        const { proposeRefactor } = await import('./propose/proposeCommand.js');
+        return proposeRefactor(session, reveal, first, second);
+      },
+    });
+    commands.register({
+      id: COMMANDS.rerun.id,
+      execute: async (node?: ReviewNode) => {
+        const runId =
+          node && node.kind !== 'message'
+            ? node.runId
+            : treeView.selection[0]?.kind === 'run'
+              ? (treeView.selection[0] as { runId: string }).runId
+              : undefined;
+        if (!runId) return vscode.window.showInformationMessage('Refactor Guard: select a run to re-run.');
+        const { run } = await session.run(runId);
+        const { proposeRefactor } = await import('./propose/proposeCommand.js');
+        return proposeRefactor(session, reveal, { instruction: run.instruction, targets: run.targets, preset: run.preset });
+      },
+    });
     const docs = new ProposalDocuments(session);
     const lenses = new HunkCodeLens(session);
     context.subscriptions.push(
@@ -71,13 +71,13 @@ export function activate(context: vscode.ExtensionContext): RefactorGuardApi {
       vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, docs),
       vscode.languages.registerCodeLensProvider(HunkCodeLens.selector, lenses),
     );
-    registerReviewCommands(context, session, tree, treeView);
+    registerReviewCommands(context, commands, session, tree, treeView);
     const selected = new vscode.EventEmitter<string | undefined>();
     context.subscriptions.push(
       selected,
       treeView.onDidChangeSelection((e) => selected.fire(runIdOf(e.selection[0]))),
     );
-    registerProvenance(context, {
+    registerProvenance(context, commands, {
       getStore: () => session.store(),
       onDidChangeRuns: session.onDidChange,
       selectedRunId: () => runIdOf(treeView.selection[0]),
@@ -86,17 +86,9 @@ export function activate(context: vscode.ExtensionContext): RefactorGuardApi {
       revealRun: (runId) => void reveal({ kind: 'run', runId }).catch(() => undefined),
       log: log(),
     });
-  }
-  if (!session) {
-    // Without a folder the review and provenance commands have nothing to work on, but the palette
-    // still lists them: they answer with the one line that says why, not "command not found".
-    const contributed =
-      (context.extension.packageJSON as { contributes?: { commands?: { command: string }[] } }).contributes?.commands ?? [];
-    for (const { command } of contributed) if (!registered.has(command)) reg(command, () => needSession());
-  }
-  if (context.extensionMode !== vscode.ExtensionMode.Production) {
-    // For the integration tests: the engine state deactivate writes out and frees, on demand.
-    context.subscriptions.push(vscode.commands.registerCommand('refactorGuard.test.flushEngineState', () => flushEngineState(session)));
+  } else {
+    // The palette still lists the commands that need a folder: each says so instead of "command not found".
+    commands.registerNoFolderFallbacks();
   }
   return { tree, treeView, session };
 }

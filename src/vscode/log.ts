@@ -1,5 +1,9 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/ports';
+import { errorLine as oneLine } from '../core/errorLine';
+
+/** First line of an error's message, never a stack. */
+export { oneLine };
 
 /**
  * The one output channel ("Refactor Guard") and the one way errors reach the user: a single line
@@ -29,14 +33,15 @@ export function engineLogger(): Logger {
   };
 }
 
-/** First line of an error's message, never a stack. */
-import { errorLine as oneLine } from '../core/errorLine';
-export { oneLine };
-
 /** Logs the whole error and shows one line with "View Logs". */
 export function showError(prefix: string, err: unknown): void {
+  log().error(`${prefix}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  showLoggedError(err);
+}
+
+/** Shows one line of a failure the log already tells in full (a failed run), with "View Logs". */
+export function showLoggedError(err: unknown): void {
   const c = log();
-  c.error(`${prefix}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   // Not awaited: the failed command ends now; the message waits for the user on its own.
   void vscode.window.showErrorMessage(`Refactor Guard: ${oneLine(err)}`, 'View Logs').then((choice) => {
     if (choice === 'View Logs') c.show(true);

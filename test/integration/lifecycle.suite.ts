@@ -2,10 +2,11 @@ import * as assert from 'node:assert/strict';
 import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { TEST_COMMANDS } from '../../src/vscode/commands/commandIds';
 import { api, EXTENSION_ID, propose, root, waitFor } from './helpers';
 
 /** Test-only command (registered outside production mode): what deactivate does to the engine's warm state. */
-const FLUSH_ENGINE_STATE = 'refactorGuard.test.flushEngineState';
+const FLUSH_ENGINE_STATE = TEST_COMMANDS.flushEngineState.id;
 
 export function registerLifecycleSuite(): void {
   suite('Lifecycle: file watcher and engine state', () => {

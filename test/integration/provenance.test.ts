@@ -7,7 +7,8 @@ import { recordFileName } from '../../src/core/provenance/records';
 import { StoreRecordSchema } from '../../src/core/provenance/schema';
 import type { VerifyResult } from '../../src/core/provenance/verify';
 import type { ProvenanceExport } from '../../src/vscode/provenance/exportDocument';
-import { PROVENANCE_COMMANDS, type ProvenanceTestState } from '../../src/vscode/provenance/index';
+import { COMMANDS, TEST_COMMANDS } from '../../src/vscode/commands/commandIds';
+import type { ProvenanceTestState } from '../../src/vscode/provenance/index';
 import type { PanelVM } from '../../src/vscode/provenance/protocol';
 import { SAMPLE_BLOBS, SHA_A, sampleDecisions, sampleRun } from '../unit/provenance-view/sampleRun';
 import { api, closeAllEditors, propose, readBytes, restoreFixture, screenshot, uriOf, waitFor } from './helpers';
@@ -37,7 +38,7 @@ export function registerProvenanceSuite(): void {
       await restoreFixture('src/math.ts', math);
     });
 
-    const testState = () => vscode.commands.executeCommand<ProvenanceTestState>(PROVENANCE_COMMANDS.testState);
+    const testState = () => vscode.commands.executeCommand<ProvenanceTestState>(TEST_COMMANDS.provenanceState.id);
     const shown = (id: string) =>
       waitFor<PanelVM>(`the panel to show ${id}`, async () => {
         const s = await testState();
@@ -45,7 +46,7 @@ export function registerProvenanceSuite(): void {
       });
 
     test('the panel renders the picked run: statistics, timeline, model calls, findings by category, patches, decisions', async () => {
-      const status = await vscode.commands.executeCommand<string>(PROVENANCE_COMMANDS.showRunStatus, runId);
+      const status = await vscode.commands.executeCommand<string>(COMMANDS.showRunStatus.id, runId);
       assert.match(status, new RegExp(`^Run ${runId} \\(.+\\): Proposed, 2 patches: 1 applied, 1 rejected; max risk 0\\.41\\.$`));
       const model = await shown(runId);
       const run = model.run!;
@@ -94,7 +95,7 @@ export function registerProvenanceSuite(): void {
     });
 
     test('the page is rebuilt after being hidden and asks for the same run again', async () => {
-      await vscode.commands.executeCommand(PROVENANCE_COMMANDS.showRunStatus, runId);
+      await vscode.commands.executeCommand(COMMANDS.showRunStatus.id, runId);
       await shown(runId);
       const before = (await testState()).postCount;
       await vscode.commands.executeCommand('workbench.view.explorer');
@@ -112,9 +113,9 @@ export function registerProvenanceSuite(): void {
       await store.appendRun(sampleRun({ runId: `${runId}-b`, instruction: 'Rename getUser to fetchUser' }));
       const [newest] = await store.listRuns({ limit: 1 });
       assert.equal(newest!.runId, `${runId}-b`);
-      await vscode.commands.executeCommand(PROVENANCE_COMMANDS.showRunStatus, runId);
+      await vscode.commands.executeCommand(COMMANDS.showRunStatus.id, runId);
       await shown(runId);
-      const picking = vscode.commands.executeCommand<string | undefined>(PROVENANCE_COMMANDS.listRuns);
+      const picking = vscode.commands.executeCommand<string | undefined>(COMMANDS.listRuns.id);
       // The quick pick lists runs newest first; accept the first row as a person pressing Enter
       // would, again until it takes (the pick may not be open yet on a slow machine).
       let settled = false;
@@ -128,16 +129,20 @@ export function registerProvenanceSuite(): void {
       const model = await shown(newest!.runId);
       assert.equal(model.run!.pinned, true);
 
-      const stats = await vscode.commands.executeCommand<{ totalRuns: number }>(PROVENANCE_COMMANDS.showStatistics);
+      const stats = await vscode.commands.executeCommand<{ totalRuns: number }>(COMMANDS.showStatistics.id);
       assert.equal(stats.totalRuns, (await store.listRuns()).length);
     });
 
     test('clicking a patch opens its diff, clicking a finding opens the file at its line', async () => {
       const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
-      await vscode.commands.executeCommand(PROVENANCE_COMMANDS.showRunStatus, record.runId);
+      await vscode.commands.executeCommand(COMMANDS.showRunStatus.id, record.runId);
       const model = await shown(record.runId);
       const patch = model.run!.patches[0]!;
-      await vscode.commands.executeCommand(PROVENANCE_COMMANDS.testMessage, { type: 'openPatch', runId: record.runId, patchId: patch.id });
+      await vscode.commands.executeCommand(TEST_COMMANDS.provenanceMessage.id, {
+        type: 'openPatch',
+        runId: record.runId,
+        patchId: patch.id,
+      });
       const tab = await waitFor('the diff tab', () => {
         const t = vscode.window.tabGroups.activeTabGroup.activeTab;
         return t?.input instanceof vscode.TabInputTextDiff ? t : undefined;
@@ -147,7 +152,7 @@ export function registerProvenanceSuite(): void {
       assert.equal(input.modified.scheme, 'refactor-guard-proposal');
 
       await closeAllEditors();
-      await vscode.commands.executeCommand(PROVENANCE_COMMANDS.testMessage, {
+      await vscode.commands.executeCommand(TEST_COMMANDS.provenanceMessage.id, {
         type: 'openFinding',
         file: 'src/math.ts',
         line: 3,
@@ -160,7 +165,7 @@ export function registerProvenanceSuite(): void {
       assert.deepEqual([editor.selection.active.line, editor.selection.active.character], [2, 4]);
 
       // A path from the page that leaves the workspace is refused, not opened.
-      await vscode.commands.executeCommand(PROVENANCE_COMMANDS.testMessage, {
+      await vscode.commands.executeCommand(TEST_COMMANDS.provenanceMessage.id, {
         type: 'openFinding',
         file: '../outside.ts',
         line: 1,
@@ -173,7 +178,7 @@ export function registerProvenanceSuite(): void {
       const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'rg-export-'));
       try {
         const one = vscode.Uri.file(path.join(dir, 'one.json'));
-        const written = await vscode.commands.executeCommand<vscode.Uri>(PROVENANCE_COMMANDS.exportProvenance, runId, one);
+        const written = await vscode.commands.executeCommand<vscode.Uri>(COMMANDS.exportProvenance.id, runId, one);
         assert.equal(written?.fsPath, one.fsPath);
         const doc = JSON.parse(await fs.readFile(one.fsPath, 'utf8')) as ProvenanceExport;
         assert.equal(doc.format, 'refactor-guard-provenance');
@@ -186,7 +191,7 @@ export function registerProvenanceSuite(): void {
         assert.ok(records.every((r) => (r.kind === 'run' || r.kind === 'decision') && r.runId === runId));
 
         const all = vscode.Uri.file(path.join(dir, 'all.json'));
-        await vscode.commands.executeCommand(PROVENANCE_COMMANDS.exportProvenance, 'all', all);
+        await vscode.commands.executeCommand(COMMANDS.exportProvenance.id, 'all', all);
         const everything = (JSON.parse(await fs.readFile(all.fsPath, 'utf8')) as ProvenanceExport).records.map((r) =>
           StoreRecordSchema.parse(r),
         );
@@ -200,7 +205,7 @@ export function registerProvenanceSuite(): void {
     test('Verify Provenance names the record file that was edited by hand', async () => {
       const { session } = await api();
       const store = await session!.store();
-      const intact = await vscode.commands.executeCommand<VerifyResult>(PROVENANCE_COMMANDS.verifyProvenance);
+      const intact = await vscode.commands.executeCommand<VerifyResult>(COMMANDS.verifyProvenance.id);
       assert.equal(intact.ok, true, JSON.stringify(intact.problems));
 
       const { run } = await store.getRun(runId);
@@ -209,7 +214,7 @@ export function registerProvenanceSuite(): void {
       const original = await fs.readFile(file, 'utf8');
       await fs.writeFile(file, original.replace('Add caching to the user service', 'Add caching to the admin service'));
       try {
-        const broken = await vscode.commands.executeCommand<VerifyResult>(PROVENANCE_COMMANDS.verifyProvenance);
+        const broken = await vscode.commands.executeCommand<VerifyResult>(COMMANDS.verifyProvenance.id);
         assert.equal(broken.ok, false);
         assert.equal(broken.problems.length, 1, JSON.stringify(broken.problems));
         assert.equal(broken.problems[0]!.file, rel);
@@ -218,7 +223,7 @@ export function registerProvenanceSuite(): void {
       } finally {
         await fs.writeFile(file, original);
       }
-      const again = await vscode.commands.executeCommand<VerifyResult>(PROVENANCE_COMMANDS.verifyProvenance);
+      const again = await vscode.commands.executeCommand<VerifyResult>(COMMANDS.verifyProvenance.id);
       assert.equal(again.ok, true);
     });
   });

@@ -7,7 +7,7 @@ import { applyUnderMaxRisk } from '../review/decisions';
 import { openPatchDiff } from '../review/proposalDocuments';
 import { toAbortSignal } from '../host/cancellation';
 import { loadRunner } from '../loadEngine';
-import { engineLogger, log } from '../log';
+import { engineLogger, log, showLoggedError } from '../log';
 import { createProvider } from '../providers';
 import type { Session } from '../session';
 import { presetChosenByUser, readVsCodeSettings } from '../settings';
@@ -146,8 +146,7 @@ async function announce(session: Session, record: RunRecord, autoApplyUnder: num
       void vscode.window.showInformationMessage('Refactor Guard: cancelled; nothing was written.');
       break;
     default:
-      void vscode.window.showErrorMessage(`Refactor Guard: ${record.error?.message ?? record.status}`, 'View Logs').then((choice) => {
-        if (choice === 'View Logs') log().show(true);
-      });
+      // The run's error is in the log already (above); the user gets its first line.
+      showLoggedError(record.error?.message ?? record.status);
   }
 }

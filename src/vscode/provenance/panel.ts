@@ -1,17 +1,18 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { COMMANDS } from '../commands/commandIds';
+import { oneLine, showError } from '../log';
 import { mediaRoot, pageHtml } from './html';
 import { isPageToHost, type HostToPage, type PageCommand, type PageSection, type PageToHost, type PanelVM } from './protocol';
 import type { ProvenanceDeps } from './index';
-import { oneLine, reportError } from './report';
 
-/** Palette command ids the page's toolbar buttons run. */
-export const COMMAND_IDS: Record<PageCommand, string> = {
-  listRuns: 'refactorGuard.listRuns',
-  showStatistics: 'refactorGuard.showStatistics',
-  exportProvenance: 'refactorGuard.exportProvenance',
-  verifyProvenance: 'refactorGuard.verifyProvenance',
-  refresh: 'refactorGuard.refreshProvenance',
+/** The palette command each of the page's toolbar buttons runs. */
+const PAGE_COMMAND_IDS: Record<PageCommand, string> = {
+  listRuns: COMMANDS.listRuns.id,
+  showStatistics: COMMANDS.showStatistics.id,
+  exportProvenance: COMMANDS.exportProvenance.id,
+  verifyProvenance: COMMANDS.verifyProvenance.id,
+  refresh: COMMANDS.refreshProvenance.id,
 };
 
 /**
@@ -136,11 +137,11 @@ export class ProvenanceViewProvider implements vscode.WebviewViewProvider, vscod
           await this.openFinding(m.file, m.line, m.column);
           return;
         case 'command':
-          await vscode.commands.executeCommand(COMMAND_IDS[m.command]);
+          await vscode.commands.executeCommand(PAGE_COMMAND_IDS[m.command]);
           return;
       }
     } catch (err) {
-      reportError(this.deps.log, 'Provenance view', err);
+      showError('Provenance view', err);
     }
   }
 

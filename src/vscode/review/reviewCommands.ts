@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
-import { guarded, log } from '../log';
+import { COMMANDS } from '../commands/commandIds';
+import type { CommandManager } from '../commands/commandManager';
+import { log } from '../log';
 import { loadEngine } from '../loadEngine';
 import type { Session } from '../session';
 import { readVsCodeSettings } from '../settings';
@@ -17,13 +19,11 @@ type PatchTarget = { runId: string; patchId: string; hunkId?: string };
  */
 export function registerReviewCommands(
   context: vscode.ExtensionContext,
+  commands: CommandManager,
   session: Session,
   tree: ApprovalTree,
   treeView: vscode.TreeView<ReviewNode>,
 ): void {
-  const reg = (id: string, fn: (...args: any[]) => unknown) =>
-    context.subscriptions.push(vscode.commands.registerCommand(id, guarded(id.replace('refactorGuard.', ''), fn)));
-
   const resolve = (arg: unknown): PatchTarget | undefined => {
     if (arg && typeof arg === 'object' && 'kind' in arg) {
       const n = arg as ReviewNode;
@@ -53,17 +53,20 @@ export function registerReviewCommands(
     }
   };
 
-  reg('refactorGuard.refreshRuns', () => tree.refresh());
+  commands.register({ id: COMMANDS.refreshRuns.id, execute: () => tree.refresh() });
 
-  reg('refactorGuard.openPatchDiff', async (arg?: unknown) => {
-    const t = resolve(arg);
-    if (!t) return vscode.window.showInformationMessage('Refactor Guard: select a patch in the Runs view first.');
-    let line: number | undefined;
-    if (t.hunkId) {
-      const { patch } = findPatch(await session.run(t.runId), t.patchId);
-      line = Math.max(0, (patch.hunks.find((h) => h.id === t.hunkId)?.newStart ?? 1) - 1);
-    }
-    await openPatchDiff(session, t.runId, t.patchId, line);
+  commands.register({
+    id: COMMANDS.openPatchDiff.id,
+    execute: async (arg?: unknown) => {
+      const t = resolve(arg);
+      if (!t) return vscode.window.showInformationMessage('Refactor Guard: select a patch in the Runs view first.');
+      let line: number | undefined;
+      if (t.hunkId) {
+        const { patch } = findPatch(await session.run(t.runId), t.patchId);
+        line = Math.max(0, (patch.hunks.find((h) => h.id === t.hunkId)?.newStart ?? 1) - 1);
+      }
+      await openPatchDiff(session, t.runId, t.patchId, line);
+    },
   });
 
   const approve = async (arg: unknown, hunkOnly: boolean) => {
@@ -86,10 +89,10 @@ export function registerReviewCommands(
     }
     await reject(session, t.runId, t.patchId, hunkOnly && t.hunkId ? [t.hunkId] : undefined);
   };
-  reg('refactorGuard.approvePatch', (arg?: unknown) => approve(arg, false));
-  reg('refactorGuard.approveHunk', (arg?: unknown) => approve(arg, true));
-  reg('refactorGuard.rejectPatch', (arg?: unknown) => rejectIt(arg, false));
-  reg('refactorGuard.rejectHunk', (arg?: unknown) => rejectIt(arg, true));
+  commands.register({ id: COMMANDS.approvePatch.id, execute: (arg?: unknown) => approve(arg, false) });
+  commands.register({ id: COMMANDS.approveHunk.id, execute: (arg?: unknown) => approve(arg, true) });
+  commands.register({ id: COMMANDS.rejectPatch.id, execute: (arg?: unknown) => rejectIt(arg, false) });
+  commands.register({ id: COMMANDS.rejectHunk.id, execute: (arg?: unknown) => rejectIt(arg, true) });
 
   const pickRun = async (arg: unknown, want: (runId: string) => boolean): Promise<string | undefined> => {
     if (arg && typeof arg === 'object' && 'runId' in arg) return (arg as { runId: string }).runId;
@@ -99,65 +102,79 @@ export function registerReviewCommands(
     return tree.runIds().find(want);
   };
 
-  reg('refactorGuard.approveAllUnderMaxRisk', async (arg?: unknown) => {
-    const settings = await readVsCodeSettings(session.folder.uri);
-    const runId = await pickRun(arg, (id) => !!tree.view(id)?.patches.some((s) => s.status === 'pending' || s.status === 'approved'));
-    if (!runId) return vscode.window.showInformationMessage('Refactor Guard: no run has patches waiting for review.');
-    const outcomes = await applyUnderMaxRisk(session, runId, settings.maxRisk);
-    if (outcomes.length === 0)
-      return vscode.window.showInformationMessage(`Refactor Guard: no valid pending patch has risk at most ${settings.maxRisk}.`);
-    const done = outcomes.filter((o) => o.outcome === 'applied').map((o) => o.file);
-    const stale = outcomes.filter((o) => o.outcome === 'stale');
-    for (const o of stale) log().warn(`Not applied, marked stale: ${o.message}`);
-    if (stale.length > 0)
-      void vscode.window.showWarningMessage(
-        `Refactor Guard: nothing applied: ${stale.map((o) => o.file).join(', ')} changed since the proposal (marked stale), and a run's patches land together.`,
-      );
-    else
-      void vscode.window.showInformationMessage(
-        `Refactor Guard: applied ${done.length} patch(es) with risk at most ${settings.maxRisk}${done.length ? `: ${done.join(', ')}` : ''}.`,
-      );
+  commands.register({
+    id: COMMANDS.approveAllUnderMaxRisk.id,
+    execute: async (arg?: unknown) => {
+      const settings = await readVsCodeSettings(session.folder.uri);
+      const runId = await pickRun(arg, (id) => !!tree.view(id)?.patches.some((s) => s.status === 'pending' || s.status === 'approved'));
+      if (!runId) return vscode.window.showInformationMessage('Refactor Guard: no run has patches waiting for review.');
+      const outcomes = await applyUnderMaxRisk(session, runId, settings.maxRisk);
+      if (outcomes.length === 0)
+        return vscode.window.showInformationMessage(`Refactor Guard: no valid pending patch has risk at most ${settings.maxRisk}.`);
+      const done = outcomes.filter((o) => o.outcome === 'applied').map((o) => o.file);
+      const stale = outcomes.filter((o) => o.outcome === 'stale');
+      for (const o of stale) log().warn(`Not applied, marked stale: ${o.message}`);
+      if (stale.length > 0)
+        void vscode.window.showWarningMessage(
+          `Refactor Guard: nothing applied: ${stale.map((o) => o.file).join(', ')} changed since the proposal (marked stale), and a run's patches land together.`,
+        );
+      else
+        void vscode.window.showInformationMessage(
+          `Refactor Guard: applied ${done.length} patch(es) with risk at most ${settings.maxRisk}${done.length ? `: ${done.join(', ')}` : ''}.`,
+        );
+    },
   });
 
-  reg('refactorGuard.rollbackRun', async (arg?: unknown) => {
-    const runId = await pickRun(
-      arg,
-      (id) => !!tree.view(id)?.patches.some((s) => s.status === 'applied' || (s.status !== 'rolled_back' && s.appliedHunkIds.length > 0)),
-    );
-    if (!runId) return vscode.window.showInformationMessage('Refactor Guard: no run has applied patches to roll back.');
-    const r = await rollbackRun(session, runId);
-    for (const f of r.refused) log().warn(`Rollback refused: ${f.reason}`);
-    if (r.refused.length > 0) {
-      void vscode.window.showWarningMessage(
-        `Refactor Guard: rolled back ${r.restored.length} file(s); refused ${r.refused.length}: ${r.refused.map((f) => f.reason).join(' ')}`,
+  commands.register({
+    id: COMMANDS.rollbackRun.id,
+    execute: async (arg?: unknown) => {
+      const runId = await pickRun(
+        arg,
+        (id) => !!tree.view(id)?.patches.some((s) => s.status === 'applied' || (s.status !== 'rolled_back' && s.appliedHunkIds.length > 0)),
       );
-    } else if (r.restored.length > 0) {
-      void vscode.window.showInformationMessage(`Refactor Guard: rolled back ${r.restored.join(', ')} to the exact bytes before the run.`);
-    } else {
-      void vscode.window.showInformationMessage('Refactor Guard: nothing of this run is applied.');
-    }
+      if (!runId) return vscode.window.showInformationMessage('Refactor Guard: no run has applied patches to roll back.');
+      const r = await rollbackRun(session, runId);
+      for (const f of r.refused) log().warn(`Rollback refused: ${f.reason}`);
+      if (r.refused.length > 0) {
+        void vscode.window.showWarningMessage(
+          `Refactor Guard: rolled back ${r.restored.length} file(s); refused ${r.refused.length}: ${r.refused.map((f) => f.reason).join(' ')}`,
+        );
+      } else if (r.restored.length > 0) {
+        void vscode.window.showInformationMessage(
+          `Refactor Guard: rolled back ${r.restored.join(', ')} to the exact bytes before the run.`,
+        );
+      } else {
+        void vscode.window.showInformationMessage('Refactor Guard: nothing of this run is applied.');
+      }
+    },
   });
 
-  reg('refactorGuard.showFindings', async (runId: string, patchId: string) => {
-    const { patch } = findPatch(await session.run(runId), patchId);
-    const { formatFinding } = await loadEngine();
-    const items = patch.findings.map((f) => ({
-      label: `${f.introduced && f.severity === 'error' ? '$(error)' : '$(info)'} ${f.message}`,
-      detail: formatFinding(f),
-    }));
-    await vscode.window.showQuickPick(items.length ? items : [{ label: 'No findings recorded.', detail: '' }], {
-      title: `Findings on ${patch.file}`,
-      matchOnDetail: true,
-    });
+  commands.register({
+    id: COMMANDS.showFindings.id,
+    execute: async (runId: string, patchId: string) => {
+      const { patch } = findPatch(await session.run(runId), patchId);
+      const { formatFinding } = await loadEngine();
+      const items = patch.findings.map((f) => ({
+        label: `${f.introduced && f.severity === 'error' ? '$(error)' : '$(info)'} ${f.message}`,
+        detail: formatFinding(f),
+      }));
+      await vscode.window.showQuickPick(items.length ? items : [{ label: 'No findings recorded.', detail: '' }], {
+        title: `Findings on ${patch.file}`,
+        matchOnDetail: true,
+      });
+    },
   });
 
-  reg('refactorGuard.showRiskFactors', async (runId: string, patchId: string, hunkId?: string) => {
-    const { patch } = findPatch(await session.run(runId), patchId);
-    const risk = patch.hunks.find((h) => h.id === hunkId)?.risk ?? patch.risk;
-    await vscode.window.showInformationMessage(`Risk ${risk.score.toFixed(2)} ${risk.level}`, {
-      modal: true,
-      detail: riskFactorsText(risk),
-    });
+  commands.register({
+    id: COMMANDS.showRiskFactors.id,
+    execute: async (runId: string, patchId: string, hunkId?: string) => {
+      const { patch } = findPatch(await session.run(runId), patchId);
+      const risk = patch.hunks.find((h) => h.id === hunkId)?.risk ?? patch.risk;
+      await vscode.window.showInformationMessage(`Risk ${risk.score.toFixed(2)} ${risk.level}`, {
+        modal: true,
+        detail: riskFactorsText(risk),
+      });
+    },
   });
 
   // Editor-title Approve appears only where it would be accepted: a valid, undecided proposal.
