@@ -1,5 +1,5 @@
-import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { normalizeWorkspacePath } from '../../core/workspacePath';
 import { COMMANDS } from '../commands/commandIds';
 import { oneLine, showError } from '../log';
 import { mediaRoot, pageHtml } from './html';
@@ -149,8 +149,11 @@ export class ProvenanceViewProvider implements vscode.WebviewViewProvider, vscod
   private async openFinding(file: string, line: number, column: number): Promise<void> {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (!folder) throw new Error('Open a folder to go to a finding.');
-    const normal = path.posix.normalize(file.replace(/\\/g, '/'));
-    if (normal.startsWith('../') || normal === '..' || path.posix.isAbsolute(normal) || /^[a-zA-Z]:/.test(normal)) {
+    let normal: string;
+    try {
+      normal = normalizeWorkspacePath(file);
+    } catch {
+      // The engine's reason names a "Path"; the user clicked a finding, so say that.
       throw new Error(`Finding path ${file} is outside the workspace.`);
     }
     const position = new vscode.Position(Math.max(0, line - 1), Math.max(0, column - 1));
