@@ -1,9 +1,6 @@
 import * as vscode from 'vscode';
 import type { Logger } from '../core/ports';
-import { errorLine as oneLine } from '../core/errorLine';
-
-/** First line of an error's message, never a stack. */
-export { oneLine };
+import { errorLine } from '../core/errorLine';
 
 /**
  * The one output channel ("Refactor Guard") and the one way errors reach the user: a single line
@@ -43,7 +40,7 @@ export function showError(prefix: string, err: unknown): void {
 export function showLoggedError(err: unknown): void {
   const c = log();
   // Not awaited: the failed command ends now; the message waits for the user on its own.
-  void vscode.window.showErrorMessage(`Refactor Guard: ${oneLine(err)}`, 'View Logs').then((choice) => {
+  void vscode.window.showErrorMessage(`Refactor Guard: ${errorLine(err)}`, 'View Logs').then((choice) => {
     if (choice === 'View Logs') c.show(true);
   });
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { ContentBlock, ConversationMessage, ModelProvider, ModelReply, ModelRequest, ToolCall } from '../core/models/provider';
 import { ProviderError } from '../core/models/provider';
+import { errorLine } from '../core/errorLine';
 
 /**
  * A ModelProvider over VS Code's Language Model API: whichever chat models the user's installed
@@ -162,12 +163,8 @@ export function mapLmError(err: unknown, signal: AbortSignal | undefined, model:
           `The language model${which} is no longer available; check refactorGuard.vscodeLm.family.`,
         );
       default:
-        return new ProviderError('server', `The language model failed: ${firstLine(err.message)}`);
+        return new ProviderError('server', `The language model failed: ${errorLine(err)}`);
     }
   }
-  return new ProviderError('server', `The language model failed: ${firstLine(err instanceof Error ? err.message : String(err))}`);
-}
-
-function firstLine(s: string): string {
-  return (s.split(/\r?\n/)[0] ?? '').trim();
+  return new ProviderError('server', `The language model failed: ${errorLine(err)}`);
 }

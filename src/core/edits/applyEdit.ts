@@ -130,15 +130,3 @@ function kindOf(v: unknown): string {
 function printable(s: string): string {
   return s.replace(/[\u0000-\u001f]/g, '?').slice(0, 100);
 }
-
-/** The text to send back to the model as the tool result. */
-export function outcomeMessage(outcome: EditOutcome): string {
-  if (!outcome.ok) return outcome.error;
-  const how =
-    outcome.matchKind === 'whole_file'
-      ? 'wrote the whole file'
-      : outcome.matchKind === 'exact'
-        ? 'patched'
-        : `patched (matched ignoring ${outcome.matchKind.replace('_', ' ')})`;
-  return `OK: ${how} ${outcome.path}.`;
-}

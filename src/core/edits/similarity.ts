@@ -4,11 +4,6 @@
  * their character bigrams after trimming, which forgives small typos and re-indentation alike.
  */
 
-/** Dice similarity of two strings' bigram multisets, in [0,1]. */
-export function lineSimilarity(a: string, b: string): number {
-  return diceOfBigrams(bigrams(a.trim()), bigrams(b.trim()));
-}
-
 /** Bigrams as sorted 32-bit codes: compared by a merge, far cheaper than maps on 50k lines. */
 function bigrams(s: string): Uint32Array {
   if (s.length === 1) return Uint32Array.of(s.charCodeAt(0));

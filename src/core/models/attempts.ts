@@ -106,13 +106,3 @@ export function sdkLogger(logger: Logger, secrets: readonly string[], prefix: st
     debug: (m, ...r) => logger.debug(line(m, r)),
   };
 }
-
-/** Links the caller's signal to a controller of our own, so a watchdog can abort without the caller. */
-export function linkedController(signal: AbortSignal | undefined): { controller: AbortController; unlink: () => void } {
-  const controller = new AbortController();
-  if (!signal) return { controller, unlink: () => {} };
-  const forward = () => controller.abort(signal.reason);
-  if (signal.aborted) forward();
-  else signal.addEventListener('abort', forward, { once: true });
-  return { controller, unlink: () => signal.removeEventListener('abort', forward) };
-}

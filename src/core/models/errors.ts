@@ -1,4 +1,5 @@
 import { ProviderError, type ProviderErrorKind } from './provider';
+import { collapseWhitespace, truncate } from '../text';
 
 /**
  * Every failure of a model SDK becomes a ProviderError: one line that says what happened and what
@@ -218,8 +219,7 @@ function seconds(ms: number): string {
 
 /** The API's own words, on one line and short enough for a status bar. */
 function oneLine(text: string, max = 240): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return truncate(collapseWhitespace(text), max);
 }
 
 /** Removes the given secrets and anything shaped like an API key from text meant for users or logs. */

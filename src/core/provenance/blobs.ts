@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { syncFolder, writeFileDurably } from '../host/durableWrite';
 import { readRegularFile } from '../host/regularFile';
-import { StoreError, oneLine } from './errors';
+import { StoreError } from './errors';
+import { errorLine } from '../errorLine';
 import { sha256Hex } from './hash';
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -47,7 +48,7 @@ export class BlobStore {
       // Every byte, synced and read back: a blob is the only copy of what a rollback restores.
       await writeFileDurably(path, bytes, { tempPath: this.tempPath(`blob-${sha.slice(0, 12)}`) });
     } catch (err) {
-      throw new StoreError(`Cannot store blob ${sha.slice(0, 12)}: ${oneLine(err)}`, this.rel(sha));
+      throw new StoreError(`Cannot store blob ${sha.slice(0, 12)}: ${errorLine(err)}`, this.rel(sha));
     }
     return sha;
   }
@@ -62,7 +63,7 @@ export class BlobStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
         throw new StoreError(`Blob ${sha} is missing (${this.rel(sha)}).`, this.rel(sha));
       }
-      throw new StoreError(`Blob ${sha} cannot be read (${this.rel(sha)}): ${oneLine(err)}`, this.rel(sha));
+      throw new StoreError(`Blob ${sha} cannot be read (${this.rel(sha)}): ${errorLine(err)}`, this.rel(sha));
     }
     const actual = sha256Hex(bytes);
     if (actual !== sha) {

@@ -20,6 +20,3 @@ export class UnknownRunError extends StoreError {
     this.name = 'UnknownRunError';
   }
 }
-
-/** One line from any thrown value, for messages that wrap a lower-level failure. */
-export { errorLine as oneLine } from '../errorLine';

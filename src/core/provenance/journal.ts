@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { syncFolder, writeTempFile } from '../host/durableWrite';
 import { readRegularFile } from '../host/regularFile';
-import { StoreError, oneLine } from './errors';
+import { StoreError } from './errors';
+import { errorLine } from '../errorLine';
 import { hashRecord } from './hash';
 import type { StoreKey } from './key';
 
@@ -70,7 +71,7 @@ export class JournalFiles {
       await fs.rename(tmp, join(this.dir, `${entry.txId}.json`));
     } catch (err) {
       await fs.rm(tmp, { force: true }).catch(() => undefined);
-      throw new StoreError(`Cannot write the journal before changing any file: ${oneLine(err)}; nothing was changed.`);
+      throw new StoreError(`Cannot write the journal before changing any file: ${errorLine(err)}; nothing was changed.`);
     }
     await syncFolder(this.dir);
     return entry;
@@ -111,7 +112,7 @@ export class JournalFiles {
     try {
       raw = JSON.parse((await readRegularFile(path)).toString('utf8'));
     } catch (err) {
-      return { ok: false, name, message: `${name} cannot be read: ${oneLine(err)}` };
+      return { ok: false, name, message: `${name} cannot be read: ${errorLine(err)}` };
     }
     const parsed = JournalEntrySchema.safeParse(raw);
     if (!parsed.success) return { ok: false, name, message: `${name} is not a journal entry of this version.` };

@@ -4,7 +4,8 @@ import { dirname, resolve } from 'node:path';
 import { registerSecretFile } from '../host/secretFiles';
 import { tempPathFor, writeTempFile } from '../host/durableWrite';
 import { readRegularFile } from '../host/regularFile';
-import { StoreError, oneLine } from './errors';
+import { StoreError } from './errors';
+import { errorLine } from '../errorLine';
 
 /**
  * The per-user key that signs provenance records and journals. A hash chain alone proves only
@@ -43,7 +44,7 @@ export class StoreKey {
         if (err.code !== 'EEXIST') throw err;
       });
     } catch (err) {
-      throw new StoreError(`Cannot create the provenance key ${file}: ${oneLine(err)}`);
+      throw new StoreError(`Cannot create the provenance key ${file}: ${errorLine(err)}`);
     } finally {
       await fs.rm(tmp, { force: true }).catch(() => undefined);
     }
@@ -69,7 +70,7 @@ async function readKeyFile(file: string): Promise<StoreKey | undefined> {
     text = (await readRegularFile(file)).toString('utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new StoreError(`Cannot read the provenance key ${file}: ${oneLine(err)}`);
+    throw new StoreError(`Cannot read the provenance key ${file}: ${errorLine(err)}`);
   }
   const hex = text.trim();
   if (!/^[0-9a-f]{64,}$/.test(hex))

@@ -3,7 +3,8 @@ import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { writeTempFile } from '../host/durableWrite';
-import { StoreError, oneLine } from './errors';
+import { StoreError } from './errors';
+import { errorLine } from '../errorLine';
 
 const LOCK_NAME = 'store.lock';
 const OWNER = 'owner.json';
@@ -87,7 +88,7 @@ async function acquire(dir: string, me: Owner, waitMs: number, staleMs: number):
         await fs.mkdir(join(dir, '..'), { recursive: true });
         continue;
       }
-      if (code !== 'EEXIST') throw new StoreError(`Cannot lock the provenance store (${dir}): ${oneLine(err)}`, LOCK_NAME);
+      if (code !== 'EEXIST') throw new StoreError(`Cannot lock the provenance store (${dir}): ${errorLine(err)}`, LOCK_NAME);
       const holder = await readOwner(dir);
       if (await isAbandoned(dir, holder, staleMs)) {
         await takeOver(dir, holder, staleMs);
@@ -111,7 +112,7 @@ async function acquire(dir: string, me: Owner, waitMs: number, staleMs: number):
       await writeTempFile(join(dir, OWNER), new TextEncoder().encode(JSON.stringify(me)));
     } catch (err) {
       await fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
-      throw new StoreError(`Cannot lock the provenance store (${dir}): ${oneLine(err)}`, LOCK_NAME);
+      throw new StoreError(`Cannot lock the provenance store (${dir}): ${errorLine(err)}`, LOCK_NAME);
     }
     return;
   }

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { syncFolder, writeTempFile } from '../host/durableWrite';
 import { readRegularFile } from '../host/regularFile';
-import { StoreError, oneLine } from './errors';
+import { StoreError } from './errors';
+import { errorLine } from '../errorLine';
 import { hashRecord } from './hash';
 import type { StoreKey } from './key';
 import { isAlive, withStoreLock, type HeldLock, type LockOptions } from './lock';
@@ -127,7 +128,7 @@ export class ChainFiles {
   async snapshot(options: { fresh?: boolean } = {}): Promise<ChainSnapshot> {
     const names = await fs.readdir(this.recordsDir).catch((err: NodeJS.ErrnoException) => {
       if (err.code === 'ENOENT') return [] as string[];
-      throw new StoreError(`Cannot list the provenance records in ${this.recordsDir}: ${oneLine(err)}`);
+      throw new StoreError(`Cannot list the provenance records in ${this.recordsDir}: ${errorLine(err)}`);
     });
     const strays: RecordProblem[] = [];
     const named: { name: string; seq: number }[] = [];
@@ -167,7 +168,7 @@ export class ChainFiles {
       st = await fs.stat(path);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      return bad('unreadable', `${file} cannot be read: ${oneLine(err)}`);
+      return bad('unreadable', `${file} cannot be read: ${errorLine(err)}`);
     }
     const cached = this.cache.get(name);
     if (!fresh && cached && cached.size === st.size && cached.mtimeMs === st.mtimeMs) return cached.entry;
@@ -176,7 +177,7 @@ export class ChainFiles {
       // A cloned store may hold a FIFO where a record should be: it must not hang the reader.
       text = (await readRegularFile(path)).toString('utf8');
     } catch (err) {
-      return bad('unreadable', `${file} cannot be read: ${oneLine(err)}`);
+      return bad('unreadable', `${file} cannot be read: ${errorLine(err)}`);
     }
     const entry = parseRecordText(file, nameSeq, text, this.key);
     this.cache.set(name, { size: st.size, mtimeMs: st.mtimeMs, entry });
@@ -259,7 +260,7 @@ export class ChainFiles {
       await writeTempFile(tmp, new TextEncoder().encode(text));
     } catch (err) {
       await fs.rm(tmp, { force: true }).catch(() => undefined);
-      throw new StoreError(`Cannot write records/${name}: ${oneLine(err)}; nothing was recorded.`, `records/${name}`);
+      throw new StoreError(`Cannot write records/${name}: ${errorLine(err)}; nothing was recorded.`, `records/${name}`);
     }
     try {
       await fs.link(tmp, final);
@@ -273,7 +274,7 @@ export class ChainFiles {
       }
       // Some filesystems have no hard links: under the lock, check-then-rename is the next best.
       if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS')
-        throw new StoreError(`Cannot write records/${name}: ${oneLine(err)}`, `records/${name}`);
+        throw new StoreError(`Cannot write records/${name}: ${errorLine(err)}`, `records/${name}`);
       if (
         await fs.stat(final).then(
           () => true,
@@ -304,7 +305,7 @@ export function parseRecordText(file: string, nameSeq: number, text: string, key
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    return bad('invalid_json', `${file} is not valid JSON: ${oneLine(err)}`);
+    return bad('invalid_json', `${file} is not valid JSON: ${errorLine(err)}`);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return bad('schema_invalid', `${file} does not hold a JSON object.`);
   const parsed = StoreRecordSchema.safeParse(raw);
@@ -313,7 +314,7 @@ export function parseRecordText(file: string, nameSeq: number, text: string, key
   try {
     actualHash = hashRecord(raw);
   } catch (err) {
-    return bad('schema_invalid', `${file} cannot be hashed: ${oneLine(err)}`);
+    return bad('schema_invalid', `${file} cannot be hashed: ${errorLine(err)}`);
   }
   const record = parsed.data;
   const trust: Trust =

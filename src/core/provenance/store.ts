@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { writeTempFile } from '../host/durableWrite';
 import { BlobStore } from './blobs';
-import { StoreError, UnknownRunError, oneLine } from './errors';
+import { StoreError, UnknownRunError } from './errors';
+import { errorLine } from '../errorLine';
 import { JournalFiles } from './journal';
 import type { StoreKey } from './key';
 import type { HeldLock } from './lock';
@@ -75,7 +76,7 @@ export class ProvenanceStore {
     try {
       await store.chain.sweepTemp();
     } catch (err) {
-      throw new StoreError(`Cannot open the provenance store at ${dir}: ${oneLine(err)}`);
+      throw new StoreError(`Cannot open the provenance store at ${dir}: ${errorLine(err)}`);
     }
     return store;
   }

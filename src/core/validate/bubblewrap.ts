@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import * as path from 'node:path';
 import type { ProcessRunner } from '../ports';
-import { oneLine } from './gateSupport';
+import { collapseWhitespace } from '../text';
 import { secretFiles } from '../host/secretFiles';
 
 /**
@@ -56,7 +56,9 @@ async function runProbe(processes: ProcessRunner): Promise<BubblewrapProbe> {
   try {
     const r = await processes.run('bwrap', { cwd: '/', timeoutMs: 5000, shell: false, args: [...BASE_ARGS, '--', 'true'] });
     if (r.exitCode === 0) return { usable: true };
-    const why = r.timedOut ? 'it did not answer within 5 s' : oneLine(r.stderr).slice(0, 200) || `exit code ${r.exitCode ?? r.signal}`;
+    const why = r.timedOut
+      ? 'it did not answer within 5 s'
+      : collapseWhitespace(r.stderr).slice(0, 200) || `exit code ${r.exitCode ?? r.signal}`;
     return { usable: false, reason: why };
   } catch {
     return { usable: false, reason: 'bwrap is not installed' };

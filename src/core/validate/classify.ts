@@ -7,12 +7,6 @@ import { FINDING_CATEGORIES, type FindingCategory } from '../findings';
  * the two in step). A code no table knows is 'other': a wrong guess would mislead the repair.
  */
 
-export interface CodeRow {
-  codes: string;
-  category: FindingCategory;
-  meaning: string;
-}
-
 /** tsc diagnostic codes (numbers, without the `TS` prefix). Checked before the ranges below. */
 export const TSC_CODES: Record<number, FindingCategory> = {
   // Names

@@ -1,4 +1,5 @@
 import type { Finding } from '../findings';
+import { collapseWhitespace } from '../text';
 
 /**
  * Small helpers every gate shares: the finding a crash turns into, quoting a source line.
@@ -17,7 +18,7 @@ export function crashFinding(gate: string, file: string, message: string): Findi
     file,
     line: 1,
     column: 1,
-    message: oneLine(message),
+    message: collapseWhitespace(message),
     introduced: true,
   };
 }
@@ -35,13 +36,4 @@ export function excerptAt(text: string, line: number): string {
     .slice(start, end < 0 ? undefined : end)
     .trim()
     .slice(0, 200);
-}
-
-/** Collapses whitespace runs so a message stays on one line. */
-export function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
-}
-
-export function errorMessage(err: unknown): string {
-  return oneLine(err instanceof Error ? err.message : String(err));
 }

@@ -2,7 +2,8 @@ import { blockingCount, type Finding } from '../findings';
 import { CancelledError } from '../ports';
 import type { AnyGate, CandidateFile, GateContext, GateResult, GateStage } from './gate';
 import { settingsSlice, type GateSettings } from './gateSettings';
-import { crashFinding, errorMessage } from './gateSupport';
+import { crashFinding } from './gateSupport';
+import { errorLine } from '../errorLine';
 import { createPyrightGate } from './pyright';
 import { createRuffGate } from './ruff';
 import { createRuleGates } from './rules';
@@ -121,8 +122,8 @@ async function runOne(gate: AnyGate, files: readonly CandidateFile[], ctx: GateC
     return outcome;
   } catch (err) {
     if (err instanceof CancelledError || ctx.signal?.aborted) throw err instanceof CancelledError ? err : new CancelledError();
-    ctx.logger.warn(`Gate ${gate.name} failed: ${errorMessage(err)}`);
-    return failed(gate, started, crashFinding(gate.name, firstFile, `The ${gate.name} gate failed: ${errorMessage(err)}`));
+    ctx.logger.warn(`Gate ${gate.name} failed: ${errorLine(err)}`);
+    return failed(gate, started, crashFinding(gate.name, firstFile, `The ${gate.name} gate failed: ${errorLine(err)}`));
   } finally {
     clearTimeout(timer);
   }

@@ -7,7 +7,9 @@ import type { CandidateFile, Gate, GateContext, GateResult } from './gate';
 import { settingsSlice, type SettingsOf } from './gateSettings';
 import { classify } from './classify';
 import { markIntroducedThroughEdit } from './introduced';
-import { crashFinding, errorMessage, excerptAt } from './gateSupport';
+import { crashFinding, excerptAt } from './gateSupport';
+import { errorLine } from '../errorLine';
+import { collapseWhitespace } from '../text';
 import { Sandbox, SandboxError, scanWorkspace } from './sandbox';
 
 type RawFinding = Omit<Finding, 'introduced'>;
@@ -92,7 +94,7 @@ export class PyrightGate implements Gate<PyrightSettings> {
           [{ ...crashFinding(this.name, python[0]!.path, err.message), severity: 'warning' }],
           'workspace too large for the sandbox',
         );
-      return done([crashFinding(this.name, python[0]!.path, `pyright failed: ${errorMessage(err)}`)]);
+      return done([crashFinding(this.name, python[0]!.path, `pyright failed: ${errorLine(err)}`)]);
     } finally {
       await sandbox?.dispose().catch(() => {});
     }
@@ -137,7 +139,7 @@ export class PyrightGate implements Gate<PyrightSettings> {
         file: rel,
         line,
         column: (d.range?.start.character ?? 0) + 1,
-        message: d.message.replace(/\s+/g, ' ').trim(),
+        message: collapseWhitespace(d.message),
         excerpt: excerptAt(texts.get(rel)!, line),
       });
       out.set(rel, list);

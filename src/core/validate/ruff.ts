@@ -4,7 +4,8 @@ import type { CandidateFile, Gate, GateContext, GateResult } from './gate';
 import { settingsSlice, type SettingsOf } from './gateSettings';
 import { classify } from './classify';
 import { markIntroducedThroughEdit } from './introduced';
-import { crashFinding, errorMessage, excerptAt } from './gateSupport';
+import { crashFinding, excerptAt } from './gateSupport';
+import { errorLine } from '../errorLine';
 import { COMPILE_ERROR_RULES } from './parsers/pythonParser';
 import { ruffCheck, RUFF_SYNTAX_CODE } from './ruffWasm';
 import { pythonTargetVersion } from './pythonTarget';
@@ -63,7 +64,7 @@ export class RuffGate implements Gate<RuffSettings> {
         const before = file.before === undefined ? [] : await this.lint(file.path, file.before, select, warnings, targetVersion);
         findings.push(...markIntroducedThroughEdit(before, after, file.before, file.after));
       } catch (err) {
-        findings.push(crashFinding(this.name, file.path, `ruff failed: ${errorMessage(err)}`));
+        findings.push(crashFinding(this.name, file.path, `ruff failed: ${errorLine(err)}`));
       }
     }
     return { gate: this.name, findings, durationMs: performance.now() - started };

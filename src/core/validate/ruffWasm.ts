@@ -99,12 +99,6 @@ export async function ruffCheck(source: string, options: RuffCheckOptions = {}):
   }));
 }
 
-/** Frees the cached workspaces (the module itself stays loaded). */
-export function disposeRuff(): void {
-  for (const ws of workspaces.values()) ws.free();
-  workspaces.clear();
-}
-
 interface RawDiagnostic {
   code: string | null;
   message: string;

@@ -16,6 +16,7 @@ import type { RawSyntaxError } from './parsers/syntaxError';
 import { treeSitterSyntaxErrors } from './parsers/treeSitterParser';
 import { typescriptSyntaxErrors } from './parsers/typescriptParser';
 import { pythonTargetVersion } from './pythonTarget';
+import { truncate } from '../text';
 
 export type SyntaxFinding = Omit<Finding, 'introduced' | 'file'>;
 
@@ -88,7 +89,7 @@ function excerptAt(lines: readonly string[], line: number): string {
   let i = Math.min(line, lines.length) - 1;
   while (i > 0 && lines[i]!.trim() === '') i--;
   const text = (lines[i] ?? '').trim();
-  return text.length > MAX_EXCERPT ? text.slice(0, MAX_EXCERPT - 1) + '…' : text;
+  return truncate(text, MAX_EXCERPT);
 }
 
 /**

@@ -5,7 +5,8 @@ import { SECRET_VARIABLES } from '../host/secretFiles';
 import { bubblewrapCommand, probeBubblewrap } from './bubblewrap';
 import type { CandidateFile, Gate, GateContext, GateResult } from './gate';
 import { settingsSlice, type SettingsOf } from './gateSettings';
-import { errorMessage, oneLine } from './gateSupport';
+import { errorLine } from '../errorLine';
+import { collapseWhitespace } from '../text';
 import { Sandbox, SandboxError, scanWorkspace, type SandboxOptions, type WorkspaceScan } from './sandbox';
 import { failureExcerpt, outputTail, parseTestOutput, type TestFailure, type TestReport } from './testReports';
 
@@ -159,7 +160,7 @@ export class TestGate implements Gate<TestGateContext['settings']> {
     } finally {
       await sandbox
         .dispose()
-        .catch((err: unknown) => ctx.logger.warn(`Could not remove the test sandbox ${sandbox.root}: ${errorMessage(err)}`));
+        .catch((err: unknown) => ctx.logger.warn(`Could not remove the test sandbox ${sandbox.root}: ${errorLine(err)}`));
     }
   }
 
@@ -204,7 +205,7 @@ export function compareRuns(baseline: TestRun, after: TestRun, files: readonly C
     return [
       gateFinding(
         'timeout',
-        `The tests did not finish within ${timeoutS} s with the patch (about ${took} s without it); they were stopped. Last output: ${oneLine(outputTail(after.output, 5))}`,
+        `The tests did not finish within ${timeoutS} s with the patch (about ${took} s without it); they were stopped. Last output: ${collapseWhitespace(outputTail(after.output, 5))}`,
         'error',
         files,
       ),

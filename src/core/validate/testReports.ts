@@ -1,3 +1,5 @@
+import { collapseWhitespace, truncate } from '../text';
+
 /**
  * Reads the failing tests out of a test run's output: pytest, unittest, mocha (spec), jest, node's
  * test runner (TAP and spec), go test, and TAP in general. Every reader runs on the whole output and
@@ -48,8 +50,7 @@ export function parseTestOutput(output: string): TestReport {
 }
 
 function clip(s: string): string {
-  const one = s.replace(/\s+/g, ' ').trim();
-  return one.length > MAX_MESSAGE ? one.slice(0, MAX_MESSAGE - 1) + '…' : one;
+  return truncate(collapseWhitespace(s), MAX_MESSAGE);
 }
 
 function indentOf(line: string): number {

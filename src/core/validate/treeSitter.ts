@@ -160,9 +160,3 @@ export async function withTree<T>(
     tree.delete();
   }
 }
-
-/** Frees the cached parsers (grammars stay loaded: wasm memory never returns to the OS anyway). */
-export function disposeParsers(): void {
-  for (const p of parsers.values()) p.delete();
-  parsers.clear();
-}

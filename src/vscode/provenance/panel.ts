@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { normalizeWorkspacePath } from '../../core/workspacePath';
 import { COMMANDS } from '../commands/commandIds';
-import { oneLine, showError } from '../log';
+import { errorLine } from '../../core/errorLine';
+import { showError } from '../log';
 import { mediaRoot, pageHtml } from './html';
 import { isPageToHost, type HostToPage, type PageCommand, type PageSection, type PageToHost, type PanelVM } from './protocol';
 import type { ProvenanceDeps } from './index';
@@ -106,8 +107,8 @@ export class ProvenanceViewProvider implements vscode.WebviewViewProvider, vscod
       const { loadPanelModel } = await import('./panelModel.js');
       model = await loadPanelModel(store, this.pickedRunId);
     } catch (err) {
-      this.deps.log.error(`Provenance view: ${oneLine(err)}`);
-      model = { stats: null, run: null, notice: `The provenance store could not be read: ${oneLine(err)}` };
+      this.deps.log.error(`Provenance view: ${errorLine(err)}`);
+      model = { stats: null, run: null, notice: `The provenance store could not be read: ${errorLine(err)}` };
     }
     const focus = this.pendingFocus;
     if (await this.post({ type: 'render', model, ...(focus ? { focus } : {}) })) this.pendingFocus = undefined;

@@ -1,6 +1,7 @@
 import type { PatchStatus } from '../../core/provenance/schema';
 import type { RunSummary, RunView } from '../../core/provenance/views';
 import { formatScore, formatTime, listBrief, statusLabel } from './format';
+import { collapseWhitespace, truncate } from '../../core/text';
 
 /**
  * One-line texts about runs for the palette commands: a quick pick row for "List Runs" and the
@@ -26,7 +27,7 @@ export function runPickRow(s: RunSummary, timeZone?: string): RunPickRow {
   const risk = s.maxRisk === undefined ? '' : ` · max risk ${formatScore(s.maxRisk)}`;
   return {
     runId: s.runId,
-    label: oneLineText(s.instruction, 80),
+    label: truncate(collapseWhitespace(s.instruction), 80),
     description: `${statusLabel(s.status)} · ${formatTime(s.createdAt, timeZone)}`,
     detail: `${listBrief(s.files, 3)} · ${patchCountsText(s.patchCounts)}${risk} · ${s.runId}`,
   };
@@ -42,11 +43,6 @@ export function runStatusText(view: RunView, timeZone?: string): string {
   const n = run.patches.length;
   const patches = n === 0 ? 'no patches' : `${n} patch${n === 1 ? '' : 'es'}: ${patchCountsText(counts)}`;
   const risk = n === 0 ? '' : `; max risk ${formatScore(Math.max(...run.patches.map((p) => p.risk.score)))}`;
-  const error = run.error ? ` (${oneLineText(run.error.message, 120)})` : '';
+  const error = run.error ? ` (${truncate(collapseWhitespace(run.error.message), 120)})` : '';
   return `Run ${run.runId} (${formatTime(run.createdAt, timeZone)}): ${statusLabel(run.status)}${error}, ${patches}${risk}.`;
-}
-
-function oneLineText(text: string, max: number): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
 }

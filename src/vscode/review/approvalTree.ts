@@ -4,7 +4,8 @@ import type { Hunk } from '../../core/edits/hunk';
 import type { Patch, RunRecord } from '../../core/provenance/schema';
 import type { PatchState } from '../../core/provenance/status';
 import type { RunView } from '../../core/provenance/views';
-import { log, oneLine } from '../log';
+import { errorLine } from '../../core/errorLine';
+import { log } from '../log';
 import type { Session } from '../session';
 import { hunkRange, hunkStatus, relativeTime, riskBadge, riskFactorsText, runStatusWord, statusWord } from './labels';
 import { followersNote, groupCascades } from '../../core/validate/cascades';
@@ -62,7 +63,7 @@ export class ApprovalTree implements vscode.TreeDataProvider<ReviewNode>, vscode
         return problems > 0 ? [{ kind: 'message', text: `${problems} damaged provenance record(s) skipped.` }, ...runs] : runs;
       } catch (err) {
         log().error(`Reading the provenance store: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-        return [{ kind: 'message', text: `Cannot read the provenance store: ${oneLine(err)}` }];
+        return [{ kind: 'message', text: `Cannot read the provenance store: ${errorLine(err)}` }];
       }
     }
     if (node.kind === 'run') {

@@ -90,7 +90,7 @@ describe('validate/pipeline', () => {
     assert.equal(res!.findings.length, 1);
     assert.equal(res!.findings[0]!.category, 'other');
     assert.ok(isBlocking(res!.findings[0]!));
-    assert.equal(res!.findings[0]!.message, 'The crashy gate failed: boom at somewhere');
+    assert.equal(res!.findings[0]!.message, 'The crashy gate failed: boom');
 
     const cancelled: Gate<NoSettings> = {
       name: 'cancelled',

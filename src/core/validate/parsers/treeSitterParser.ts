@@ -6,6 +6,7 @@
 import type { LanguageId } from '../../languages';
 import { withTree, type Node, type ParseTreeOptions, type Tree } from '../treeSitter';
 import type { RawSyntaxError } from './syntaxError';
+import { truncate } from '../../text';
 
 /** Collecting stops here: a file this broken is reported by its first errors alone. */
 const MAX_ERRORS = 200;
@@ -63,7 +64,7 @@ function unexpected(node: Node): RawSyntaxError {
 /** The start of an error node's text: its first line, cut short, enough to recognise it. */
 function firstToken(text: string): string {
   const line = text.trimStart().split(/\r?\n/, 1)[0]!.trimEnd();
-  return line.length > MAX_TOKEN ? line.slice(0, MAX_TOKEN) + '…' : line;
+  return truncate(line, MAX_TOKEN + 1);
 }
 
 function at(node: Node, message: string): RawSyntaxError {

@@ -3,6 +3,7 @@ import { NO_SETTINGS } from '../gateSettings';
 import type { LanguageId } from '../../languages';
 import type { CandidateFile } from '../gate';
 import { FileRule, lines, ruleFinding } from './ruleSupport';
+import { truncate } from '../../text';
 
 /**
  * Lazy elision: new code that stands in for real code with a placeholder, such as
@@ -101,7 +102,7 @@ export function placeholders(text: string, language: LanguageId | undefined): Pl
     if (!m) return;
     const said = m[1]!.trim();
     if (said === '' || !isPlaceholderText(said)) return;
-    out.push({ line: i + 1, text: t.length > 120 ? t.slice(0, 119) + '…' : t, key: t.toLowerCase() });
+    out.push({ line: i + 1, text: truncate(t, 120), key: t.toLowerCase() });
   });
   return out;
 }

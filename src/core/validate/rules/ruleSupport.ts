@@ -2,7 +2,8 @@ import type { Finding, FindingCategory } from '../../findings';
 import { throwIfAborted } from '../../ports';
 import type { CandidateFile, Gate, GateContext, GateResult } from '../gate';
 import type { NoSettings, SettingsSlice } from '../gateSettings';
-import { crashFinding, errorMessage } from '../gateSupport';
+import { crashFinding } from '../gateSupport';
+import { errorLine } from '../../errorLine';
 
 /**
  * What every guard rule shares: one gate per rule named `rule:<id>`, findings with that tool name
@@ -57,7 +58,7 @@ export abstract class FileRule<S = NoSettings> implements Gate<S> {
         findings.push(...(await this.checkFile(file, ctx, files)));
       } catch (err) {
         throwIfAborted(ctx.signal);
-        findings.push(crashFinding(this.name, file.path, `Rule ${this.id} failed on this file: ${errorMessage(err)}`));
+        findings.push(crashFinding(this.name, file.path, `Rule ${this.id} failed on this file: ${errorLine(err)}`));
       }
     }
     return { gate: this.name, findings, durationMs: performance.now() - started };
