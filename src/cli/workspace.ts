@@ -7,7 +7,7 @@ import { StoreKey } from '../core/provenance/key';
 import { ProvenanceStore } from '../core/provenance/store';
 import { recoverJournal } from '../core/review/recover';
 import { workspaceWriter } from '../core/review/writer';
-import { readSettings, SettingsError, type Settings } from '../core/settings';
+import { readSettings, SettingsError, USER_ONLY_SETTINGS, type Settings } from '../core/settings';
 import { usage } from './errors';
 import { errorLine } from '../core/errorLine';
 import { normalizeWorkspacePath } from '../core/workspacePath';
@@ -57,19 +57,9 @@ function lockWait(env: Record<string, string | undefined>): { lockWaitMs?: numbe
 }
 
 /**
- * Settings a workspace's own config file may not set: each runs a program or sends the code
- * somewhere, and a repository someone else wrote can carry a `.refactor-guard/config.json`
- * (VS Code restricts the same keys in untrusted workspaces). They come from the user's config
- * file or the command line.
+ * A workspace's own `.refactor-guard/config.json` may not set USER_ONLY_SETTINGS: a repository
+ * someone else wrote can carry one. They come from the user's config file or the command line.
  */
-export const USER_ONLY_SETTINGS = [
-  'testCommand',
-  'pyrightPath',
-  'promptsFolder',
-  'replay.transcript',
-  'openai.baseUrl',
-  'sandboxIsolation',
-] as const;
 
 /** The flags that set some of them, for the warning (the others have none). */
 const USER_ONLY_FLAGS: Partial<Record<(typeof USER_ONLY_SETTINGS)[number], string>> = {

@@ -78,6 +78,21 @@ export const SettingsSchema = z.object({
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
+/**
+ * Settings a workspace may not set for itself: each runs a program or sends the code somewhere,
+ * and a repository someone else wrote can carry them. The CLI ignores them in a workspace's
+ * config file; package.json lists the same keys as `restrictedConfigurations`, which VS Code
+ * ignores at workspace level until the workspace is trusted (a unit test keeps the two lists equal).
+ */
+export const USER_ONLY_SETTINGS = [
+  'testCommand',
+  'pyrightPath',
+  'promptsFolder',
+  'replay.transcript',
+  'openai.baseUrl',
+  'sandboxIsolation',
+] as const satisfies readonly (keyof Settings)[];
+
 export class SettingsError extends Error {
   constructor(message: string) {
     super(message);

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { z } from 'zod';
-import { SettingsSchema } from '../../src/core/settings';
+import { SettingsSchema, USER_ONLY_SETTINGS } from '../../src/core/settings';
 
 /**
  * package.json `contributes.configuration` is what VS Code shows and validates; src/core/settings.ts
@@ -74,5 +74,13 @@ describe('package.json configuration matches src/core/settings.ts', () => {
         assert.equal(bound(a[field]!.maximum), bound(b[field]!.maximum), `${name}.${field} maximum`);
       }
     }
+  });
+});
+
+describe('settings a workspace may not set', () => {
+  it('are the same keys for the CLI and for VS Code (restrictedConfigurations)', () => {
+    const restricted = (pkg as unknown as { capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } } }).capabilities
+      .untrustedWorkspaces.restrictedConfigurations;
+    assert.deepEqual([...restricted].sort(), USER_ONLY_SETTINGS.map((k) => `refactorGuard.${k}`).sort());
   });
 });

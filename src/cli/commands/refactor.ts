@@ -77,7 +77,7 @@ export async function refactorCommand(instruction: string, flags: RefactorFlags,
       onProgress: (p) => progress.update(p),
     });
   } catch (err) {
-    if (err instanceof RunInputError) throw usage(err.message);
+    if (err instanceof RunInputError) throw usage(err.problem === 'no-targets' ? `${err.message} Use -t FILE.` : err.message);
     throw err;
   } finally {
     progress.stop();

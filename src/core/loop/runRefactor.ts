@@ -27,8 +27,15 @@ import { newRunId } from '../provenance/runId';
 import type { RunOptions } from './runOptions';
 
 /** A problem with what the caller asked for (a missing target, a bad path): no run is recorded. */
+/**
+ * What the run was asked is wrong (a missing or unreadable target). The message names no CLI flag
+ * or editor command: each host says how to fix it in its own terms, by `problem`.
+ */
 export class RunInputError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly problem: 'no-targets' | 'target' = 'target',
+  ) {
     super(message);
     this.name = 'RunInputError';
   }
@@ -57,7 +64,7 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
       throw new RunInputError(`Target ${(err as Error).message}`);
     }
   });
-  if (targets.length === 0) throw new RunInputError('No target files: name at least one with -t FILE.');
+  if (targets.length === 0) throw new RunInputError('No target files: name at least one file to change.', 'no-targets');
   for (const t of targets) {
     const bytes = await opts.files.read(t.path);
     if (bytes === undefined) throw new RunInputError(`Target ${t.path} does not exist in ${opts.files.root}.`);
@@ -69,7 +76,10 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
     }
     if (t.function) {
       const language = languageOf(t.path);
-      if (!language) throw new RunInputError(`Target ${t.path}: -f needs a file in a supported language to find ${t.function} in.`);
+      if (!language)
+        throw new RunInputError(
+          `Target ${t.path} is not in a language Refactor Guard parses, so its function ${t.function} cannot be found.`,
+        );
       if (!(await findFunction(language, text, t.function))) throw new RunInputError(`Target ${t.path} has no function ${t.function}.`);
     }
   }

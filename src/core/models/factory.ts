@@ -57,7 +57,7 @@ export function createProvider(settings: Settings, opts: ProviderFactoryOptions)
     case 'vscode-lm':
       throw new ProviderError(
         'bad_request',
-        'The vscode-lm provider works only inside VS Code; choose anthropic, openai or replay here (refactorGuard.provider or --provider).',
+        'The vscode-lm provider works only inside VS Code; set refactorGuard.provider to anthropic, openai or replay here.',
       );
   }
 }
