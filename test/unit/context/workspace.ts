@@ -1,8 +1,7 @@
 /** Temp copies of the context fixtures, so tests can edit files and keep caches without touching the repo. */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { NodeWorkspaceFiles } from '../../../src/core/host/nodeWorkspaceFiles';
+import type { NodeWorkspaceFiles } from '../../../src/core/host/nodeWorkspaceFiles';
+import { TempWorkspace as Workspace } from '../../support/tempWorkspace';
 
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'context');
 
@@ -15,14 +14,9 @@ export interface TempWorkspace {
 }
 
 export function tempWorkspace(fixture: 'ts-shop' | 'py-shop' | 'polyglot'): TempWorkspace {
-  const base = mkdtempSync(path.join(tmpdir(), 'rg-context-'));
-  const root = path.join(base, 'ws');
-  cpSync(path.join(FIXTURES, fixture), root, { recursive: true });
-  const write = (relative: string, text: string): void => {
-    const abs = path.join(root, relative);
-    mkdirSync(path.dirname(abs), { recursive: true });
-    writeFileSync(abs, text);
-  };
+  // The workspace is a subfolder, so the cache beside it is outside the workspace.
+  const ws = new Workspace({ fixture: path.join(FIXTURES, fixture), prefix: 'rg-context-', subfolder: 'ws' });
+  const write = (relative: string, text: string): void => ws.write(relative, text);
   // Files the fixture's .gitignore excludes cannot live in this repository (git ignores them
   // there too), so each copy gets them here.
   if (fixture === 'ts-shop') {
@@ -38,11 +32,5 @@ export function tempWorkspace(fixture: 'ts-shop' | 'py-shop' | 'polyglot'): Temp
       "import { formatPrice } from './lib';\n\nexport function Price(props: { cents: number }) {\n  return <span>{formatPrice(props.cents)}</span>;\n}\n\nexport function Cart() {\n  return <Price cents={100} />;\n}\n",
     );
   }
-  return {
-    root,
-    files: new NodeWorkspaceFiles(root),
-    cacheDir: path.join(base, 'cache'),
-    write,
-    dispose: () => rmSync(base, { recursive: true, force: true }),
-  };
+  return { root: ws.root, files: ws.files, cacheDir: path.join(ws.base, 'cache'), write, dispose: () => ws.dispose() };
 }

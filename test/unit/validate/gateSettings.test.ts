@@ -4,7 +4,7 @@ import { readSettings, SettingsError } from '../../../src/core/settings';
 import type { Gate, GateSettings } from '../../../src/core/validate/gate';
 import { GateSettingsSchema, gateSettingsOf, parseGateSettings, settingsSlice } from '../../../src/core/validate/gateSettings';
 import { allGates, createGates, PIPELINE_SETTINGS, runGates } from '../../../src/core/validate/pipeline';
-import { TempWorkspace } from './workspace';
+import { GateWorkspace } from './workspace';
 
 const sliceKeys = (slice: { shape: object }): string[] => Object.keys(slice.shape).sort();
 
@@ -51,9 +51,9 @@ describe('gate settings', () => {
   });
 
   describe('in the pipeline', () => {
-    let ws: TempWorkspace;
+    let ws: GateWorkspace;
     beforeEach(() => {
-      ws = new TempWorkspace('ts-project');
+      ws = new GateWorkspace('ts-project');
     });
     afterEach(() => ws.dispose());
 

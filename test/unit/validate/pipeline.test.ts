@@ -5,12 +5,12 @@ import type { Gate } from '../../../src/core/validate/gate';
 import { NO_SETTINGS, type NoSettings } from '../../../src/core/validate/gateSettings';
 import { createGates, disposeGates, runGates } from '../../../src/core/validate/pipeline';
 import { disposeTsProjects } from '../../../src/core/validate/tsServices';
-import { TempWorkspace } from './workspace';
+import { GateWorkspace } from './workspace';
 
 describe('validate/pipeline', () => {
-  let ws: TempWorkspace;
+  let ws: GateWorkspace;
   beforeEach(() => {
-    ws = new TempWorkspace('ts-project');
+    ws = new GateWorkspace('ts-project');
   });
   afterEach(() => ws.dispose());
   after(() => disposeTsProjects());

@@ -2,18 +2,18 @@ import { strict as assert } from 'node:assert';
 import { isBlocking } from '../../../src/core/findings';
 import { NodeProcessRunner } from '../../../src/core/host/nodeProcessRunner';
 import { createPyrightGate, findPyright } from '../../../src/core/validate/pyright';
-import { TempWorkspace } from './workspace';
+import { GateWorkspace } from './workspace';
 
 describe('validate/pyright gate', function () {
   this.timeout(120_000);
-  let ws: TempWorkspace;
+  let ws: GateWorkspace;
   let pyright: string | undefined;
   before(async () => {
     // PYRIGHT_PATH lets a machine without pyright on PATH point at an installed copy.
     pyright = await findPyright(process.env.PYRIGHT_PATH ?? '');
   });
   beforeEach(() => {
-    ws = new TempWorkspace('py-package');
+    ws = new GateWorkspace('py-package');
   });
   afterEach(() => ws.dispose());
 

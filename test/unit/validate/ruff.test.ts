@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
 import { isBlocking } from '../../../src/core/findings';
 import { createRuffGate } from '../../../src/core/validate/ruff';
-import { TempWorkspace } from './workspace';
+import { GateWorkspace } from './workspace';
 
 describe('validate/ruff gate', () => {
-  let ws: TempWorkspace;
+  let ws: GateWorkspace;
   beforeEach(() => {
-    ws = new TempWorkspace('py-package');
+    ws = new GateWorkspace('py-package');
   });
   afterEach(() => ws.dispose());
 

@@ -7,14 +7,14 @@ import { createLazyElisionRule, placeholders } from '../../../src/core/validate/
 import { createMissingTestsRule } from '../../../src/core/validate/rules/missingTests';
 import { createPublicApiRule, onlyAddsOptionalParameters } from '../../../src/core/validate/rules/publicApi';
 import { createTruncationRule } from '../../../src/core/validate/rules/truncation';
-import { TempWorkspace } from './workspace';
+import { GateWorkspace } from './workspace';
 
 const numbered = (n: number): string => Array.from({ length: n }, (_, i) => `export const value${i} = ${i};`).join('\n') + '\n';
 
 describe('validate/rules', () => {
-  let ws: TempWorkspace;
+  let ws: GateWorkspace;
   beforeEach(() => {
-    ws = new TempWorkspace('ts-project');
+    ws = new GateWorkspace('ts-project');
   });
   afterEach(() => ws.dispose());
 
@@ -279,7 +279,7 @@ describe('validate/rules', () => {
     });
 
     it('reads Python modules: a removed public function referenced by the package and its tests blocks', async () => {
-      const py = new TempWorkspace('py-package');
+      const py = new GateWorkspace('py-package');
       try {
         const c = py.patch('inventory/stock.py', 'def restock(stock, names):', 'def _restock(stock, names):');
         const res = await createPublicApiRule().check([c], py.context());
@@ -311,7 +311,7 @@ describe('validate/rules', () => {
       const c = ws.patch('src/math.ts', 'export const PI_ISH = 3.14;', 'export function clamp(v: number): number {\n  return v;\n}');
       const test = ws.candidate('test/math.test.ts', "import { clamp } from '../src/math';\nclamp(1);\n");
       assert.deepEqual((await createMissingTestsRule().check([c, test], ws.context())).findings, []);
-      const py = new TempWorkspace('py-package');
+      const py = new GateWorkspace('py-package');
       try {
         py.write('tests/test_report.py', 'from inventory.stock import total_count\n');
         const added = py.patch(

@@ -3,12 +3,12 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileS
 import { join } from 'node:path';
 import { NodeProcessRunner } from '../../../src/core/host/nodeProcessRunner';
 import { Sandbox, SandboxError, scanWorkspace } from '../../../src/core/validate/sandbox';
-import { runningInGroup, TempWorkspace } from './workspace';
+import { runningInGroup, GateWorkspace } from './workspace';
 
 describe('validate/sandbox', () => {
-  let ws: TempWorkspace;
+  let ws: GateWorkspace;
   beforeEach(() => {
-    ws = new TempWorkspace('node-tests');
+    ws = new GateWorkspace('node-tests');
     mkdirSync(join(ws.root, 'node_modules', 'dep'), { recursive: true });
     writeFileSync(join(ws.root, 'node_modules', 'dep', 'index.js'), 'module.exports = 1;\n');
     mkdirSync(join(ws.root, '.git'));

@@ -1,38 +1,27 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isBlocking } from '../../../src/core/findings';
 import { NodeProcessRunner } from '../../../src/core/host/nodeProcessRunner';
 import { CancelledError } from '../../../src/core/ports';
 import { probeBubblewrap } from '../../../src/core/validate/bubblewrap';
 import { createTestGate } from '../../../src/core/validate/testGate';
+import { snapshotFiles } from '../../support/tempWorkspace';
 import type { GateSettingsInput } from '../../../src/core/validate/gateSettings';
-import { runningInGroup, TempWorkspace } from './workspace';
+import { runningInGroup, GateWorkspace } from './workspace';
 
 /** Every file under `root` (links followed into linked folders) with its bytes and mtime. */
-function snapshot(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const abs = join(dir, name);
-      const s = statSync(abs);
-      if (s.isDirectory()) walk(abs);
-      else out.set(abs.slice(root.length), `${s.mtimeMs}:${readFileSync(abs).toString('base64')}`);
-    }
-  };
-  walk(root);
-  return out;
-}
+const snapshot = (root: string): Map<string, string> => snapshotFiles(root, [], { mtime: true });
 
 describe('validate/test gate', function () {
   this.timeout(60_000);
-  let ws: TempWorkspace;
+  let ws: GateWorkspace;
   let runner: NodeProcessRunner;
   // The bubblewrap probe runs once per process; running it first keeps the run counts below exact.
   before(() => probeBubblewrap(new NodeProcessRunner()));
   beforeEach(() => {
-    ws = new TempWorkspace('node-tests');
+    ws = new GateWorkspace('node-tests');
     runner = new NodeProcessRunner();
   });
   afterEach(() => ws.dispose());
@@ -181,7 +170,7 @@ describe('validate/test gate', function () {
 
   const hasPytest = spawnSync('python3', ['-m', 'pytest', '--version']).status === 0;
   (hasPytest ? it : it.skip)('reads pytest failures in a Python package (skipped when pytest is not installed)', async () => {
-    const py = new TempWorkspace('py-package');
+    const py = new GateWorkspace('py-package');
     try {
       const res = await createTestGate().check(
         [

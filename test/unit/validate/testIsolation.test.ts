@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
@@ -8,24 +8,13 @@ import { NodeProcessRunner } from '../../../src/core/host/nodeProcessRunner';
 import { StoreKey } from '../../../src/core/provenance/key';
 import { probeBubblewrap } from '../../../src/core/validate/bubblewrap';
 import { createTestGate } from '../../../src/core/validate/testGate';
+import { snapshotFiles } from '../../support/tempWorkspace';
 import type { GateSettingsInput } from '../../../src/core/validate/gateSettings';
 import { SettingsError } from '../../../src/core/settings';
-import { TempWorkspace } from './workspace';
+import { GateWorkspace } from './workspace';
 
 /** Every file under `root` (links followed into linked folders) with its bytes and mtime. */
-function snapshot(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const abs = join(dir, name);
-      const s = statSync(abs);
-      if (s.isDirectory()) walk(abs);
-      else out.set(abs.slice(root.length), `${s.mtimeMs}:${readFileSync(abs).toString('base64')}`);
-    }
-  };
-  walk(root);
-  return out;
-}
+const snapshot = (root: string): Map<string, string> => snapshotFiles(root, [], { mtime: true });
 
 /** Pids of running `sleep 988` processes, read from /proc (zombies are dead and not counted). */
 function sleepers(): number[] {
@@ -57,7 +46,7 @@ async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
  * load if it cannot) and tries to write into every dependency folder and, when given, into the
  * user's workspace by its absolute path.
  */
-function writerCandidate(ws: TempWorkspace, absoluteTargets: string[] = []) {
+function writerCandidate(ws: GateWorkspace, absoluteTargets: string[] = []) {
   const targets = [
     "require('node:path').join(__dirname, '..', 'node_modules', 'dep', 'pwned.js')",
     "require('node:path').join(__dirname, '..', '.venv', 'lib', 'pwned.py')",
@@ -73,12 +62,12 @@ function writerCandidate(ws: TempWorkspace, absoluteTargets: string[] = []) {
 
 describe('validate/test gate isolation', function () {
   this.timeout(60_000);
-  let ws: TempWorkspace;
+  let ws: GateWorkspace;
   let runner: NodeProcessRunner;
   // The probe runs once per process; running it first keeps the run counts below exact.
   before(() => probeBubblewrap(new NodeProcessRunner()));
   beforeEach(() => {
-    ws = new TempWorkspace('node-tests');
+    ws = new GateWorkspace('node-tests');
     ws.write('node_modules/dep/index.js', 'module.exports = 42;\n');
     ws.write('.venv/lib/site.py', 'X = 1\n');
     runner = new NodeProcessRunner();
@@ -172,7 +161,7 @@ describe('validate/test gate isolation', function () {
   });
 
   describe('what the tests can see of the host', () => {
-    const marked = (ws: TempWorkspace) => ws.patch('src/slugify.js', "'use strict';", "'use strict';\n// MARK");
+    const marked = (ws: GateWorkspace) => ws.patch('src/slugify.js', "'use strict';", "'use strict';\n// MARK");
     /** A command that passes on the untouched copy and, on the candidate, fails exactly when `leak` (JS) is true. */
     const failsIf = (leak: string) =>
       `node -e "const fs = require('fs'); process.exit(fs.readFileSync('src/slugify.js', 'utf8').includes('MARK') && (${leak}) ? 1 : 0)"`;
@@ -277,7 +266,7 @@ describe('validate/test gate isolation', function () {
     await requireBubblewrap(this);
     // No dependency folders: the copy is the same either way, only the mode differs.
     ws.dispose();
-    ws = new TempWorkspace('node-tests');
+    ws = new GateWorkspace('node-tests');
     const gate = createTestGate();
     const candidate = ws.patch('src/slugify.js', 'Splits on dashes.', 'Splits a slug on dashes.');
     await gate.check([candidate], ctx({ sandboxIsolation: 'copy' }));

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { outputTail, parseTestOutput } from '../../../src/core/validate/testReports';
-import { TempWorkspace } from './workspace';
+import { GateWorkspace } from './workspace';
 
 const MOCHA = join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'mocha');
 
@@ -23,9 +23,9 @@ describe('outer', () => {
 
 describe('validate/testReports', function () {
   this.timeout(60_000);
-  let ws: TempWorkspace;
+  let ws: GateWorkspace;
   beforeEach(() => {
-    ws = new TempWorkspace();
+    ws = new GateWorkspace();
   });
   afterEach(() => ws.dispose());
 

@@ -3,12 +3,12 @@ import { isBlocking } from '../../../src/core/findings';
 import { CancelledError } from '../../../src/core/ports';
 import { createTypeScriptGate } from '../../../src/core/validate/typescript';
 import { disposeTsProjects, tsProjectCount } from '../../../src/core/validate/tsServices';
-import { TempWorkspace } from './workspace';
+import { GateWorkspace } from './workspace';
 
 describe('validate/typescript gate', () => {
-  let ws: TempWorkspace;
+  let ws: GateWorkspace;
   beforeEach(() => {
-    ws = new TempWorkspace('ts-project');
+    ws = new GateWorkspace('ts-project');
   });
   afterEach(() => {
     ws.dispose();
@@ -188,7 +188,7 @@ describe('validate/typescript gate', () => {
   });
 
   it('uses defaults without a tsconfig: JavaScript syntax errors block, types are not checked', async () => {
-    const plain = new TempWorkspace();
+    const plain = new GateWorkspace();
     try {
       plain.write('lib/a.js', 'function f(x) { return x * 2; }\nmodule.exports = { f };\n');
       const gate = createTypeScriptGate();

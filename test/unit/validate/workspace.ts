@@ -1,8 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { NodeWorkspaceFiles } from '../../../src/core/host/nodeWorkspaceFiles';
+import { join } from 'node:path';
+import { TempWorkspace } from '../../support/tempWorkspace';
 import type { CandidateFile, GateContext } from '../../../src/core/validate/gate';
 import { languageOf } from '../../../src/core/languages';
 import { silentLogger } from '../../../src/core/ports';
@@ -10,24 +8,10 @@ import { parseGateSettings, type GateSettingsInput } from '../../../src/core/val
 
 export const FIXTURES = join(__dirname, '..', '..', 'fixtures', 'workspaces');
 
-/** A temporary copy of a fixture workspace (or an empty folder), removed by `dispose`. */
-export class TempWorkspace {
-  readonly root: string;
-  readonly files: NodeWorkspaceFiles;
-
+/** A temporary copy of a fixture workspace (or an empty folder), with candidates and gate contexts. */
+export class GateWorkspace extends TempWorkspace {
   constructor(fixture?: string) {
-    this.root = mkdtempSync(join(tmpdir(), 'rg-validate-'));
-    if (fixture) cpSync(join(FIXTURES, fixture), this.root, { recursive: true });
-    this.files = new NodeWorkspaceFiles(this.root);
-  }
-
-  read(rel: string): string {
-    return readFileSync(join(this.root, rel), 'utf8');
-  }
-
-  write(rel: string, text: string): void {
-    mkdirSync(dirname(join(this.root, rel)), { recursive: true });
-    writeFileSync(join(this.root, rel), text);
+    super({ prefix: 'rg-validate-', ...(fixture ? { fixture: join(FIXTURES, fixture) } : {}) });
   }
 
   /** A candidate that changes `rel` from its text on disk to `after`. */
@@ -57,10 +41,6 @@ export class TempWorkspace {
       settings: parseGateSettings({ testTimeoutSeconds: 30, ...settings }),
       ...extra,
     };
-  }
-
-  dispose(): void {
-    rmSync(this.root, { recursive: true, force: true });
   }
 }
 
