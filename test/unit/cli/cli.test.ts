@@ -4,22 +4,7 @@ import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
 import { copyFixture, snapshotFiles } from '../../support/tempWorkspace';
 import { captureIO } from '../../support/captureIO';
-
-const DEMO = join(__dirname, '..', '..', 'fixtures', 'demo');
-const TRANSCRIPT = join(DEMO, 'transcript.json');
-const refactorArgs = (ws: string, ...extra: string[]) => [
-  'refactor',
-  'Add caching to the user service',
-  '-t',
-  'src/userService.ts',
-  '--provider',
-  'replay',
-  '--transcript',
-  TRANSCRIPT,
-  '--workspace',
-  ws,
-  ...extra,
-];
+import { DEMO, DEMO_TRANSCRIPT, demoRefactorArgs } from '../../support/demoRun';
 
 function noStackTrace(text: string): void {
   assert.doesNotMatch(text, /\n\s+at .+\(.+:\d+:\d+\)/, 'no stack trace');
@@ -33,7 +18,7 @@ describe('refactor-guard CLI', function () {
     try {
       const before = snapshotFiles(ws.dir);
       const io = captureIO();
-      assert.equal(await main(refactorArgs(ws.dir, '--dry-run', '--json'), io), 0);
+      assert.equal(await main(demoRefactorArgs(ws.dir, '--dry-run', '--json'), io), 0);
       const out = JSON.parse(io.stdout) as {
         runId: string;
         status: string;
@@ -68,7 +53,7 @@ describe('refactor-guard CLI', function () {
     try {
       const before = snapshotFiles(ws.dir);
       const io = captureIO({ interactive: false });
-      assert.equal(await main(refactorArgs(ws.dir), io), 0, io.stderr);
+      assert.equal(await main(demoRefactorArgs(ws.dir), io), 0, io.stderr);
       assert.match(io.stdout, /patch\s+file\s+valid\s+risk/);
       assert.match(io.stdout, /p1\s+src\/userService\.ts\s+yes\s+0\.\d\d (low|medium|high)/);
       assert.match(io.stdout, /Provenance: /);
@@ -82,7 +67,7 @@ describe('refactor-guard CLI', function () {
     const ws = copyFixture(join(DEMO, 'workspace'));
     try {
       const io = captureIO({ interactive: true, answers: ['y'] });
-      assert.equal(await main(refactorArgs(ws.dir), io), 0, io.stderr);
+      assert.equal(await main(demoRefactorArgs(ws.dir), io), 0, io.stderr);
       assert.match(io.stderr, /Apply p1 to src\/userService\.ts\? \[y\/N\]/);
       assert.match(readFileSync(join(ws.dir, 'src/userService.ts'), 'utf8'), /this\.cache\.set/);
     } finally {
@@ -100,7 +85,7 @@ describe('refactor-guard CLI', function () {
         writeFileSync(target, readFileSync(target, 'utf8') + '// edited while the patch was on screen\n');
         return ask(question);
       };
-      assert.equal(await main(refactorArgs(ws.dir), io), 1, io.stderr);
+      assert.equal(await main(demoRefactorArgs(ws.dir), io), 1, io.stderr);
       assert.match(io.stderr, /changed since the proposal/);
       assert.match(readFileSync(target, 'utf8'), /edited while the patch was on screen/);
     } finally {
@@ -113,11 +98,11 @@ describe('refactor-guard CLI', function () {
     try {
       const before = snapshotFiles(ws.dir);
       const low = captureIO();
-      assert.equal(await main(refactorArgs(ws.dir, '--auto-apply', '--max-risk', '0', '--json'), low), 0);
+      assert.equal(await main(demoRefactorArgs(ws.dir, '--auto-apply', '--max-risk', '0', '--json'), low), 0);
       assert.equal((JSON.parse(low.stdout) as { patches: { status: string }[] }).patches[0]!.status, 'pending');
       assert.deepEqual(snapshotFiles(ws.dir), before);
       const high = captureIO();
-      assert.equal(await main(refactorArgs(ws.dir, '--auto-apply', '--max-risk', '1', '--json'), high), 0);
+      assert.equal(await main(demoRefactorArgs(ws.dir, '--auto-apply', '--max-risk', '1', '--json'), high), 0);
       assert.equal((JSON.parse(high.stdout) as { patches: { status: string }[] }).patches[0]!.status, 'applied');
     } finally {
       ws.cleanup();
@@ -127,7 +112,7 @@ describe('refactor-guard CLI', function () {
   it('exits 1 with JSON when no valid patch survives the budget', async () => {
     const ws = copyFixture(join(DEMO, 'workspace'));
     try {
-      const t = JSON.parse(readFileSync(TRANSCRIPT, 'utf8')) as { replies: unknown[] };
+      const t = JSON.parse(readFileSync(DEMO_TRANSCRIPT, 'utf8')) as { replies: unknown[] };
       const broken = join(ws.dir, 'broken.json');
       writeFileSync(
         broken,
@@ -165,9 +150,9 @@ describe('refactor-guard CLI', function () {
     const ws = copyFixture(join(DEMO, 'workspace'));
     try {
       for (const args of [
-        ['refactor', 'x', '-t', '../outside.ts', '--provider', 'replay', '--transcript', TRANSCRIPT, '--workspace', ws.dir],
-        ['refactor', 'x', '-t', 'src/missing.ts', '--provider', 'replay', '--transcript', TRANSCRIPT, '--workspace', ws.dir],
-        ['refactor', 'x', '-t', 'src', '--provider', 'replay', '--transcript', TRANSCRIPT, '--workspace', ws.dir],
+        ['refactor', 'x', '-t', '../outside.ts', '--provider', 'replay', '--transcript', DEMO_TRANSCRIPT, '--workspace', ws.dir],
+        ['refactor', 'x', '-t', 'src/missing.ts', '--provider', 'replay', '--transcript', DEMO_TRANSCRIPT, '--workspace', ws.dir],
+        ['refactor', 'x', '-t', 'src', '--provider', 'replay', '--transcript', DEMO_TRANSCRIPT, '--workspace', ws.dir],
         ['validate', 'src', '--workspace', ws.dir],
         ['refactor', 'x', '-t', 'src/userService.ts', '--provider', 'replay', '--workspace', ws.dir],
         ['refactor', 'x', '-t', 'src/userService.ts', '--max-risk', '2', '--auto-apply', '--workspace', ws.dir],
@@ -189,7 +174,7 @@ describe('refactor-guard CLI', function () {
     try {
       const before = snapshotFiles(ws.dir);
       const io = captureIO();
-      assert.equal(await main(refactorArgs(ws.dir, '--dry-run', '--auto-apply', '--max-risk', '1'), io), 2, io.stderr);
+      assert.equal(await main(demoRefactorArgs(ws.dir, '--dry-run', '--auto-apply', '--max-risk', '1'), io), 2, io.stderr);
       assert.match(io.stderr, /--dry-run/);
       assert.deepEqual(snapshotFiles(ws.dir), before, 'a dry run writes nothing');
     } finally {
@@ -257,8 +242,8 @@ describe('refactor-guard CLI', function () {
   it('a corrupt store record gives a clear error naming the file, and list-runs still works', async () => {
     const ws = copyFixture(join(DEMO, 'workspace'));
     try {
-      assert.equal(await main(refactorArgs(ws.dir, '--dry-run', '--json'), captureIO()), 0);
-      assert.equal(await main(refactorArgs(ws.dir, '--dry-run', '--json'), captureIO()), 0);
+      assert.equal(await main(demoRefactorArgs(ws.dir, '--dry-run', '--json'), captureIO()), 0);
+      assert.equal(await main(demoRefactorArgs(ws.dir, '--dry-run', '--json'), captureIO()), 0);
       const records = join(ws.dir, '.refactor-guard', 'records');
       const first = join(records, '00000001.json');
       writeFileSync(first, readFileSync(first, 'utf8').slice(0, 40));
@@ -279,7 +264,7 @@ describe('refactor-guard CLI', function () {
     const ws = copyFixture(join(DEMO, 'workspace'));
     try {
       mkdirSync(join(ws.dir, '.refactor-guard'), { recursive: true });
-      assert.equal(await main(refactorArgs(ws.dir, '--dry-run'), captureIO()), 0);
+      assert.equal(await main(demoRefactorArgs(ws.dir, '--dry-run'), captureIO()), 0);
       const status = captureIO();
       assert.equal(await main(['status', '--latest', '--json', '--workspace', ws.dir], status), 0);
       assert.equal((JSON.parse(status.stdout) as { status: string }).status, 'proposed');
@@ -299,7 +284,7 @@ describe('refactor-guard apply --patch', function () {
     const ws = copyFixture(join(DEMO, 'workspace'));
     try {
       const io = captureIO();
-      assert.equal(await main(refactorArgs(ws.dir, '--dry-run', '--json'), io), 0);
+      assert.equal(await main(demoRefactorArgs(ws.dir, '--dry-run', '--json'), io), 0);
       const { runId } = JSON.parse(io.stdout) as { runId: string };
       const before = snapshotFiles(ws.dir);
       const bad = captureIO();
@@ -328,7 +313,7 @@ describe('refactor-guard settings files', function () {
       mkdirSync(join(ws.dir, '.refactor-guard'), { recursive: true });
       writeFileSync(join(ws.dir, '.refactor-guard', 'config.json'), JSON.stringify({ testCommand: 'touch pwned', preset: 'fast' }));
       const workspaceOnly = captureIO({ env: { REFACTOR_GUARD_CONFIG: join(ws.dir, 'no-user-config.json') } });
-      assert.equal(await main(refactorArgs(ws.dir, '--dry-run', '--json'), workspaceOnly), 0, workspaceOnly.stderr);
+      assert.equal(await main(demoRefactorArgs(ws.dir, '--dry-run', '--json'), workspaceOnly), 0, workspaceOnly.stderr);
       assert.match(workspaceOnly.stderr, /ignored testCommand from .*config\.json/);
       const status = captureIO();
       assert.equal(await main(['status', '--latest', '--json', '--workspace', ws.dir], status), 0);
@@ -338,7 +323,7 @@ describe('refactor-guard settings files', function () {
       const userConfig = join(ws.dir, 'user-config.json');
       writeFileSync(userConfig, JSON.stringify({ testCommand: 'node -e "process.exit(0)"' }));
       const withUser = captureIO({ env: { REFACTOR_GUARD_CONFIG: userConfig } });
-      assert.equal(await main(refactorArgs(ws.dir, '--dry-run', '--json'), withUser), 0, withUser.stderr);
+      assert.equal(await main(demoRefactorArgs(ws.dir, '--dry-run', '--json'), withUser), 0, withUser.stderr);
       const run = JSON.parse(withUser.stdout) as { runId: string };
       const record = JSON.parse(readFileSync(join(ws.dir, '.refactor-guard', 'records', '00000002.json'), 'utf8')) as {
         runId: string;

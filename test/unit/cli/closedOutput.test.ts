@@ -4,15 +4,13 @@ import { main } from '../../../src/cli/main';
 import { captureIO } from '../../support/captureIO';
 import { runSourceCli } from '../../support/sourceCli';
 import { copyFixture } from '../../support/tempWorkspace';
+import { DEMO, demoRefactorArgs } from '../../support/demoRun';
 
 /**
  * `refactor-guard ... | head -c 1`: the reader goes away and the next write fails with EPIPE.
  * The process must end quietly, as Unix tools do, with the command's own exit code: real child
  * processes whose stdout pipe is closed before they write.
  */
-
-const DEMO = join(__dirname, '..', '..', 'fixtures', 'demo');
-const TRANSCRIPT = join(DEMO, 'transcript.json');
 
 describe('refactor-guard with its output closed early', function () {
   this.timeout(120_000);
@@ -22,26 +20,7 @@ describe('refactor-guard with its output closed early', function () {
     try {
       for (let i = 0; i < 3; i++) {
         const io = captureIO();
-        assert.equal(
-          await main(
-            [
-              'refactor',
-              'Add caching to the user service',
-              '-t',
-              'src/userService.ts',
-              '--provider',
-              'replay',
-              '--transcript',
-              TRANSCRIPT,
-              '--dry-run',
-              '--workspace',
-              ws.dir,
-            ],
-            io,
-          ),
-          0,
-          io.stderr,
-        );
+        assert.equal(await main(demoRefactorArgs(ws.dir, '--dry-run'), io), 0, io.stderr);
       }
       for (const [args, code] of [
         [['--help'], 0],

@@ -4,9 +4,7 @@ import { main } from '../../../src/cli/main';
 import { PatchStatusSchema } from '../../../src/core/provenance/schema';
 import { captureIO } from '../../support/captureIO';
 import { copyFixture } from '../../support/tempWorkspace';
-
-const DEMO = join(__dirname, '..', '..', 'fixtures', 'demo');
-const TRANSCRIPT = join(DEMO, 'transcript.json');
+import { DEMO, demoRefactorArgs } from '../../support/demoRun';
 
 describe('patch status in --json', function () {
   this.timeout(60_000);
@@ -15,27 +13,7 @@ describe('patch status in --json', function () {
     const ws = copyFixture(join(DEMO, 'workspace'));
     try {
       const run = captureIO();
-      assert.equal(
-        await main(
-          [
-            'refactor',
-            'Add caching to the user service',
-            '-t',
-            'src/userService.ts',
-            '--provider',
-            'replay',
-            '--transcript',
-            TRANSCRIPT,
-            '--dry-run',
-            '--json',
-            '--workspace',
-            ws.dir,
-          ],
-          run,
-        ),
-        0,
-        run.stderr,
-      );
+      assert.equal(await main(demoRefactorArgs(ws.dir, '--dry-run', '--json'), run), 0, run.stderr);
       const { runId } = JSON.parse(run.stdout) as { runId: string };
       const statusJson = async () => {
         const io = captureIO();

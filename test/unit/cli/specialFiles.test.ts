@@ -6,6 +6,7 @@ import { NodeWorkspaceFiles } from '../../../src/core/host/nodeWorkspaceFiles';
 import { PathError } from '../../../src/core/workspacePath';
 import { runSourceCli } from '../../support/sourceCli';
 import { copyFixture } from '../../support/tempWorkspace';
+import { DEMO, DEMO_TRANSCRIPT, demoRefactorArgs } from '../../support/demoRun';
 
 /**
  * Named pipes in the workspace. Reading one blocks until a writer comes, so a FIFO given as a
@@ -13,8 +14,6 @@ import { copyFixture } from '../../support/tempWorkspace';
  * CLI for ever. Real FIFOs and real processes, each with a deadline: a hang fails the test.
  */
 
-const DEMO = join(__dirname, '..', '..', 'fixtures', 'demo');
-const TRANSCRIPT = join(DEMO, 'transcript.json');
 const DEADLINE_MS = 45_000;
 
 function mkfifo(path: string): void {
@@ -58,7 +57,7 @@ describe('FIFOs and other special files', function () {
           '--provider',
           'replay',
           '--transcript',
-          TRANSCRIPT,
+          DEMO_TRANSCRIPT,
           '--dry-run',
           '--workspace',
           ws.dir,
@@ -94,23 +93,7 @@ describe('FIFOs and other special files', function () {
       assert.equal(context.timedOut, false, 'context hung');
       assert.equal(context.code, 0, context.stderr);
 
-      const refactor = await runSourceCli(
-        [
-          'refactor',
-          'Add caching to the user service',
-          '-t',
-          'src/userService.ts',
-          '--provider',
-          'replay',
-          '--transcript',
-          TRANSCRIPT,
-          '--dry-run',
-          '--json',
-          '--workspace',
-          ws.dir,
-        ],
-        { timeoutMs: DEADLINE_MS },
-      );
+      const refactor = await runSourceCli(demoRefactorArgs(ws.dir, '--dry-run', '--json'), { timeoutMs: DEADLINE_MS });
       assert.equal(refactor.timedOut, false, 'refactor hung');
       assert.equal(refactor.code, 0, refactor.stderr);
       assert.equal((JSON.parse(refactor.stdout) as { status: string }).status, 'proposed');

@@ -7,8 +7,8 @@ import { formatFindingsForRepair } from '../../../src/core/loop/repairPrompt';
 import { blockingProblemCount, followersNote, groupCascades } from '../../../src/core/validate/cascades';
 import { captureIO } from '../../support/captureIO';
 import { copyFixture } from '../../support/tempWorkspace';
+import { DEMO, demoRefactorArgs } from '../../support/demoRun';
 
-const DEMO = join(__dirname, '..', '..', 'fixtures', 'demo');
 const f = (line: number, over: Partial<Finding> = {}): Finding => ({
   tool: 'typescript',
   code: 'TS1005',
@@ -72,26 +72,7 @@ describe('validate/cascades: one dropped brace is one problem', () => {
     const ws = copyFixture(join(DEMO, 'workspace'));
     try {
       const io = captureIO();
-      assert.equal(
-        await main(
-          [
-            'refactor',
-            'Add caching to the user service',
-            '-t',
-            'src/userService.ts',
-            '--provider',
-            'replay',
-            '--transcript',
-            join(DEMO, 'transcript.json'),
-            '--dry-run',
-            '--workspace',
-            ws.dir,
-          ],
-          io,
-        ),
-        0,
-        io.stderr,
-      );
+      assert.equal(await main(demoRefactorArgs(ws.dir, '--dry-run'), io), 0, io.stderr);
       assert.match(io.stdout, /attempt 1 \(generate\): .*; 1 blocking problem \(8 findings\)/);
       assert.match(
         io.stdout,
