@@ -9,6 +9,7 @@ import { errorLine } from '../core/errorLine';
 import { processIO, type CliIO } from './io';
 import { terminalLine, terminalText } from './terminalText';
 import { refactorCommand } from './commands/refactor';
+import { generateCommand } from './commands/generate';
 import { validateCommand } from './commands/validate';
 import { adoptCommand, decisionCommand, listRunsCommand, statusCommand, verifyCommand } from './commands/runs';
 import { statsCommand } from './commands/stats';
@@ -48,6 +49,23 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .addOption(ws)
     .addOption(json)
     .action(run((instruction: string, flags) => refactorCommand(instruction, flags, io)));
+
+  program
+    .command('generate')
+    .description('propose new code and tests for it, through the same gates, including its new tests in the sandbox')
+    .argument('<spec>', 'what to write, e.g. "An LRU cache with get and set"')
+    .requiredOption('--file <path>', 'the file to write, relative to the workspace (repeatable)', collect)
+    .option('--tests <path>', "the test file to write (default: one the model names, in the project's test folder and naming)")
+    .option('--test-command <cmd>', "the command that runs the tests (default: setting testCommand, else the project's npm test or pytest)")
+    .addOption(new Option('--config <preset>', 'preset: model, token and repair budget').choices(['fast', 'balanced', 'quality']))
+    .addOption(new Option('--provider <id>', 'model provider').choices(['anthropic', 'openai', 'replay']))
+    .option('--transcript <file>', 'recorded transcript for --provider replay')
+    .option('--dry-run', 'propose only; apply later with `apply RUN`')
+    .option('--auto-apply', 'apply valid patches whose risk is at most --max-risk')
+    .option('--max-risk <x>', 'risk limit for --auto-apply, 0 to 1 (default: setting maxRisk)')
+    .addOption(ws)
+    .addOption(json)
+    .action(run((spec: string, flags) => generateCommand(spec, flags, io)));
 
   program
     .command('validate')

@@ -1,140 +1,35 @@
-import { runRefactor, RunInputError } from '../../core/loop/runRefactor';
-import { applyRun, rejectRun, workspaceWriter, type PatchOutcome } from '../../core/review';
+import { runRefactor } from '../../core/loop/runRefactor';
 import { NodeProcessRunner } from '../../core/host/nodeProcessRunner';
-import { resolvePreset, PRESET_NAMES, type PresetName } from '../../core/settings';
-import type { RunRecord } from '../../core/provenance/schema';
-import { EXIT, usage } from '../errors';
+import { usage } from '../errors';
 import type { CliIO } from '../io';
-import { ProgressLine } from '../progress';
-import { cliProvider } from '../provider';
-import { patchDetail, patchTable, runJson, runSummary } from '../render';
-import { cliSettings, openWorkspace, targetPath } from '../workspace';
-import { actorName } from './actor';
+import { targetPath } from '../workspace';
+import { guardedCommand, type RunFlags } from './guardedCommand';
 
-export interface RefactorFlags {
+export interface RefactorFlags extends RunFlags {
   target: string[];
   function?: string;
-  config?: string;
-  provider?: string;
-  dryRun?: boolean;
-  autoApply?: boolean;
-  maxRisk?: string;
-  json?: boolean;
-  workspace?: string;
-  testCommand?: string;
-  transcript?: string;
   allowNewFiles?: boolean;
 }
 
 export async function refactorCommand(instruction: string, flags: RefactorFlags, io: CliIO): Promise<number> {
   if (!instruction.trim())
     throw usage('The instruction is empty: say what to change, e.g. refactor "Add caching to getUser" -t src/user.ts.');
-  if (flags.config !== undefined && !(PRESET_NAMES as readonly string[]).includes(flags.config))
-    throw usage(`--config must be one of ${PRESET_NAMES.join(', ')}.`);
-  let maxRisk: number | undefined;
-  if (flags.maxRisk !== undefined) {
-    maxRisk = Number(flags.maxRisk);
-    if (!Number.isFinite(maxRisk) || maxRisk < 0 || maxRisk > 1) throw usage('--max-risk must be a number from 0 to 1.');
-  }
-  if (flags.maxRisk !== undefined && !flags.autoApply) throw usage('--max-risk is only used with --auto-apply.');
-  if (flags.dryRun && flags.autoApply) throw usage('--dry-run proposes only and --auto-apply writes files: give one of them, not both.');
   if (flags.function && flags.target.length !== 1) throw usage('-f FUNCTION needs exactly one -t FILE.');
-
-  const ws = openWorkspace(flags.workspace);
-  const settings = cliSettings(
-    ws,
-    {
-      preset: flags.config,
-      provider: flags.provider,
-      testCommand: flags.testCommand,
-      ...(maxRisk !== undefined ? { maxRisk } : {}),
-    },
-    { env: io.env, warn: io.err },
-  );
-  const preset = resolvePreset(settings);
-  const provider = cliProvider(settings, preset.model, io.env, flags.transcript);
-  const store = await ws.openStore(io.err);
-
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
-  const progress = new ProgressLine(io);
-  let run: RunRecord;
-  try {
-    run = await runRefactor({
+  return guardedCommand(flags, io, '-t FILE', (s) =>
+    runRefactor({
       instruction,
-      targets: flags.target.map((t) => ({ path: targetPath(ws, t), ...(flags.function ? { function: flags.function } : {}) })),
-      settings,
-      preset: preset.name as PresetName,
-      provider,
-      files: ws.files,
-      store,
+      targets: flags.target.map((t) => ({ path: targetPath(s.ws, t), ...(flags.function ? { function: flags.function } : {}) })),
+      settings: s.settings,
+      preset: s.preset,
+      provider: s.provider,
+      files: s.ws.files,
+      store: s.store,
       processes: new NodeProcessRunner(),
       trusted: true,
       allowNewFiles: flags.allowNewFiles ?? false,
-      cacheDir: `${ws.storeDir}/cache`,
-      signal: controller.signal,
-      onProgress: (p) => progress.update(p),
-    });
-  } catch (err) {
-    if (err instanceof RunInputError) throw usage(err.problem === 'no-targets' ? `${err.message} Use -t FILE.` : err.message);
-    throw err;
-  } finally {
-    progress.stop();
-    process.off('SIGINT', onSigint);
-  }
-
-  let exit: number = run.status === 'proposed' ? EXIT.ok : run.status === 'provider_error' ? EXIT.provider : EXIT.failed;
-  // As `apply` does: a patch that was meant to land and did not (stale, refused) is a failure.
-  const notApplied = (outcomes: readonly PatchOutcome[]) => {
-    if (outcomes.some((o) => o.outcome === 'stale' || o.outcome === 'refused')) exit = EXIT.failed;
-  };
-  const ctx = { store, writer: workspaceWriter(ws.files), actor: flags.autoApply ? 'auto-apply' : actorName('cli') };
-  const valid = run.patches.filter((p) => p.valid);
-
-  if (run.status === 'proposed' && flags.autoApply) {
-    const limit = maxRisk ?? settings.maxRisk;
-    const under = valid.filter((p) => p.risk.score <= limit).map((p) => p.id);
-    const outcomes = under.length > 0 ? await applyRun(ctx, { runId: run.runId, patchIds: under, maxRisk: limit }) : [];
-    notApplied(outcomes);
-    if (!flags.json) for (const o of outcomes) io.err(o.message);
-    const over = valid.filter((p) => p.risk.score > limit);
-    if (!flags.json && over.length > 0)
-      io.err(
-        `${over.length} patch${over.length === 1 ? '' : 'es'} above max risk ${limit} left pending: review with \`refactor-guard status --run-id ${run.runId}\`.`,
-      );
-  } else if (run.status === 'proposed' && !flags.dryRun && !flags.json && io.interactive) {
-    io.out(runSummary(run));
-    for (const p of valid) {
-      io.out('\n' + patchDetail(p));
-      const answer = (await io.ask(`Apply ${p.id} to ${p.file}? [y/N] `)).trim().toLowerCase();
-      const outcomes =
-        answer === 'y' || answer === 'yes'
-          ? await applyRun(ctx, { runId: run.runId, patchIds: [p.id] })
-          : await rejectRun(ctx, { runId: run.runId, patchIds: [p.id] });
-      notApplied(outcomes);
-      for (const o of outcomes) io.err(o.message);
-    }
-  }
-
-  const view = await store.getRun(run.runId);
-  if (flags.json) {
-    io.out(JSON.stringify(runJson(run, view, ws.storeDir), null, 2));
-  } else {
-    if (!(run.status === 'proposed' && !flags.dryRun && io.interactive && !flags.autoApply)) io.out(runSummary(run));
-    if (run.patches.length > 0) io.out('\n' + patchTable(run, view.patches));
-    io.out(
-      `\nProvenance: ${ws.storeDir} (run ${run.runId}). ${nextStep(
-        run,
-        view.patches.some((s) => s.status === 'pending'),
-      )}`,
-    );
-  }
-  if (run.error && exit !== EXIT.ok) io.err(`refactor-guard: ${run.error.message}`);
-  return exit;
-}
-
-function nextStep(run: RunRecord, pending: boolean): string {
-  if (run.status !== 'proposed' || !pending) return '';
-  return `Apply with \`refactor-guard apply ${run.runId}\`, or reject with \`refactor-guard reject ${run.runId}\`.`;
+      cacheDir: `${s.ws.storeDir}/cache`,
+      signal: s.signal,
+      onProgress: s.onProgress,
+    }),
+  );
 }

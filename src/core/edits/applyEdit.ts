@@ -19,6 +19,16 @@ export interface AllowedFiles {
   targets: readonly string[];
   /** Whether write_file may create files that do not exist yet (anywhere in the workspace but tool folders). */
   allowNewFiles: boolean;
+  /** One new test file the model may name itself, within the project's convention (a generate run without --tests). */
+  newTestFile?: NewTestFileRule;
+}
+
+export interface NewTestFileRule {
+  matches(path: string): boolean;
+  /** "a new file under test/ named like *.test.js" */
+  describe: string;
+  /** The name offered to the model. */
+  suggested: string;
 }
 
 export type EditOutcome = { ok: true; path: string; matchKind: MatchKind } | { ok: false; path?: string; error: string };
@@ -58,8 +68,18 @@ async function refuse(overlay: Overlay, tool: EditToolName, path: string, allowe
   const targets = new Set(allowed.targets.flatMap((t) => normalizedOrNothing(t)));
   if (targets.has(path)) return undefined;
   const list = [...targets].sort().join(', ');
+  const exists = (await overlay.files.stat(path)) !== undefined;
+  const testRule = allowed.newTestFile;
+  if (testRule && !exists) {
+    const other = overlay
+      .entries()
+      .find((e) => e.path !== path && e.original.bytes === undefined && !targets.has(e.path) && testRule.matches(e.path));
+    if (other) return `${tool}: this run may create one test file, and it already created ${other.path}; put every test there.`;
+    if (!testRule.matches(path))
+      return `${tool}: ${path} is not one of the files this run may change (${list}); its tests go in ${testRule.describe}, such as ${testRule.suggested}.`;
+  }
   // Only a file that does not exist yet can be a new file.
-  if (!allowed.allowNewFiles || (await overlay.files.stat(path)) !== undefined) {
+  else if (!allowed.allowNewFiles || exists) {
     return `${tool}: ${path} is not one of the files this run may change (${list}).`;
   }
   const toolDir = toolFolderOf(path);

@@ -48,7 +48,8 @@ export async function buildPatches(
       language: file.language,
       before: file.before,
       after: file.after,
-      wholeFileWrite: entry.wholeFileWrite,
+      // A new file can only be written whole: that is the new_file factor, not a rewrite of anything.
+      wholeFileWrite: entry.wholeFileWrite && file.before !== undefined,
       findings: fileFindings,
       filesInRun: changed.length,
       ...(await blastRadiusCount(graph, file.path, file.language, file.before, file.after)),

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
-export const PROMPT_NAMES = ['system', 'generate', 'repair', 'plan'] as const;
+export const PROMPT_NAMES = ['system', 'generate', 'repair', 'plan', 'generate-code-system', 'generate-code'] as const;
 export type PromptName = (typeof PROMPT_NAMES)[number];
 
 /**

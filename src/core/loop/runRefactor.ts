@@ -1,32 +1,13 @@
-import { blockingCount, isBlocking, type Finding } from '../findings';
 import { decode } from '../edits/textFormat';
 import { findFunction } from '../context';
 import { languageOf } from '../languages';
-import { editToolDefinitions } from '../edits/schemas';
-import { Overlay } from '../edits/overlay';
-import type { ConversationMessage, ModelReply, ModelRequest, Phase } from '../models/provider';
-import { ProviderError } from '../models/provider';
-import { CancelledError, silentLogger, systemClock, throwIfAborted } from '../ports';
-import type { Attempt, GateRun, ModelCall, NewRunRecord, Patch, RunRecord, RunStatus } from '../provenance/schema';
-import { applyRetention } from '../provenance/retention';
-import { groupCascades } from '../validate/cascades';
-import { sha256Hex } from '../sha256';
-import { resolvePreset } from '../settings';
+import type { RunRecord } from '../provenance/schema';
 import { normalizeWorkspacePath } from '../workspacePath';
-import { errorLine } from '../errorLine';
-import { createGates, runGates } from '../validate/pipeline';
-import type { GateContext } from '../validate/gate';
-import { gateSettingsOf } from '../validate/gateSettings';
 import { buildRunContext } from './runContext';
-import { buildPatches } from './patches';
-import { applyReplyEdits } from './replyEdits';
-import { PhaseTimer } from './phaseTimer';
-import { PromptTemplates } from './prompts';
-import { formatCandidateForRepair, formatFindingsForRepair } from './repairPrompt';
-import { newRunId } from '../provenance/runId';
+import { runGuarded } from './guardedRun';
 import type { RunOptions } from './runOptions';
+import { resolvePreset } from '../settings';
 
-/** A problem with what the caller asked for (a missing target, a bad path): no run is recorded. */
 /**
  * What the run was asked is wrong (a missing or unreadable target). The message names no CLI flag
  * or editor command: each host says how to fix it in its own terms, by `problem`.
@@ -34,7 +15,7 @@ import type { RunOptions } from './runOptions';
 export class RunInputError extends Error {
   constructor(
     message: string,
-    readonly problem: 'no-targets' | 'target' = 'target',
+    readonly problem: 'no-targets' | 'target' | 'test-command' | 'untrusted' = 'target',
   ) {
     super(message);
     this.name = 'RunInputError';
@@ -42,21 +23,11 @@ export class RunInputError extends Error {
 }
 
 /**
- * One guarded run: context → [plan] → generate → overlay → gates → repair (at most the preset's
- * rounds) → risk → a proposal stored in provenance. It never writes the user's files: edits live in
- * an in-memory overlay and the proposal is kept in the store until someone applies it. Whatever
- * happens (provider error, cancellation, a crash in a gate) the run is recorded with its outcome.
+ * A refactor: the model changes the named files (narrowed to one function each where asked) and,
+ * where the caller allows it, creates new ones. The targets are checked first: a missing target
+ * or function is the caller's mistake, and no run is recorded for it.
  */
 export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
-  const clock = opts.clock ?? systemClock;
-  const logger = opts.logger ?? silentLogger;
-  const startedAt = clock.now();
-  const runId = newRunId(startedAt);
-  const timer = new PhaseTimer();
-  const preset = resolvePreset(opts.settings, opts.preset);
-  const maxAttempts = 1 + preset.repairRounds;
-  const progress = opts.onProgress ?? (() => {});
-
   const targets = opts.targets.map((t) => {
     try {
       return { path: normalizeWorkspacePath(t.path), ...(t.function ? { function: t.function } : {}) };
@@ -84,288 +55,17 @@ export async function runRefactor(opts: RunOptions): Promise<RunRecord> {
     }
   }
 
-  const allowed = { targets: targets.map((t) => t.path), allowNewFiles: opts.allowNewFiles ?? false };
-  const prompts = new PromptTemplates(opts.promptsDir || opts.settings.promptsFolder || undefined);
-  const calls: ModelCall[] = [];
-  const attempts: Attempt[] = [];
-  let plan: string | undefined;
-  let contextInfo: NewRunRecord['context'];
-  let patches: Patch[] = [];
-  /** The attempt whose candidate the patches are. */
-  let keptAttempt: number | undefined;
-  let status: RunStatus = 'failed';
-  let error: { kind: string; message: string } | undefined;
-
-  const call = async (
-    phase: Phase,
-    attempt: number,
-    request: Omit<ModelRequest, 'phase' | 'model' | 'maxTokens' | 'signal'>,
-  ): Promise<ModelReply> => {
-    const t0 = performance.now();
-    try {
-      const reply = await opts.provider.complete({
-        ...request,
-        phase,
-        model: preset.model,
-        maxTokens: preset.maxTokens,
-        ...(opts.signal ? { signal: opts.signal } : {}),
-      });
-      calls.push({
-        phase,
-        attempt,
-        provider: opts.provider.id,
-        model: reply.model,
-        inputTokens: reply.usage.inputTokens,
-        outputTokens: reply.usage.outputTokens,
-        cacheReadTokens: reply.usage.cacheReadTokens,
-        cacheWriteTokens: reply.usage.cacheWriteTokens,
-        durationMs: Math.round(reply.durationMs),
-        stopReason: reply.stopReason,
-        retries: reply.retries,
-      });
-      return reply;
-    } catch (err) {
-      const message = err instanceof ProviderError ? err.message : 'The model call failed unexpectedly.';
-      calls.push({
-        phase,
-        attempt,
-        provider: opts.provider.id,
-        model: opts.provider.model ?? preset.model,
-        inputTokens: 0,
-        outputTokens: 0,
-        cacheReadTokens: 0,
-        cacheWriteTokens: 0,
-        durationMs: Math.round(performance.now() - t0),
-        stopReason: 'error',
-        retries: err instanceof ProviderError ? (err.retries ?? 0) : 0,
-        error: message,
-      });
-      throw err;
-    }
-  };
-
-  const gates = createGates(opts.settings, { trusted: opts.trusted });
-  const gateCtx: GateContext = {
-    files: opts.files,
-    ...(opts.processes ? { processes: opts.processes } : {}),
-    logger,
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    instruction: opts.instruction,
-    trusted: opts.trusted,
-    settings: gateSettingsOf(opts.settings),
-  };
-
-  try {
-    progress({ stage: 'context', message: 'Building context' });
-    const context = await timer.time('context', () => buildRunContext(opts, targets, preset.contextBudget));
-    contextInfo = { tokens: context.tokens, pieces: context.pieces };
-    throwIfAborted(opts.signal);
-
-    const system = prompts.render('system', { allowedFiles: allowed.targets.join(', ') });
-    const tools = editToolDefinitions();
-
-    if (preset.plan) {
-      progress({ stage: 'plan', message: 'Planning' });
-      const reply = await timer.time('plan', () =>
-        call('plan', 1, {
-          system,
-          tools: [],
-          messages: [userText(prompts.render('plan', { instruction: opts.instruction, context: context.text }))],
-        }),
-      );
-      plan = reply.text.trim() || undefined;
-    }
-
-    const overlay = new Overlay(opts.files);
-    const conversation: ConversationMessage[] = [
-      userText(
-        prompts.render('generate', {
-          instruction: opts.instruction,
-          context: context.text,
-          plan: plan ? `Plan agreed before editing:\n${plan}\n` : '',
-        }),
-      ),
-    ];
-    let best: { snapshot: ReturnType<Overlay['snapshot']>; findings: Finding[]; blocking: number; attempt: number } | undefined;
-    let findings: Finding[] = [];
-
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      const phase: Phase = attempt === 1 ? 'generate' : 'repair';
-      progress({
-        stage: phase,
-        message: attempt === 1 ? `Generating, attempt 1 of ${maxAttempts}` : `Repairing, attempt ${attempt} of ${maxAttempts}`,
-        attempt,
-        of: maxAttempts,
-      });
-      const errorsIn = attempt === 1 ? 0 : blockingCount(findings);
-      const reply = await timer.time(`${phase} ${attempt}`, () =>
-        call(phase, attempt, {
-          system,
-          tools,
-          messages: conversation,
-          ...(opts.onProgress
-            ? {
-                onProgress: (e) => {
-                  if (e.kind === 'tool') progress({ stage: phase, message: `Model is writing ${e.name}`, attempt, of: maxAttempts });
-                },
-              }
-            : {}),
-        }),
-      );
-      throwIfAborted(opts.signal);
-
-      // The reply goes back into the conversation as applyReplyEdits kept it (a runaway reply's
-      // calls past the limit left out), each kept call answered in toolResults.
-      const { edits, findings: editFindings, toolResults, message: sentBack } = await applyReplyEdits(overlay, reply, allowed);
-      conversation.push(sentBack);
-
-      progress({ stage: 'validate', message: 'Validating', attempt, of: maxAttempts });
-      const candidate = overlay.changedFiles();
-      const gateRuns: GateRun[] =
-        candidate.length === 0 ? [] : await timer.time(`gates ${attempt}`, () => runGates(gates, candidate, gateCtx));
-      throwIfAborted(opts.signal);
-      findings = [...editFindings, ...gateRuns.flatMap((g) => g.findings)];
-      const blocking = blockingCount(findings);
-      const success = blocking === 0 && candidate.length > 0;
-      // Told as problems, a syntax cascade counted once; the record keeps every finding.
-      const problems = groupCascades(findings.filter(isBlocking));
-      const syntaxCount = problems.filter((g) => g.first.category === 'syntax').length;
-      progress({
-        stage: 'validate',
-        message: success
-          ? 'Validating: all gates passed'
-          : `Validating: ${problems.length} problem${problems.length === 1 ? '' : 's'}${syntaxCount ? ` (${syntaxCount} syntax)` : ''}`,
-        attempt,
-        of: maxAttempts,
-      });
-      attempts.push({
-        index: attempt,
-        phase,
-        errorsIn,
-        errorsOut: blocking,
-        success,
-        tokens: reply.usage.inputTokens + reply.usage.outputTokens,
-        edits,
-        gates: gateRuns,
-      });
-
-      if (candidate.length > 0 && (best === undefined || blocking <= best.blocking)) {
-        best = { snapshot: overlay.snapshot(), findings, blocking, attempt };
-      }
-      if (success) break;
-      if (attempt < maxAttempts) {
-        const texts = new Map<string, string>();
-        for (const f of candidate) if (f.after !== undefined) texts.set(f.path, f.after);
-        const repairText = prompts.render('repair', {
-          attempt: attempt + 1,
-          maxAttempts,
-          findings: formatFindingsForRepair(findings),
-          candidate: texts.size > 0 ? formatCandidateForRepair(texts, findings) : '(no file has changed yet)',
-          instruction: opts.instruction,
-        });
-        conversation.push({ role: 'user', content: [...toolResults, { type: 'text', text: repairText }] });
-      }
-    }
-
-    if (best === undefined) {
-      status = 'no_changes';
-    } else {
-      overlay.restore(best.snapshot);
-      keptAttempt = best.attempt;
-      const valid = best.blocking === 0;
-      progress({ stage: 'risk', message: 'Scoring risk' });
-      patches = await timer.time('risk', () =>
-        buildPatches(overlay, best!.findings, valid, opts.store, {
-          files: opts.files,
-          ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
-          logger,
-        }),
-      );
-      // A cancel during scoring must not leave a proposal a host would go on to auto-apply.
-      throwIfAborted(opts.signal);
-      status = patches.length === 0 ? 'no_changes' : valid ? 'proposed' : 'no_valid_patch';
-    }
-  } catch (err) {
-    if (err instanceof CancelledError || (err instanceof ProviderError && err.kind === 'cancelled') || opts.signal?.aborted) {
-      status = 'cancelled';
-      error = { kind: 'cancelled', message: 'The run was cancelled; nothing was written.' };
-    } else if (err instanceof ProviderError) {
-      status = 'provider_error';
-      error = { kind: err.kind, message: err.message };
-    } else {
-      status = 'failed';
-      error = { kind: 'internal', message: errorLine(err) };
-      logger.error(`Run ${runId} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    }
-    patches = [];
-    keptAttempt = undefined;
-  } finally {
-    for (const g of gates) g.dispose?.();
-  }
-
-  if (opts.signal?.aborted && status !== 'cancelled') {
-    // A cancel that came after the last check still wins: a proposal the user cancelled must not
-    // be recorded as one (auto-apply would write it).
-    status = 'cancelled';
-    error = { kind: 'cancelled', message: 'The run was cancelled; nothing was written.' };
-    patches = [];
-    keptAttempt = undefined;
-  }
-  progress({ stage: 'record', message: 'Recording provenance' });
-  const endedAt = clock.now();
-  const record = await opts.store.appendRun({
-    kind: 'run',
-    runId,
-    createdAt: endedAt.toISOString(),
-    instruction: opts.instruction,
+  return runGuarded(opts, {
+    mode: 'refactor',
     targets,
-    preset: preset.name,
-    settings: recordedSettings(opts, preset),
-    // The model that answered (the last call that did), else the provider's own, else the one requested.
-    provider: {
-      id: opts.provider.id,
-      label: opts.provider.label,
-      model: [...calls].reverse().find((c) => !c.error)?.model ?? opts.provider.model ?? preset.model,
-    },
-    status,
-    ...(error ? { error } : {}),
-    ...(plan ? { plan } : {}),
-    ...(contextInfo ? { context: contextInfo } : {}),
-    modelCalls: calls,
-    attempts,
-    ...(keptAttempt !== undefined ? { keptAttempt } : {}),
-    patches,
-    timings: { startedAt: startedAt.toISOString(), endedAt: endedAt.toISOString(), durationMs: timer.elapsed(), phases: timer.phases },
+    allowed: { targets: targets.map((t) => t.path), allowNewFiles: opts.allowNewFiles ?? false },
+    context: () => buildRunContext(opts, targets, resolvePreset(opts.settings, opts.preset).contextBudget),
+    system: (prompts) => prompts.render('system', { allowedFiles: targets.map((t) => t.path).join(', ') }),
+    firstTurn: (prompts, context, plan) =>
+      prompts.render('generate', {
+        instruction: opts.instruction,
+        context: context.text,
+        plan: plan ? `Plan agreed before editing:\n${plan}\n` : '',
+      }),
   });
-  try {
-    await applyRetention(opts.store, opts.settings['retention.maxRuns'], {
-      // An old run whose proposal is on disk keeps the originals its rollback needs.
-      holds: async (path, sha256) => {
-        const bytes = await opts.files.read(path);
-        return bytes !== undefined && sha256Hex(bytes) === sha256;
-      },
-    });
-  } catch (err) {
-    // The run is recorded; a prune that failed leaves more records than wanted, nothing worse.
-    logger.warn(`Provenance retention skipped: ${errorLine(err)}`);
-  }
-  return record;
-}
-
-function userText(text: string): ConversationMessage {
-  return { role: 'user', content: [{ type: 'text', text }] };
-}
-
-/** The settings in force, as recorded: everything the run used, nothing secret (keys never live in Settings). */
-function recordedSettings(opts: RunOptions, preset: ReturnType<typeof resolvePreset>): Record<string, unknown> {
-  const s = opts.settings;
-  return {
-    preset,
-    provider: s.provider,
-    safeMode: s.safeMode,
-    testCommand: s.testCommand || undefined,
-    trusted: opts.trusted,
-    rules: { maxShareChanged: s['rules.maxShareChanged'], complexityBudget: s['rules.complexityBudget'] },
-    wholeFilesContext: s['context.wholeFiles'],
-  };
 }

@@ -106,6 +106,8 @@ export const RunRecordSchema = z.object({
   schemaVersion: SchemaVersion,
   seq: z.number().int().min(1),
   runId: z.string().min(1),
+  /** 'generate': new code and its tests from a specification (the instruction); absent: a refactor. */
+  mode: z.enum(['refactor', 'generate']).optional(),
   createdAt: IsoTime,
   instruction: z.string(),
   targets: z.array(TargetSchema),

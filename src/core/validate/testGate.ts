@@ -9,6 +9,7 @@ import { errorLine } from '../errorLine';
 import { collapseWhitespace } from '../text';
 import { Sandbox, SandboxError, scanWorkspace, type SandboxOptions, type WorkspaceScan } from './sandbox';
 import { failureExcerpt, outputTail, parseTestOutput, type TestFailure, type TestReport } from './testReports';
+import { judgeNewTestFiles, newTestFiles, verdictFindings } from './newTestFiles';
 
 export const TEST_GATE_SETTINGS = settingsSlice('testCommand', 'testTimeoutSeconds', 'testMemoryMb', 'sandboxIsolation');
 type TestGateContext = GateContext<SettingsOf<typeof TEST_GATE_SETTINGS>>;
@@ -112,7 +113,12 @@ export class TestGate implements Gate<TestGateContext['settings']> {
       return ran([gateFinding('sandbox', err.message, 'error', files)]);
     }
     throwIfAborted(ctx.signal);
-    return ran(compareRuns(baseline, after, files, timeoutS));
+    const fresh = newTestFiles(files);
+    const broken = compareRuns(baseline, after, files, timeoutS, new Set(fresh));
+    // A run that timed out or broke as a whole says nothing about which tests ran.
+    const judged =
+      after.result.timedOut || fresh.length === 0 ? [] : verdictFindings(judgeNewTestFiles(fresh, baseline, after, undefined), command);
+    return ran([...broken, ...judged]);
   }
 
   /** Copies the workspace, writes the candidate (if any), runs the command, removes the copy. */
@@ -199,7 +205,13 @@ function relativise(output: string, root: string): string {
 }
 
 /** Findings for what the candidate broke: tests that passed in the baseline and fail now. */
-export function compareRuns(baseline: TestRun, after: TestRun, files: readonly CandidateFile[], timeoutS: number): Finding[] {
+export function compareRuns(
+  baseline: TestRun,
+  after: TestRun,
+  files: readonly CandidateFile[],
+  timeoutS: number,
+  newFiles: ReadonlySet<string> = new Set(),
+): Finding[] {
   if (after.result.timedOut) {
     const took = Math.max(1, Math.round(baseline.result.durationMs / 1000));
     return [
@@ -214,7 +226,7 @@ export function compareRuns(baseline: TestRun, after: TestRun, files: readonly C
   const findings: Finding[] = [];
   for (const [name, failure] of after.report.failures) {
     if (baseline.report.failures.has(name)) continue;
-    findings.push(testFinding(failure));
+    findings.push(testFinding(failure, newFiles));
   }
   const wentRed = baseline.result.exitCode === 0 && after.result.exitCode !== 0;
   // A suite that was already red but reported its tests, and now fails without reporting any
@@ -240,16 +252,20 @@ export function compareRuns(baseline: TestRun, after: TestRun, files: readonly C
   return findings;
 }
 
-function testFinding(f: TestFailure): Finding {
+function testFinding(f: TestFailure, newFiles: ReadonlySet<string>): Finding {
+  const file = f.file ? f.file.replace(/^\.\//, '') : '';
   return {
     tool: 'tests',
     code: f.framework,
     category: 'test_failure',
     severity: 'error',
-    file: f.file ? f.file.replace(/^\.\//, '') : '',
+    file,
     line: f.line && f.line > 0 ? f.line : 1,
     column: 1,
-    message: `Test "${f.name}" fails after the patch (it passed before): ${f.message}`,
+    // A test the patch wrote never passed before; say what is true of it.
+    message: newFiles.has(file)
+      ? `New test "${f.name}" fails: ${f.message}`
+      : `Test "${f.name}" fails after the patch (it passed before): ${f.message}`,
     introduced: true,
   };
 }
