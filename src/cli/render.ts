@@ -103,6 +103,7 @@ export function patchDetail(p: Patch): string {
 export function runJson(run: RunRecord, view?: RunView, storeDir?: string): Record<string, unknown> {
   return {
     runId: run.runId,
+    mode: run.mode ?? 'refactor',
     status: run.status,
     ...(run.error ? { error: run.error } : {}),
     instruction: run.instruction,
