@@ -50,6 +50,7 @@ export const SettingsSchema = z.object({
   'replay.transcript': z.string().default(''),
   testCommand: z.string().default(''),
   testTimeoutSeconds: z.number().min(1).max(3600).default(120),
+  testCoverage: z.boolean().default(true),
   safeMode: z.boolean().default(true),
   autoApply: z.boolean().default(false),
   maxRisk: z.number().min(0).max(1).default(0.3),

@@ -23,6 +23,8 @@ export interface RunFlags {
   json?: boolean;
   workspace?: string;
   testCommand?: string;
+  /** false with --no-test-coverage (commander's default is true, which must not override a config file). */
+  testCoverage?: boolean;
   transcript?: string;
 }
 
@@ -66,6 +68,7 @@ export async function guardedCommand(
       preset: flags.config,
       provider: flags.provider,
       testCommand: flags.testCommand,
+      ...(flags.testCoverage === false ? { testCoverage: false } : {}),
       ...(maxRisk !== undefined ? { maxRisk } : {}),
     },
     { env: io.env, warn: io.err },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RiskSchema } from '../risk/schema';
+import { ChangedLinesCoverageSchema, RiskSchema } from '../risk/schema';
 
 /** One hunk of a unified diff, with a stable id (same content at the same place, same id). */
 export const HunkSchema = z.object({
@@ -14,6 +14,8 @@ export const HunkSchema = z.object({
   added: z.number().int().min(0),
   removed: z.number().int().min(0),
   risk: RiskSchema.optional(),
+  /** Where the test gate measured coverage of this file. */
+  coverage: ChangedLinesCoverageSchema.optional(),
 });
 export type Hunk = z.infer<typeof HunkSchema>;
 

@@ -12,6 +12,7 @@ import { resolvePreset } from '../settings';
 import { errorLine } from '../errorLine';
 import { createGates, runGates } from '../validate/pipeline';
 import type { GateContext } from '../validate/gate';
+import type { CoverageResult } from '../validate/coverage/lineCoverage';
 import { gateSettingsOf } from '../validate/gateSettings';
 import { buildPatches } from './patches';
 import { applyReplyEdits } from './replyEdits';
@@ -159,7 +160,9 @@ export async function runGuarded(opts: RunOptions, job: RunJob): Promise<RunReco
 
     const overlay = new Overlay(opts.files);
     const conversation: ConversationMessage[] = [userText(job.firstTurn(prompts, context, plan))];
-    let best: { snapshot: ReturnType<Overlay['snapshot']>; findings: Finding[]; blocking: number; attempt: number } | undefined;
+    let best:
+      | { snapshot: ReturnType<Overlay['snapshot']>; findings: Finding[]; blocking: number; attempt: number; coverage?: CoverageResult }
+      | undefined;
     let findings: Finding[] = [];
 
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -194,8 +197,10 @@ export async function runGuarded(opts: RunOptions, job: RunJob): Promise<RunReco
 
       progress({ stage: 'validate', message: 'Validating', attempt, of: maxAttempts });
       const candidate = overlay.changedFiles();
-      const gateRuns: GateRun[] =
-        candidate.length === 0 ? [] : await timer.time(`gates ${attempt}`, () => runGates(gates, candidate, gateCtx));
+      const results = candidate.length === 0 ? [] : await timer.time(`gates ${attempt}`, () => runGates(gates, candidate, gateCtx));
+      // The record keeps each gate's findings; coverage reaches it as the patches' summaries.
+      const gateRuns: GateRun[] = results.map(({ coverage: _coverage, ...run }) => run);
+      const coverage = results.find((r) => r.coverage)?.coverage;
       throwIfAborted(opts.signal);
       findings = [...editFindings, ...gateRuns.flatMap((g) => g.findings)];
       if (job.requireTests && candidate.length > 0 && blockingCount(findings) === 0) {
@@ -227,7 +232,7 @@ export async function runGuarded(opts: RunOptions, job: RunJob): Promise<RunReco
       });
 
       if (candidate.length > 0 && (best === undefined || blocking <= best.blocking)) {
-        best = { snapshot: overlay.snapshot(), findings, blocking, attempt };
+        best = { snapshot: overlay.snapshot(), findings, blocking, attempt, ...(coverage ? { coverage } : {}) };
       }
       if (success) break;
       if (attempt < maxAttempts) {
@@ -252,11 +257,18 @@ export async function runGuarded(opts: RunOptions, job: RunJob): Promise<RunReco
       const valid = best.blocking === 0;
       progress({ stage: 'risk', message: 'Scoring risk' });
       patches = await timer.time('risk', () =>
-        buildPatches(overlay, best!.findings, valid, opts.store, {
-          files: opts.files,
-          ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
-          logger,
-        }),
+        buildPatches(
+          overlay,
+          best!.findings,
+          valid,
+          opts.store,
+          {
+            files: opts.files,
+            ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+            logger,
+          },
+          best!.coverage?.files,
+        ),
       );
       // A cancel during scoring must not leave a proposal a host would go on to auto-apply.
       throwIfAborted(opts.signal);

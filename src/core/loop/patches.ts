@@ -9,6 +9,7 @@ import { getSymbolGraph, publicSymbolImpact } from '../context';
 import type { Logger, WorkspaceFiles } from '../ports';
 import type { LanguageId } from '../languages';
 import { errorLine } from '../errorLine';
+import { changedLineCoverage, type MeasuredLines } from './changedLineCoverage';
 
 /** Where the symbol graph lives, for the blast radius of changed public symbols. */
 export interface GraphSource {
@@ -28,6 +29,8 @@ export async function buildPatches(
   valid: boolean,
   store: ProvenanceStore,
   graph?: GraphSource,
+  /** Lines the tests ran in the kept candidate, by file, where the test gate measured them. */
+  coverage?: ReadonlyMap<string, MeasuredLines>,
 ): Promise<Patch[]> {
   const changed = overlay.changedFiles();
   const entries = new Map(overlay.entries().map((e) => [e.path, e]));
@@ -54,7 +57,10 @@ export async function buildPatches(
       filesInRun: changed.length,
       ...(await blastRadiusCount(graph, file.path, file.language, file.before, file.after)),
     };
-    const hunks = diff.hunks.map((h) => ({ ...h, risk: scoreHunk({ ...common, hunk: h }) }));
+    const measured = file.after === undefined ? undefined : coverage?.get(file.path);
+    const covered = diff.hunks.map((h) => (measured ? { ...h, coverage: changedLineCoverage([h], measured) } : h));
+    const patchCoverage = measured ? changedLineCoverage(diff.hunks, measured) : undefined;
+    const hunks = covered.map((h) => ({ ...h, risk: scoreHunk({ ...common, hunk: h }) }));
     patches.push({
       id: `p${++n}`,
       file: file.path,
@@ -65,9 +71,16 @@ export async function buildPatches(
       linesRemoved: diff.removed,
       matchKinds: [...new Set(entry.matchKinds)],
       valid,
-      risk: scorePatch({ ...common, added: diff.added, removed: diff.removed, hunks: diff.hunks }),
+      risk: scorePatch({
+        ...common,
+        added: diff.added,
+        removed: diff.removed,
+        hunks: diff.hunks,
+        ...(patchCoverage ? { coverage: patchCoverage } : {}),
+      }),
       diff: diff.unified,
       hunks,
+      ...(patchCoverage ? { coverage: patchCoverage } : {}),
       findings: fileFindings,
     });
   }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { FindingSchema } from '../findings';
 import { HunkSchema, MatchKindSchema } from '../edits/hunk';
-import { RiskSchema } from '../risk/schema';
+import { ChangedLinesCoverageSchema, RiskSchema } from '../risk/schema';
 
 /**
  * The provenance store is an append-only chain of records. A run is written once as a `run`
@@ -89,6 +89,8 @@ export const PatchSchema = z.object({
   risk: RiskSchema,
   diff: z.string(),
   hunks: z.array(HunkSchema),
+  /** Coverage of the changed lines by the tests, where the test gate could measure it. */
+  coverage: ChangedLinesCoverageSchema.optional(),
   /** Findings left on this file in the kept candidate (pre-existing ones included). */
   findings: z.array(FindingSchema),
 });

@@ -12,7 +12,8 @@ export type FactorId =
   | 'whole_file_rewrite'
   | 'findings_remaining'
   | 'files_in_run'
-  | 'new_file';
+  | 'new_file'
+  | 'untested_lines';
 
 /** The measured quantities, before saturation. */
 export interface Measures {
@@ -33,6 +34,8 @@ export interface Measures {
   warningFindings: number;
   filesInRun: number;
   newFile: boolean;
+  /** Changed code lines and how many of them a test ran; absent where coverage was not measured. */
+  coverage?: { changed: number; covered: number };
 }
 
 export interface FactorDefinition {
@@ -156,4 +159,25 @@ export const FACTORS: readonly FactorDefinition[] = [
     severity: (m) => (m.newFile ? 1 : 0),
     detail: (m) => (m.newFile ? 'The file is new.' : 'The file already exists.'),
   },
+  {
+    // A green test run says nothing about lines no test runs; where coverage was not measured
+    // this factor is 0, so the score is what it would be without it.
+    id: 'untested_lines',
+    label: 'Changed lines not covered by tests',
+    weight: 0.35,
+    value: (m) => (m.coverage ? m.coverage.changed - m.coverage.covered : 0),
+    severity: untestedShare,
+    detail: (m) => {
+      if (!m.coverage) return 'Coverage of the changed lines was not measured.';
+      if (m.coverage.changed === 0) return 'No changed line can execute (blank lines, comments or deletions only).';
+      const missed = m.coverage.changed - m.coverage.covered;
+      return missed === 0
+        ? `Every changed code line (${m.coverage.changed}) is run by a test.`
+        : `${missed} of ${plural(m.coverage.changed, 'changed code line')} run by no test (${Math.round(untestedShare(m) * 100)}%).`;
+    },
+  },
 ];
+
+function untestedShare(m: Measures): number {
+  return m.coverage && m.coverage.changed > 0 ? (m.coverage.changed - m.coverage.covered) / m.coverage.changed : 0;
+}

@@ -24,3 +24,17 @@ export const RiskSchema = z.object({
   factors: z.array(RiskFactorSchema),
 });
 export type Risk = z.infer<typeof RiskSchema>;
+
+/**
+ * Coverage of a patch's (or hunk's) changed lines by the project's tests, measured in the test
+ * gate's run of the candidate: of the added or changed lines that can execute, how many some test ran.
+ */
+export const ChangedLinesCoverageSchema = z.object({
+  tool: z.enum(['v8', 'coverage.py']),
+  /** Changed lines that can execute (code, not blank lines or comments). */
+  changedLines: z.number().int().min(0),
+  coveredLines: z.number().int().min(0),
+  /** Line numbers in the new text of the changed lines no test ran (at most the first 200). */
+  uncovered: z.array(z.number().int().min(1)),
+});
+export type ChangedLinesCoverage = z.infer<typeof ChangedLinesCoverageSchema>;

@@ -7,7 +7,7 @@ import { isBlocking, type Finding } from '../findings';
 import { languageOf, type LanguageId } from '../languages';
 import { FACTORS, type Measures } from './factors';
 import { changedLines, publicSymbolsOnLines } from './publicSymbols';
-import type { Risk, RiskFactor, RiskLevel } from './schema';
+import type { ChangedLinesCoverage, Risk, RiskFactor, RiskLevel } from './schema';
 
 /** Remaining findings, as the gates reported them, or already counted. */
 export type FindingsInput = readonly Finding[] | { blocking: number; warnings: number };
@@ -31,9 +31,11 @@ export interface PatchRiskInput {
   filesInRun: number;
   /** A count of public symbols (or references) touched from a symbol graph; replaces line detection. */
   publicSymbols?: number;
+  /** Coverage of the patch's changed lines by the tests, where measured. */
+  coverage?: ChangedLinesCoverage;
 }
 
-export interface HunkRiskInput extends Omit<PatchRiskInput, 'hunks' | 'added' | 'removed'> {
+export interface HunkRiskInput extends Omit<PatchRiskInput, 'hunks' | 'added' | 'removed' | 'coverage'> {
   hunk: Hunk;
 }
 
@@ -50,7 +52,7 @@ export function scorePatch(input: PatchRiskInput): Risk {
   const removed = input.removed ?? hunks.reduce((n, h) => n + h.removed, 0);
   const lines: string[] = [];
   for (const h of hunks) for (const l of changedLines(h.lines)) lines.push(l);
-  return combine(measure(input, added, removed, lines, countFindings(input.findings)));
+  return combine(measure(input, added, removed, lines, countFindings(input.findings), input.coverage));
 }
 
 /** The hunk's own share, deletions and symbols; findings count only when they fall on its new lines. */
@@ -60,7 +62,7 @@ export function scoreHunk(input: HunkRiskInput): Risk {
   const findings = Array.isArray(input.findings)
     ? (input.findings as readonly Finding[]).filter((f) => f.file === input.path && inHunk(f))
     : input.findings;
-  return combine(measure(input, h.added, h.removed, changedLines(h.lines), countFindings(findings)));
+  return combine(measure(input, h.added, h.removed, changedLines(h.lines), countFindings(findings), h.coverage));
 }
 
 function measure(
@@ -69,6 +71,7 @@ function measure(
   removed: number,
   lines: string[],
   findings: { blocking: number; warnings: number },
+  coverage: ChangedLinesCoverage | undefined,
 ): Measures {
   const newFile = input.before === undefined;
   const symbolNames = input.publicSymbols === undefined ? publicSymbolsOnLines(lines, input.language ?? languageOf(input.path)) : undefined;
@@ -86,6 +89,7 @@ function measure(
     warningFindings: findings.warnings,
     filesInRun: Math.max(1, input.filesInRun),
     newFile,
+    ...(coverage ? { coverage: { changed: coverage.changedLines, covered: coverage.coveredLines } } : {}),
   };
 }
 

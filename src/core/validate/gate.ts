@@ -1,3 +1,4 @@
+import type { CoverageResult } from './coverage/lineCoverage';
 import type { Finding } from '../findings';
 import type { LanguageId } from '../languages';
 import type { Logger, ProcessRunner, WorkspaceFiles } from '../ports';
@@ -40,6 +41,8 @@ export interface GateResult {
   durationMs: number;
   /** Set when the gate did not run, with the reason ("no TypeScript files", "untrusted workspace"). */
   skipped?: string;
+  /** The test gate's coverage of the candidate's files, where measured (not stored as such: patches carry its summary). */
+  coverage?: CoverageResult;
 }
 
 /**

@@ -13,6 +13,7 @@ export const GateSettingsSchema = SettingsSchema.pick({
   testCommand: true,
   testTimeoutSeconds: true,
   testMemoryMb: true,
+  testCoverage: true,
   sandboxIsolation: true,
   ruffSelect: true,
   pyrightPath: true,

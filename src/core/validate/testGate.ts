@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import type { Finding } from '../findings';
 import { throwIfAborted, type ProcessResult } from '../ports';
 import { killMarked, newRunMark, SWEEP_VARIABLE } from '../host/processSweep';
@@ -10,8 +11,9 @@ import { collapseWhitespace } from '../text';
 import { Sandbox, SandboxError, scanWorkspace, type SandboxOptions, type WorkspaceScan } from './sandbox';
 import { failureExcerpt, outputTail, parseTestOutput, type TestFailure, type TestReport } from './testReports';
 import { judgeNewTestFiles, newTestFiles, verdictFindings } from './newTestFiles';
+import { prepareCoverage, type CoverageResult } from './coverage/lineCoverage';
 
-export const TEST_GATE_SETTINGS = settingsSlice('testCommand', 'testTimeoutSeconds', 'testMemoryMb', 'sandboxIsolation');
+export const TEST_GATE_SETTINGS = settingsSlice('testCommand', 'testTimeoutSeconds', 'testMemoryMb', 'sandboxIsolation', 'testCoverage');
 type TestGateContext = GateContext<SettingsOf<typeof TEST_GATE_SETTINGS>>;
 
 export interface TestGateOptions {
@@ -26,6 +28,8 @@ interface TestRun {
   report: TestReport;
   /** stdout then stderr, with the sandbox's path made relative. */
   output: string;
+  /** Lines of the candidate's files the run executed, when it was measured (the candidate's run only). */
+  coverage?: CoverageResult;
 }
 
 /**
@@ -55,11 +59,12 @@ export class TestGate implements Gate<TestGateContext['settings']> {
 
   async check(files: readonly CandidateFile[], ctx: TestGateContext): Promise<GateResult> {
     const started = performance.now();
-    const done = (findings: Finding[], skipped?: string): GateResult => ({
+    const done = (findings: Finding[], skipped?: string, coverage?: CoverageResult): GateResult => ({
       gate: this.name,
       findings,
       durationMs: performance.now() - started,
       ...(skipped ? { skipped } : {}),
+      ...(coverage ? { coverage } : {}),
     });
     const command = ctx.settings.testCommand.trim();
     if (!command) return done([], 'no test command');
@@ -83,12 +88,13 @@ export class TestGate implements Gate<TestGateContext['settings']> {
     }
     // From here the tests run: a run without bubblewrap says so, once, whatever its outcome.
     // Not introduced: the patch did not cause it, so it neither raises the risk nor goes to the model.
-    const ran = (findings: Finding[], skipped?: string): GateResult =>
+    const ran = (findings: Finding[], skipped?: string, coverage?: CoverageResult): GateResult =>
       done(
         isolation.kind === 'copy'
           ? [...findings, { ...gateFinding('sandbox-copy', copyNote(isolation.why), 'warning', files), introduced: false }]
           : findings,
         skipped,
+        coverage,
       );
 
     const key = `${scan.fingerprint}\0${isolation.kind}\0${command}`;
@@ -117,8 +123,10 @@ export class TestGate implements Gate<TestGateContext['settings']> {
     const broken = compareRuns(baseline, after, files, timeoutS, new Set(fresh));
     // A run that timed out or broke as a whole says nothing about which tests ran.
     const judged =
-      after.result.timedOut || fresh.length === 0 ? [] : verdictFindings(judgeNewTestFiles(fresh, baseline, after, undefined), command);
-    return ran([...broken, ...judged]);
+      after.result.timedOut || fresh.length === 0
+        ? []
+        : verdictFindings(judgeNewTestFiles(fresh, baseline, after, after.coverage?.files), command);
+    return ran([...broken, ...judged, ...unmeasuredNote(after.coverage, files)], undefined, after.coverage);
   }
 
   /** Copies the workspace, writes the candidate (if any), runs the command, removes the copy. */
@@ -134,7 +142,26 @@ export class TestGate implements Gate<TestGateContext['settings']> {
       if (files) await sandbox.writeCandidate(files);
       const memoryMb = ctx.settings.testMemoryMb;
       const nodeOptions = [process.env.NODE_OPTIONS ?? '', `--max-old-space-size=${memoryMb}`].join(' ').trim();
-      const env = { CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0', PYTHONDONTWRITEBYTECODE: '1', NODE_OPTIONS: nodeOptions };
+      // Coverage of the candidate's run only: the baseline is compared by test names, not lines.
+      const coverage =
+        files && ctx.settings.testCoverage
+          ? await prepareCoverage({
+              sandboxRoot: sandbox.realRoot,
+              aliases: [sandbox.root],
+              files: files.flatMap((f) => (f.after === undefined ? [] : [{ path: f.path, text: f.after }])),
+            })
+          : undefined;
+      const env: Record<string, string> = {
+        CI: 'true',
+        NO_COLOR: '1',
+        FORCE_COLOR: '0',
+        PYTHONDONTWRITEBYTECODE: '1',
+        NODE_OPTIONS: nodeOptions,
+        ...coverage?.env,
+      };
+      // Only the first sitecustomize on the path runs: ours goes first, the user's path after it.
+      if (coverage?.env.PYTHONPATH && process.env.PYTHONPATH)
+        env.PYTHONPATH = `${coverage.env.PYTHONPATH}${path.delimiter}${process.env.PYTHONPATH}`;
       // Model-written code runs here, and what it prints is quoted to the model and the record: none of our credentials.
       const common = {
         cwd: sandbox.root,
@@ -162,7 +189,8 @@ export class TestGate implements Gate<TestGateContext['settings']> {
         }
       }
       const output = relativise(relativise(`${result.stdout}\n${result.stderr}`, sandbox.realRoot), sandbox.root);
-      return { result, report: parseTestOutput(output), output };
+      const measured = coverage ? await coverage.collect() : undefined;
+      return { result, report: parseTestOutput(output), output, ...(measured ? { coverage: measured } : {}) };
     } finally {
       await sandbox
         .dispose()
@@ -183,6 +211,22 @@ async function chooseIsolation(setting: 'auto' | 'copy', ctx: TestGateContext): 
   if (setting === 'copy') return { kind: 'copy', why: 'sandboxIsolation is "copy"' };
   const probe = await probeBubblewrap(ctx.processes!);
   return probe.usable ? { kind: 'bubblewrap' } : { kind: 'copy', why: `bubblewrap is not usable: ${probe.reason}` };
+}
+
+/**
+ * Coverage that could not be measured is said once, with why, and changes nothing else: not
+ * introduced, so it neither raises the risk nor goes to the model.
+ */
+function unmeasuredNote(coverage: CoverageResult | undefined, files: readonly CandidateFile[]): Finding[] {
+  if (!coverage || coverage.unmeasured.size === 0) return [];
+  const each = [...coverage.unmeasured].map(([file, why]) => `${file} (${why})`);
+  const shown = each.length > 5 ? [...each.slice(0, 5), `${each.length - 5} more`] : each;
+  return [
+    {
+      ...gateFinding('coverage-unmeasured', `Coverage of the changed lines was not measured for ${shown.join('; ')}.`, 'warning', files),
+      introduced: false,
+    },
+  ];
 }
 
 function copyNote(why: string): string {

@@ -71,6 +71,7 @@ describe('risk/score', () => {
         'findings_remaining',
         'files_in_run',
         'new_file',
+        'untested_lines',
       ],
     );
     assert.equal(a.factors[0]!.detail, '1 of 40 lines changed (3%).');
