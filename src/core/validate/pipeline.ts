@@ -7,6 +7,7 @@ import { errorLine } from '../errorLine';
 import { createPyrightGate } from './pyright';
 import { createRuffGate } from './ruff';
 import { createRuleGates } from './rules';
+import { withCoverage } from './rules/missingTests';
 import { syntaxGate } from './syntax';
 import { createTestGate } from './testGate';
 import { createTypeScriptGate } from './typescript';
@@ -93,6 +94,10 @@ export async function runGates(
     results.push(result);
     if (!blockedAt && blockingCount(result.findings) > 0) blockedAt = stage;
   }
+  // The missing-tests rule ran before the tests; where they measured coverage, it decides.
+  const coverage = results.find((r) => r.coverage)?.coverage;
+  const missing = results.find((r) => r.gate === 'rule:missing-tests' && !r.skipped);
+  if (coverage && missing) missing.findings = await withCoverage(missing.findings, files, coverage);
   return results;
 }
 

@@ -112,6 +112,27 @@ describe('coverage of changed lines', function () {
     assert.ok(factor.contribution > 0);
   });
 
+  it('lets coverage decide the missing-tests rule: a function a test runs is tested whatever its name', async () => {
+    const run = await refactor(
+      'coverage-js',
+      'src/pricing.js',
+      patchCalls('src/pricing.js', [
+        [
+          "    sum += item.price * item.quantity;\n  }\n  return sum;\n}",
+          "    sum += lineTotal(item);\n  }\n  return sum;\n}\n\nfunction lineTotal(item) {\n  const each = item.price;\n  return each * item.quantity;\n}\n\nfunction unusedHelper(x) {\n  const y = x + 1;\n  return y;\n}",
+        ],
+        ['module.exports = { total, label, discount };', 'module.exports = { total, label, discount, lineTotal, unusedHelper };'],
+      ]),
+      'node --test',
+    );
+    const missing = run.findings.filter((f) => f.code === 'missing-tests');
+    // By name, both would be untested (the test file names neither); coverage says lineTotal runs.
+    assert.deepEqual(
+      missing.map((f) => f.message),
+      ['New public function unusedHelper is run by no test (coverage of the test run). Add a test for it, or expect a higher risk score.'],
+    );
+  });
+
   const covered = pythonWithCoverage();
   it('Python through coverage.py: the same, exactly', async function () {
     if (!covered) {
