@@ -126,6 +126,8 @@ export interface PatchVM {
   riskFactors: RiskFactorVM[];
   matchKinds: string[];
   hunks: number;
+  /** "Tests run 1 of 2 changed lines (not run: line 21)", where coverage was measured. */
+  coverage?: string;
 }
 
 export interface DecisionVM {

@@ -2,6 +2,7 @@ import type { DecisionRecord, Patch, RunRecord } from '../../core/provenance/sch
 import { foldDecisions, type PatchState } from '../../core/provenance/status';
 import { attemptFindings, groupFindings } from './findingGroups';
 import { formatDuration, formatScore, formatTime, formatTokens, shortSha, statusLabel } from './format';
+import { coverageText } from '../review/labels';
 import type { AttemptVM, DecisionVM, ModelCallVM, PatchVM, RunVM } from './protocol';
 import { buildTimeline } from './timeline';
 
@@ -122,6 +123,7 @@ function patchVM(p: Patch, state: PatchState | undefined): PatchVM {
       .map((f) => ({ label: f.label, contribution: `+${formatScore(f.contribution)}`, detail: f.detail })),
     matchKinds: [...new Set(p.matchKinds)].map((k) => k.replace(/_/g, ' ')),
     hunks: p.hunks.length,
+    ...(p.coverage ? { coverage: coverageText(p.coverage) } : {}),
   };
 }
 

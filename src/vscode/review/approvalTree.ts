@@ -7,7 +7,7 @@ import type { RunView } from '../../core/provenance/views';
 import { errorLine } from '../../core/errorLine';
 import { log } from '../log';
 import type { Session } from '../session';
-import { hunkRange, hunkStatus, relativeTime, riskBadge, riskFactorsText, runStatusWord, statusWord } from './labels';
+import { coverageText, hunkRange, hunkStatus, relativeTime, riskBadge, riskFactorsText, runStatusWord, statusWord } from './labels';
 import { followersNote, groupCascades } from '../../core/validate/cascades';
 
 export type ReviewNode =
@@ -213,6 +213,8 @@ export function patchTooltip(patch: Patch, state: PatchState): vscode.MarkdownSt
   );
   tip.appendMarkdown(`+${patch.linesAdded} -${patch.linesRemoved} in ${patch.hunks.length} hunk(s) · risk ${riskBadge(patch.risk)}\n\n`);
   tip.appendMarkdown(`${escapeMd(riskFactorsText(patch.risk))}\n\n`);
+  const tested = coverageText(patch.coverage);
+  if (tested) tip.appendMarkdown(`${escapeMd(tested)}\n\n`);
   const problems = groupCascades(patch.findings.filter((f) => f.introduced && f.severity === 'error'));
   const first = problems[0];
   if (first)
@@ -226,6 +228,8 @@ export function hunkTooltip(patch: Patch, state: PatchState, hunk: Hunk): vscode
   const tip = new vscode.MarkdownString();
   tip.appendMarkdown(`**${escapeMd(patch.file)}** ${hunkRange(hunk)}: ${hunkStatus(state, hunk).replace('_', ' ')}\n\n`);
   tip.appendMarkdown(`risk ${riskBadge(hunk.risk)}\n\n${escapeMd(riskFactorsText(hunk.risk))}`);
+  const tested = coverageText(hunk.coverage);
+  if (tested) tip.appendMarkdown(`\n\n${escapeMd(tested)}`);
   return tip;
 }
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { loadEngine } from '../loadEngine';
 import type { Session } from '../session';
 import { findPatch } from './decisions';
-import { hunkStatus, riskBadge, topFactor } from './labels';
+import { coverageText, hunkStatus, riskBadge, topFactor } from './labels';
 import { hunkLinesIn } from '../../core/review/hunkBytes';
 import { PROPOSAL_SCHEME, parseProposalUri } from './proposalDocuments';
 
@@ -66,6 +66,8 @@ export class HunkCodeLens implements vscode.CodeLensProvider, vscode.Disposable 
           arguments: [ref.runId, ref.patchId, hunk.id],
         }),
       );
+      const tested = coverageText(hunk.coverage);
+      if (tested) lenses.push(new vscode.CodeLens(range, { title: `$(beaker) ${tested}`, command: '' }));
       if (status === 'pending' && patch.valid) {
         lenses.push(
           new vscode.CodeLens(range, {

@@ -1,7 +1,7 @@
 import type { Hunk } from '../../core/edits/hunk';
 import type { PatchStatus, RunRecord } from '../../core/provenance/schema';
 import type { PatchState } from '../../core/provenance/status';
-import type { Risk } from '../../core/risk/schema';
+import type { ChangedLinesCoverage, Risk } from '../../core/risk/schema';
 
 /** Words and tooltips for the tree, the diff titles and the CodeLenses, in one place. */
 
@@ -20,6 +20,16 @@ export function riskFactorsText(risk: Risk | undefined): string {
 export function topFactor(risk: Risk | undefined): string | undefined {
   const f = risk?.factors.slice().sort((a, b) => b.contribution - a.contribution)[0];
   return f ? f.label : undefined;
+}
+
+/** "Tests run 1 of 2 changed lines (not run: line 21)", or undefined where coverage was not measured. */
+export function coverageText(c: ChangedLinesCoverage | undefined): string | undefined {
+  if (!c) return undefined;
+  if (c.changedLines === 0) return 'No changed line can run';
+  if (c.coveredLines === c.changedLines) return `Tests run every changed line (${c.changedLines})`;
+  const shown = c.uncovered.slice(0, 5).join(', ');
+  const more = c.changedLines - c.coveredLines > 5 ? ', …' : '';
+  return `Tests run ${c.coveredLines} of ${c.changedLines} changed lines (not run: line${c.changedLines - c.coveredLines === 1 ? '' : 's'} ${shown}${more})`;
 }
 
 const STATUS_WORDS: Record<PatchStatus, string> = {

@@ -106,3 +106,26 @@ describe('provenance view: run view model', () => {
     );
   });
 });
+
+describe('provenance view: coverage of changed lines', () => {
+  it('says how many changed lines the tests ran, and which not, where it was measured', () => {
+    const { run, decisions } = input();
+    const measured = {
+      ...run,
+      patches: run.patches.map((p, i) =>
+        i === 0 ? { ...p, coverage: { tool: 'v8' as const, changedLines: 4, coveredLines: 1, uncovered: [3, 9, 12] } } : p,
+      ),
+    };
+    const vm = buildRunVM({ run: RunRecordSchema.parse(measured), decisions }, { timeZone: 'UTC' });
+    assert.equal(vm.patches[0]!.coverage, 'Tests run 1 of 4 changed lines (not run: lines 3, 9, 12)');
+    assert.ok(vm.patches.slice(1).every((p) => p.coverage === undefined));
+    const all = {
+      ...measured,
+      patches: [{ ...measured.patches[0]!, coverage: { tool: 'coverage.py' as const, changedLines: 2, coveredLines: 2, uncovered: [] } }],
+    };
+    assert.equal(
+      buildRunVM({ run: RunRecordSchema.parse(all), decisions }, { timeZone: 'UTC' }).patches[0]!.coverage,
+      'Tests run every changed line (2)',
+    );
+  });
+});

@@ -233,6 +233,7 @@ function patchCard(runId: string, p: PatchVM, ctx: Ctx): HTMLElement {
       h('code', { title: `sha256 after: ${p.afterSha.full}` }, p.afterSha.short),
     ),
     p.matchKinds.length ? h('div', { class: 'muted' }, `matched: ${p.matchKinds.join(', ')}`) : null,
+    p.coverage ? h('div', { class: 'muted' }, icon('beaker'), ' ', p.coverage) : null,
     p.riskFactors.length
       ? lazyDetails(
           `patch:${p.id}:risk`,
