@@ -38,8 +38,8 @@ export function patchStatus(p: Patch, states?: readonly PatchState[]): { status:
 /** A run's story in a few lines: attempts, what each gate found, where the record went. */
 export function runSummary(run: RunRecord): string {
   const lines: string[] = [];
-  lines.push(`Run ${run.runId}: ${run.status.replace(/_/g, ' ')}`);
-  lines.push(`  instruction: ${run.instruction}`);
+  lines.push(`Run ${run.runId}${run.mode === 'generate' ? ' (generate)' : ''}: ${run.status.replace(/_/g, ' ')}`);
+  lines.push(`  ${run.mode === 'generate' ? 'specification' : 'instruction'}: ${run.instruction}`);
   lines.push(`  provider: ${run.provider.label}; preset ${run.preset}`);
   if (run.plan)
     lines.push(
