@@ -23,9 +23,9 @@ const target = join(workspace, 'src', 'userService.ts');
 const sha = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
 const original = sha(target);
 
-function step(title, args, { expect = [0] } = {}) {
+function step(title, args, { expect = [0], cwd = workspace } = {}) {
   console.log(`\n\x1b[1m$ refactor-guard ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}\x1b[0m   # ${title}`);
-  const r = spawnSync(process.execPath, [cli, ...args, '--workspace', workspace], {
+  const r = spawnSync(process.execPath, [cli, ...args, '--workspace', cwd], {
     stdio: 'inherit',
     env: { ...process.env, ANTHROPIC_API_KEY: '' },
   });
@@ -63,3 +63,30 @@ step('undo: restore the exact bytes', ['rollback', 'latest']);
 console.log(`\nFile after rollback is byte-identical to the original: ${sha(target) === original ? 'yes' : 'NO'}`);
 step('statistics over the runs', ['stats']);
 console.log(`\nProvenance records and original bytes: ${join(workspace, '.refactor-guard')}`);
+
+// Generate: new code with its tests, through the same gates; the new tests run in the sandbox.
+const generated = mkdtempSync(join(tmpdir(), 'refactor-guard-generate-'));
+cpSync(join(root, 'test', 'fixtures', 'generate', 'workspace'), generated, { recursive: true });
+console.log(`\nSecond sample workspace (node's test runner) copied to ${generated}`);
+step(
+  'new code and its tests: the first attempt fails its own new test in the sandbox, the repair fixes it',
+  [
+    'generate',
+    "formatDuration(ms): a duration in milliseconds as '1h 2m 3s', zero units left out, '0s' under a second; a negative duration is a RangeError",
+    '--file',
+    'src/duration.js',
+    '--provider',
+    'replay',
+    '--transcript',
+    join(root, 'test', 'fixtures', 'generate', 'transcript.json'),
+    '--config',
+    'balanced',
+    '--dry-run',
+  ],
+  { cwd: generated },
+);
+step('apply the module and its tests', ['apply', 'latest'], { cwd: generated });
+step('undo: the new files are removed again', ['rollback', 'latest'], { cwd: generated });
+const left = ['src/duration.js', 'test/duration.test.js'].filter((f) => existsSync(join(generated, f)));
+console.log(`\nNew files left after rollback: ${left.length === 0 ? 'none' : left.join(', ')}`);
+if (left.length > 0) process.exit(1);

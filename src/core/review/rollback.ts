@@ -70,7 +70,11 @@ export async function rollbackRun(ctx: ReviewContext, runIdOrPrefix: string): Pr
         patchId: r.patchId,
         file: r.change.path,
         outcome: 'rolled_back',
-        message: `${r.change.path}: restored to the exact bytes it had before.`,
+        // A file the patch created had no bytes before: rolling back removes it.
+        message:
+          r.change.to === undefined
+            ? `${r.change.path}: removed (the patch created it).`
+            : `${r.change.path}: restored to the exact bytes it had before.`,
         sha256: r.change.to === undefined ? null : sha256Hex(r.change.to),
       });
     }
