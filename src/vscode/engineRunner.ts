@@ -1,5 +1,7 @@
 /** The half of the engine a run needs (see engine.ts): loaded with `loadRunner()` from loadEngine.ts. */
-export { runRefactor } from '../core/loop/runRefactor';
+export { runRefactor, RunInputError } from '../core/loop/runRefactor';
+export { runGenerate } from '../core/loop/runGenerate';
+export { testConventionFor } from '../core/loop/testConvention';
 export { NodeProcessRunner } from '../core/host/nodeProcessRunner';
 export { createProvider } from '../core/models/factory';
 export { ReplayProvider } from '../core/models/replay';

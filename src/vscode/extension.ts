@@ -49,6 +49,13 @@ export function activate(context: vscode.ExtensionContext): RefactorGuardApi {
       },
     });
     commands.register({
+      id: COMMANDS.proposeCode.id,
+      execute: async (first?: unknown, second?: unknown) => {
+        const { proposeCode } = await import('./propose/proposeCodeCommand.js');
+        return proposeCode(session, reveal, first, second);
+      },
+    });
+    commands.register({
       id: COMMANDS.rerun.id,
       execute: async (node?: ReviewNode) => {
         const runId =
@@ -59,6 +66,11 @@ export function activate(context: vscode.ExtensionContext): RefactorGuardApi {
               : undefined;
         if (!runId) return vscode.window.showInformationMessage('Refactor Guard: select a run to re-run.');
         const { run } = await session.run(runId);
+        if (run.mode === 'generate') {
+          // A generate run's targets are the files it was to write: runGenerate again, not a refactor of them.
+          const { proposeCode, proposeCodeArgsOf } = await import('./propose/proposeCodeCommand.js');
+          return proposeCode(session, reveal, await proposeCodeArgsOf(session.files, run));
+        }
         const { proposeRefactor } = await import('./propose/proposeCommand.js');
         return proposeRefactor(session, reveal, { instruction: run.instruction, targets: run.targets, preset: run.preset });
       },

@@ -13,6 +13,7 @@ export interface CommandInfo {
 /** The contributed commands: each is declared in package.json with the "Refactor Guard" category. */
 export const COMMANDS = {
   proposeRefactor: { id: 'refactorGuard.proposeRefactor', needsSession: true },
+  proposeCode: { id: 'refactorGuard.proposeCode', needsSession: true },
   rerun: { id: 'refactorGuard.rerun', needsSession: true },
   setApiKey: { id: 'refactorGuard.setApiKey', needsSession: false },
   clearApiKey: { id: 'refactorGuard.clearApiKey', needsSession: false },
