@@ -12,6 +12,7 @@ import { registerUntrustedSuite } from './untrusted.suite';
 import { registerSecretsSuite } from './secrets.suite';
 import { registerProvenanceSuite } from './provenance.test';
 import { registerLifecycleSuite } from './lifecycle.suite';
+import { registerGenerateSuite } from './generate.suite';
 
 export async function run(): Promise<void> {
   const { default: Mocha } = await import('mocha');
@@ -27,6 +28,7 @@ export async function run(): Promise<void> {
   registerSecretsSuite();
   registerProvenanceSuite();
   registerLifecycleSuite();
+  registerGenerateSuite();
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} integration test(s) failed.`);
 }
