@@ -104,6 +104,7 @@ export function runJson(run: RunRecord, view?: RunView, storeDir?: string): Reco
   return {
     runId: run.runId,
     mode: run.mode ?? 'refactor',
+    ...(run.testFile ? { testFile: run.testFile } : {}),
     status: run.status,
     ...(run.error ? { error: run.error } : {}),
     instruction: run.instruction,

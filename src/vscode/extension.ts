@@ -69,7 +69,7 @@ export function activate(context: vscode.ExtensionContext): RefactorGuardApi {
         if (run.mode === 'generate') {
           // A generate run's targets are the files it was to write: runGenerate again, not a refactor of them.
           const { proposeCode, proposeCodeArgsOf } = await import('./propose/proposeCodeCommand.js');
-          return proposeCode(session, reveal, await proposeCodeArgsOf(session.files, run));
+          return proposeCode(session, reveal, proposeCodeArgsOf(run));
         }
         const { proposeRefactor } = await import('./propose/proposeCommand.js');
         return proposeRefactor(session, reveal, { instruction: run.instruction, targets: run.targets, preset: run.preset });

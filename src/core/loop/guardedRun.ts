@@ -39,6 +39,8 @@ export interface RunJob {
   /** The system prompt and the first user turn. */
   system(prompts: PromptTemplates): string;
   firstTurn(prompts: PromptTemplates, context: RunContext, plan: string | undefined): string;
+  /** The test file the person named (a generate run's --tests), recorded as such. */
+  testFile?: string;
   /** Whether a candidate whose tests did not run can pass (generated code cannot: its tests are its proof). */
   requireTests?: boolean;
 }
@@ -305,6 +307,7 @@ export async function runGuarded(opts: RunOptions, job: RunJob): Promise<RunReco
   const record = await opts.store.appendRun({
     kind: 'run',
     ...(job.mode === 'generate' ? { mode: job.mode } : {}),
+    ...(job.testFile ? { testFile: job.testFile } : {}),
     runId,
     createdAt: endedAt.toISOString(),
     instruction: opts.instruction,

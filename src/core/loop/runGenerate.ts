@@ -61,6 +61,7 @@ export async function runGenerate(opts: GenerateOptions): Promise<RunRecord> {
     mode: 'generate',
     targets,
     requireTests: true,
+    ...(tests ? { testFile: tests } : {}),
     allowed: {
       targets: targets.map((t) => t.path),
       allowNewFiles: false,

@@ -110,6 +110,8 @@ export const RunRecordSchema = z.object({
   runId: z.string().min(1),
   /** 'generate': new code and its tests from a specification (the instruction); absent: a refactor. */
   mode: z.enum(['refactor', 'generate']).optional(),
+  /** A generate run's test file, when the person named it (also the last of the targets). */
+  testFile: z.string().optional(),
   createdAt: IsoTime,
   instruction: z.string(),
   targets: z.array(TargetSchema),

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { RunRecord } from '../../core/provenance/schema';
 import { PRESET_NAMES, type PresetName } from '../../core/settings';
-import type { VscodeWorkspaceFiles } from '../host/vscodeWorkspaceFiles';
 import { loadRunner } from '../loadEngine';
 import type { ReviewNode } from '../review/approvalTree';
 import type { Session } from '../session';
@@ -88,25 +87,17 @@ export async function proposeCode(
 }
 
 /**
- * What Re-run gives Propose Code for a generate run. The record's targets are the files to write,
- * followed by the test file when one was named; the last target is taken for it when it is a test
- * file of the project's convention (a test file the model chose is not a target).
+ * What Re-run gives Propose Code for a generate run: the record's targets are the files to write,
+ * and `testFile`, when the person named one, is among them (a test file the model chose is not).
  */
-export async function proposeCodeArgsOf(
-  files: VscodeWorkspaceFiles,
-  run: { instruction: string; targets: { path: string }[]; preset: string },
-): Promise<ProposeCodeArgs> {
-  const targets = run.targets.map((t) => t.path);
-  let paths = targets;
-  let tests: string | undefined;
-  if (targets.length > 1) {
-    const { testConventionFor } = await loadRunner();
-    const last = targets[targets.length - 1]!;
-    if ((await testConventionFor(files, targets[0]!)).matches(last)) {
-      paths = targets.slice(0, -1);
-      tests = last;
-    }
-  }
+export function proposeCodeArgsOf(run: {
+  instruction: string;
+  targets: { path: string }[];
+  preset: string;
+  testFile?: string | undefined;
+}): ProposeCodeArgs {
+  const tests = run.testFile;
+  const paths = run.targets.map((t) => t.path).filter((p) => p !== tests);
   const preset = PRESET_NAMES.find((p) => p === run.preset);
   return { spec: run.instruction, paths, ...(tests !== undefined ? { tests } : {}), ...(preset ? { preset } : {}) };
 }

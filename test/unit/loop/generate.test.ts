@@ -38,6 +38,7 @@ const fixedModule = firstModule.replace(repaired.old_string!, repaired.new_strin
 
 interface JsonRun {
   mode: string;
+  testFile?: string;
   status: string;
   attempts: number;
   attemptDetails: {
@@ -173,6 +174,7 @@ describe('generate: new code and its tests', function () {
     assert.equal(code, 0, stderr);
     assert.equal(run.attempts, 1);
     assert.ok(JSON.stringify(server!.bodies[0]).includes('Write the tests in checks/duration.check.js.'));
+    assert.equal(run.testFile, 'checks/duration.check.js');
     assert.deepEqual(
       run.patches.map((p) => p.file),
       ['checks/duration.check.js', 'src/duration.js'],
