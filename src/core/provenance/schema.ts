@@ -141,12 +141,29 @@ export const RunRecordSchema = z.object({
 });
 export type RunRecord = z.infer<typeof RunRecordSchema>;
 
-export const DecisionSchema = z.enum(['approve', 'reject', 'apply', 'rollback', 'stale']);
+export const DecisionSchema = z.enum(['approve', 'reject', 'apply', 'rollback', 'stale', 'revise']);
 export type Decision = z.infer<typeof DecisionSchema>;
 
 /** One file a decision wrote: the bytes it left there, by hash (null: the file was removed). */
 export const WriteSchema = z.object({ path: z.string().min(1), sha256: Sha256.nullable() });
 export type Write = z.infer<typeof WriteSchema>;
+
+/**
+ * A person's edit of a pending proposal, before approving it: the patch as it now stands (same id,
+ * file and original bytes, the person's text as its after-bytes), re-validated and re-scored, and
+ * what the person changed relative to the proposal they edited. The model's patch stays in the run
+ * record; readers see the latest revision (status.ts).
+ */
+export const RevisionSchema = z.object({
+  patch: PatchSchema,
+  /** The gates run on the person's text. */
+  gates: z.array(GateRunSchema),
+  /** sha256 of the proposal that was edited (the model's, or an earlier revision's). */
+  baseSha256: Sha256.nullable(),
+  /** Unified diff from that proposal to the person's text: what the person changed. */
+  edit: z.string(),
+});
+export type Revision = z.infer<typeof RevisionSchema>;
 
 export const DecisionRecordSchema = z.object({
   kind: z.literal('decision'),
@@ -166,6 +183,8 @@ export const DecisionRecordSchema = z.object({
   writes: z.array(WriteSchema).optional(),
   /** The journal transaction that wrote the files, so recovery knows it was committed. */
   txId: z.string().optional(),
+  /** For revise: the person's version of the patch. */
+  revision: RevisionSchema.optional(),
   prevHash: Sha256.nullable(),
   hash: Sha256,
   mac: Mac,

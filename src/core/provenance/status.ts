@@ -8,6 +8,7 @@ import type { DecisionRecord, Patch, PatchStatus, RunRecord } from './schema';
  *
  *   pending -approve-> approved -apply-> applied -rollback-> rolled_back
  *   pending|approved -reject-> rejected      pending|approved -stale-> stale
+ *   pending|approved -revise-> pending (the patch is now the person's revision; no hunk decided yet)
  *
  * Per-hunk decisions name hunk ids: applying some hunks leaves the patch pending (or approved)
  * and partly applied until every hunk is applied or rejected; then it is `applied` when any hunk
@@ -25,11 +26,13 @@ export interface PatchState {
   partlyApplied: boolean;
   /** The last decision that changed it. */
   lastDecision?: { decision: DecisionRecord['decision']; at: string; actor: string };
+  /** How many times a person revised it (edit before approve); the patch readers see is the latest. */
+  revisions: number;
 }
 
 /** The part of a decision the fold looks at. */
 export type DecisionInput = Pick<DecisionRecord, 'decision' | 'patchIds' | 'hunkIds'> &
-  Partial<Pick<DecisionRecord, 'createdAt' | 'actor'>>;
+  Partial<Pick<DecisionRecord, 'createdAt' | 'actor' | 'revision'>>;
 
 export function initialStates(run: RunRecord): PatchState[] {
   return run.patches.map((p) => ({
@@ -39,6 +42,7 @@ export function initialStates(run: RunRecord): PatchState[] {
     appliedHunkIds: [],
     rejectedHunkIds: [],
     partlyApplied: false,
+    revisions: 0,
   }));
 }
 
@@ -57,6 +61,7 @@ export function step(run: RunRecord, states: readonly PatchState[], decision: De
   if (decision.hunkIds !== undefined) {
     if (decision.decision === 'rollback') return 'A rollback restores the whole file; it takes no hunk ids.';
     if (decision.decision === 'stale') return 'A patch goes stale as a whole; stale takes no hunk ids.';
+    if (decision.decision === 'revise') return 'A revision replaces the whole proposal; it takes no hunk ids.';
     const owned = new Set(decision.patchIds.flatMap((id) => byId.get(id)!.hunks.map((h) => h.id)));
     const stray = decision.hunkIds.filter((h) => !owned.has(h));
     if (stray.length > 0) return `No named patch has hunk ${stray.join(', ')}.`;
@@ -120,6 +125,19 @@ function stepPatch(patch: Patch, s: PatchState, d: DecisionInput): PatchState | 
       if (!open) return refuse('mark stale');
       return { ...s, ...stamp, status: 'stale' };
     }
+    case 'revise': {
+      const r = d.revision;
+      if (!r) return `A revise decision for patch ${patch.id} carries no revision.`;
+      if (d.patchIds.length !== 1) return 'A revise decision names exactly one patch.';
+      if (!open) return refuse('revise');
+      if (s.appliedHunkIds.length > 0 || s.rejectedHunkIds.length > 0)
+        return `Cannot revise patch ${patch.id}: some of its hunks are already decided.`;
+      if (r.patch.id !== patch.id || r.patch.file !== patch.file || r.patch.beforeSha256 !== patch.beforeSha256)
+        return `The revision of patch ${patch.id} is of another file or another original.`;
+      if (r.baseSha256 !== patch.afterSha256) return `The revision of patch ${patch.id} was made from a proposal that is no longer current.`;
+      // Approval was of the text before the edit: the revision is pending until approved again.
+      return { ...s, ...stamp, status: 'pending', revisions: s.revisions + 1 };
+    }
   }
 }
 
@@ -141,6 +159,8 @@ function describe(s: PatchState): string {
 
 export interface Fold {
   patches: PatchState[];
+  /** The run's patches as they now stand: each the latest revision a person made of it, else the model's. */
+  current: Patch[];
   /** Stored decisions the rules refuse (only a hand-written record can be one): skipped, with why. */
   anomalies: { seq: number; message: string }[];
 }
@@ -148,14 +168,19 @@ export interface Fold {
 /** Folds a run's decisions, in chain order, into each patch's current state. */
 export function foldDecisions(run: RunRecord, decisions: readonly DecisionRecord[]): Fold {
   let patches = initialStates(run);
+  let current = run.patches;
   const anomalies: Fold['anomalies'] = [];
   for (const d of [...decisions].sort((a, b) => a.seq - b.seq)) {
     if (d.runId !== run.runId) continue;
-    const next = step(run, patches, d);
+    const next = step({ ...run, patches: current }, patches, d);
     if (typeof next === 'string') anomalies.push({ seq: d.seq, message: next });
-    else patches = next;
+    else {
+      patches = next;
+      const revised = d.decision === 'revise' ? d.revision?.patch : undefined;
+      if (revised) current = current.map((p) => (p.id === revised.id ? revised : p));
+    }
   }
-  return { patches, anomalies };
+  return { patches, current, anomalies };
 }
 
 /** Patch counts by status, every status present (zeros included) so tables line up. */

@@ -258,7 +258,8 @@ export class LockedStore {
     const run = records.find((r): r is RunRecord => r.kind === 'run' && r.runId === decision.runId);
     if (!run) throw new StoreError(`Refused to record ${decision.decision}: the store has no run ${decision.runId}.`);
     const decisions = records.filter((r): r is DecisionRecord => r.kind === 'decision' && r.runId === run.runId);
-    const why = checkDecision(run, foldDecisions(run, decisions).patches, decision);
+    const fold = foldDecisions(run, decisions);
+    const why = checkDecision({ ...run, patches: fold.current }, fold.patches, decision);
     if (why) throw new StoreError(`Refused to record ${decision.decision} for run ${run.runId}: ${why}`);
     // The last moment before the record makes the writes count: the lock must still be ours.
     await this.lock.assertHeld();

@@ -4,7 +4,10 @@ import { countByStatus, foldDecisions, type PatchState } from './status';
 
 /** One run as readers see it: its record, its decisions, and each patch's folded state. */
 export interface RunView {
+  /** The run, its patches as they now stand (a person's latest revision of one replaces the model's). */
   run: RunRecord;
+  /** The run record as stored: the model's patches. */
+  record: RunRecord;
   decisions: DecisionRecord[];
   patches: PatchState[];
   /** Stored decisions the status rules refuse: skipped, with why (only hand-written ones can be). */
@@ -54,7 +57,15 @@ export function buildViews(
     const own = decisions.get(r.runId) ?? [];
     const fold = foldDecisions(r, own);
     const unsigned = unadopted.has(r.seq) || own.some((d) => unadopted.has(d.seq));
-    views.push({ run: r, decisions: own, patches: fold.patches, anomalies: fold.anomalies, storeProblems, unsigned });
+    views.push({
+      run: fold.current === r.patches ? r : { ...r, patches: fold.current },
+      record: r,
+      decisions: own,
+      patches: fold.patches,
+      anomalies: fold.anomalies,
+      storeProblems,
+      unsigned,
+    });
   }
   return views.sort((a, b) => a.run.seq - b.run.seq);
 }
