@@ -12,4 +12,3 @@ export { findPatch, type ReviewContext } from './context';
 export { ReviewError, type PatchOutcome } from './outcome';
 export { workspaceWriter, type ReviewWriter } from './writer';
 export { bytesWithHunks, hunkLinesIn, loadVersions, type PatchVersions } from './hunkBytes';
-export { reviseProposal, pipelineChecks, type ReviseRequest, type ReviseChecks, type RevisionOutcome } from './revise';

@@ -8,7 +8,8 @@ import { ReplayProvider, type Transcript } from '../../../src/core/models/replay
 import { silentLogger } from '../../../src/core/ports';
 import { verifyChain } from '../../../src/core/provenance/verify';
 import { ProvenanceStore } from '../../../src/core/provenance/store';
-import { applyRun, pipelineChecks, reviseProposal, rollbackRun, workspaceWriter, ReviewError } from '../../../src/core/review';
+import { applyRun, rollbackRun, workspaceWriter, ReviewError } from '../../../src/core/review';
+import { pipelineChecks, reviseProposal } from '../../../src/core/review/revise';
 import { readSettings } from '../../../src/core/settings';
 import { DEMO, DEMO_TRANSCRIPT } from '../../support/demoRun';
 import { copyFixture, snapshotFiles } from '../../support/tempWorkspace';
