@@ -5,7 +5,7 @@ import { createLog, log } from './log';
 import { registerProvenance } from './provenance/index';
 import { ApprovalTree, type ReviewNode } from './review/approvalTree';
 import { HunkCodeLens } from './review/hunkCodeLens';
-import { openPatchDiff, PROPOSAL_SCHEME, ProposalDocuments } from './review/proposalDocuments';
+import { openPatchDiff, openProposalForEdit, PROPOSAL_SCHEME, ProposalDocuments } from './review/proposalDocuments';
 import { registerReviewCommands } from './review/reviewCommands';
 import { clearApiKey, setApiKey } from './secrets';
 import { Session } from './session';
@@ -80,10 +80,19 @@ export function activate(context: vscode.ExtensionContext): RefactorGuardApi {
     context.subscriptions.push(
       docs,
       lenses,
-      vscode.workspace.registerTextDocumentContentProvider(PROPOSAL_SCHEME, docs),
+      vscode.workspace.registerFileSystemProvider(PROPOSAL_SCHEME, docs, { isCaseSensitive: true }),
       vscode.languages.registerCodeLensProvider(HunkCodeLens.selector, lenses),
     );
     registerReviewCommands(context, commands, session, tree, treeView);
+    commands.register({
+      id: COMMANDS.editProposal.id,
+      // From a patch in the Runs view, or (runId, patchId) from a test or another command.
+      execute: (node?: ReviewNode | string, patchId?: string) => {
+        const ref = typeof node === 'string' ? { runId: node, patchId } : node && node.kind === 'patch' ? node : undefined;
+        if (!ref?.patchId) return vscode.window.showInformationMessage('Refactor Guard: choose a patch in the Runs view to edit.');
+        return openProposalForEdit(session, ref.runId, ref.patchId);
+      },
+    });
     const selected = new vscode.EventEmitter<string | undefined>();
     context.subscriptions.push(
       selected,

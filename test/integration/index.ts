@@ -13,6 +13,7 @@ import { registerSecretsSuite } from './secrets.suite';
 import { registerProvenanceSuite } from './provenance.test';
 import { registerLifecycleSuite } from './lifecycle.suite';
 import { registerGenerateSuite } from './generate.suite';
+import { registerEditProposalSuite } from './editProposal.suite';
 
 export async function run(): Promise<void> {
   const { default: Mocha } = await import('mocha');
@@ -29,6 +30,7 @@ export async function run(): Promise<void> {
   registerProvenanceSuite();
   registerLifecycleSuite();
   registerGenerateSuite();
+  registerEditProposalSuite();
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} integration test(s) failed.`);
 }

@@ -31,7 +31,7 @@ export function registerReviewSuite(): void {
       const input = tab.input as vscode.TabInputTextDiff;
       assert.equal(input.original.fsPath, uriOf('src/math.ts').fsPath);
       assert.equal(input.modified.scheme, 'refactor-guard-proposal');
-      assert.match(tab.label, /math\.ts: proposal \(risk \d\.\d\d (low|medium|high), pending\)/);
+      assert.match(tab.label, /math\.ts: proposal \(risk \d\.\d\d (low|medium|high)\)$/);
       const { treeView } = await api();
       await waitFor('the Runs view to select the patch in front', () => {
         const sel = treeView.selection[0];

@@ -21,6 +21,7 @@ export const COMMANDS = {
 
   refreshRuns: { id: 'refactorGuard.refreshRuns', needsSession: true },
   openPatchDiff: { id: 'refactorGuard.openPatchDiff', needsSession: true },
+  editProposal: { id: 'refactorGuard.editProposal', needsSession: true },
   approvePatch: { id: 'refactorGuard.approvePatch', needsSession: true },
   approveHunk: { id: 'refactorGuard.approveHunk', needsSession: true },
   rejectPatch: { id: 'refactorGuard.rejectPatch', needsSession: true },

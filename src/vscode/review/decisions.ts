@@ -2,8 +2,11 @@ import type { Patch } from '../../core/provenance/schema';
 import type { PatchState } from '../../core/provenance/status';
 import type { RunView } from '../../core/provenance/views';
 import type { PatchOutcome, ReviewContext } from '../../core/review';
-import { loadEngine } from '../loadEngine';
-import { log } from '../log';
+import * as vscode from 'vscode';
+import type { RevisionOutcome } from '../../core/review/revise';
+import { loadEngine, loadRunner } from '../loadEngine';
+import { engineLogger, log } from '../log';
+import { readVsCodeSettings } from '../settings';
 import type { Session } from '../session';
 import { editorWriter } from './editorWriter';
 
@@ -126,6 +129,42 @@ export function rollbackRun(session: Session, runId: string, actor = session.act
         restored: outcomes.filter((o) => o.outcome === 'rolled_back').map((o) => o.file),
         refused: outcomes.filter((o) => o.outcome === 'refused').map((o) => ({ file: o.file, reason: o.message })),
       };
+    } finally {
+      session.changed();
+    }
+  });
+}
+
+/**
+ * Edit before approve: the person's saved version of a proposal goes through the run's gates and is
+ * recorded as their revision (core review/revise.ts). A refusal is a ReviewError whose one line the
+ * caller shows.
+ */
+export function revise(
+  session: Session,
+  runId: string,
+  patchId: string,
+  bytes: Uint8Array,
+  actor = session.actor(),
+): Promise<RevisionOutcome> {
+  return session.exclusive(async () => {
+    const [{ reviseProposal, pipelineChecks, NodeProcessRunner }, settings, run] = await Promise.all([
+      loadRunner(),
+      readVsCodeSettings(session.folder.uri),
+      session.run(runId),
+    ]);
+    try {
+      const checks = pipelineChecks({
+        settings,
+        files: session.files,
+        processes: new NodeProcessRunner(),
+        // Workspace trust, as for a run: an untrusted folder's tests never run.
+        trusted: vscode.workspace.isTrusted,
+        logger: engineLogger(),
+        instruction: run.run.instruction,
+        graph: { files: session.files, cacheDir: session.cacheDir, logger: engineLogger() },
+      });
+      return await reviseProposal(await context(session, actor), { runId, patchId, bytes }, checks);
     } finally {
       session.changed();
     }
