@@ -118,8 +118,9 @@ export async function prune(store: ProvenanceStore, options: PruneOptions): Prom
       for (const f of j.entry.files) for (const sha of [f.before, f.after]) if (sha) needed.add(sha);
     }
     for (const r of remaining) {
-      if (r.kind !== 'run') continue;
-      for (const p of r.patches) {
+      // A person's revision names its own after-bytes; the model's patch stays needed beside it.
+      const patches = r.kind === 'run' ? r.patches : r.kind === 'decision' && r.revision ? [r.revision.patch] : [];
+      for (const p of patches) {
         if (p.beforeSha256) needed.add(p.beforeSha256);
         if (p.afterSha256) needed.add(p.afterSha256);
       }

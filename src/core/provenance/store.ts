@@ -190,6 +190,10 @@ export class ProvenanceStore {
               `the proposal for ${p.file} in run ${v.run.runId}${state.status === 'pending' || state.status === 'approved' ? ', which its apply needs' : ''}`,
           );
       });
+      // The model's proposals that a person revised since: the record still names them.
+      for (const p of v.record.patches)
+        if (p.afterSha256 && !uses.has(p.afterSha256))
+          uses.set(p.afterSha256, `the model's proposal for ${p.file} in run ${v.run.runId}, revised since`);
     }
     for (const j of [...(await this.journal.list()), ...(await this.journal.listKept())]) {
       if (!j.ok) continue;

@@ -7,6 +7,7 @@ import { runRefactor } from '../../../src/core/loop/runRefactor';
 import { ReplayProvider, type Transcript } from '../../../src/core/models/replay';
 import { silentLogger } from '../../../src/core/ports';
 import { verifyChain } from '../../../src/core/provenance/verify';
+import { prune } from '../../../src/core/provenance/retention';
 import { ProvenanceStore } from '../../../src/core/provenance/store';
 import { applyRun, rollbackRun, workspaceWriter, ReviewError } from '../../../src/core/review';
 import { pipelineChecks, reviseProposal } from '../../../src/core/review/revise';
@@ -81,6 +82,11 @@ describe('review: edit a proposal before approving it', function () {
     assert.match(decision.revision!.edit, /^\+\s+private readonly userCache = new Map/m);
     assert.ok(decision.revision!.gates.some((g) => g.gate === 'typescript' && !g.skipped));
     assert.ok(verifyChain(await store.chain.snapshot()).ok);
+    // Pruning unreferenced blobs keeps the revision's bytes (a decision names them) and the model's.
+    await prune(store, { keepRuns: 10, minBlobAgeMs: 0 });
+    assert.ok(await store.blobs.has(sha(edited)));
+    assert.ok(await store.blobs.has(run.patches[0]!.afterSha256!));
+    assert.equal((await store.verify()).ok, true);
 
     const applied = await applyRun(ctx, { runId: run.runId });
     assert.deepEqual(
