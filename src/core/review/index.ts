@@ -7,6 +7,7 @@
 export { applyRun, type ApplyRequest } from './apply';
 export { rejectRun, type RejectRequest } from './reject';
 export { rollbackRun } from './rollback';
+export { recordStaleIfChanged, type StaleCheckRequest } from './stale';
 export { recoverJournal, type Recovered } from './recover';
 export { findPatch, type ReviewContext } from './context';
 export { ReviewError, type PatchOutcome } from './outcome';
