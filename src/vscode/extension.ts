@@ -5,11 +5,13 @@ import { createLog, log } from './log';
 import { registerProvenance } from './provenance/index';
 import { ApprovalTree, type ReviewNode } from './review/approvalTree';
 import { HunkCodeLens } from './review/hunkCodeLens';
+import { InlineReviews } from './review/inlineReview';
 import { openPatchDiff, openProposalForEdit, PROPOSAL_SCHEME, ProposalDocuments } from './review/proposalDocuments';
 import { registerReviewCommands } from './review/reviewCommands';
 import { clearApiKey, setApiKey } from './secrets';
 import { Session } from './session';
 import { flushEngineState, watchSymbolGraph } from './graphWatcher';
+import { disposeReadyForReview, readyForReviewState } from './propose/readyForReview';
 
 /** What activate() returns: enough for the integration tests to read the tree as a user sees it. */
 export interface RefactorGuardApi {
@@ -39,6 +41,8 @@ export function activate(context: vscode.ExtensionContext): RefactorGuardApi {
   commands.register({ id: COMMANDS.clearApiKey.id, execute: () => clearApiKey(context) });
   commands.register({ id: COMMANDS.showLogs.id, execute: () => log().show() });
   commands.register({ id: TEST_COMMANDS.flushEngineState.id, execute: () => flushEngineState(session) });
+  commands.register({ id: TEST_COMMANDS.readyForReview.id, execute: () => readyForReviewState() });
+  context.subscriptions.push({ dispose: disposeReadyForReview });
 
   if (session) {
     commands.register({
@@ -76,14 +80,18 @@ export function activate(context: vscode.ExtensionContext): RefactorGuardApi {
       },
     });
     const docs = new ProposalDocuments(session);
-    const lenses = new HunkCodeLens(session);
+    // Before the lenses: on a decision the inline review starts its refresh first, and the lenses wait for it.
+    const inline = new InlineReviews(session);
+    const lenses = new HunkCodeLens(session, inline);
     context.subscriptions.push(
       docs,
+      inline,
       lenses,
       vscode.workspace.registerFileSystemProvider(PROPOSAL_SCHEME, docs, { isCaseSensitive: true }),
       vscode.languages.registerCodeLensProvider(HunkCodeLens.selector, lenses),
     );
-    registerReviewCommands(context, commands, session, tree, treeView);
+    registerReviewCommands(context, commands, session, tree, treeView, inline);
+    commands.register({ id: TEST_COMMANDS.inlineState.id, execute: () => inline.testState((doc) => lenses.provideCodeLenses(doc)) });
     commands.register({
       id: COMMANDS.editProposal.id,
       // From a patch in the Runs view, or (runId, patchId) from a test or another command.

@@ -14,6 +14,9 @@ import { registerProvenanceSuite } from './provenance.test';
 import { registerLifecycleSuite } from './lifecycle.suite';
 import { registerGenerateSuite } from './generate.suite';
 import { registerEditProposalSuite } from './editProposal.suite';
+import { registerRunsViewSuite } from './runsView.suite';
+import { registerPackagedSuite } from './packaged.suite';
+import { registerInlineSuite } from './inline.suite';
 
 export async function run(): Promise<void> {
   const { default: Mocha } = await import('mocha');
@@ -31,6 +34,9 @@ export async function run(): Promise<void> {
   registerLifecycleSuite();
   registerGenerateSuite();
   registerEditProposalSuite();
+  registerRunsViewSuite();
+  registerPackagedSuite();
+  registerInlineSuite();
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} integration test(s) failed.`);
 }

@@ -1,16 +1,36 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { api, closeAllEditors, propose, readBytes, restoreFixture, root, screenshot, sha, treeChildren, uriOf, waitFor } from './helpers';
+import {
+  api,
+  closeAllEditors,
+  propose,
+  readBytes,
+  restoreFixture,
+  root,
+  screenshot,
+  setWorkspaceSetting,
+  sha,
+  treeChildren,
+  uriOf,
+  waitFor,
+} from './helpers';
 
 export function registerReviewSuite(): void {
   suite('Review: diff, per-hunk approval, stale, line endings', () => {
     let math: Buffer;
     let legacy: Buffer;
+    let restoreLayout: () => Promise<void>;
 
     suiteSetup(async () => {
       await api();
       math = await readBytes('src/math.ts');
       legacy = await readBytes('src/legacy.ts');
+      // This suite reviews in the diff editor; inline review (the default) has its own suite.
+      restoreLayout = await setWorkspaceSetting('review.layout', 'diff');
+    });
+
+    suiteTeardown(async () => {
+      await restoreLayout();
     });
 
     teardown(async () => {
@@ -144,8 +164,8 @@ export function registerReviewSuite(): void {
       const patchNode = (await treeChildren(runNode.node))[0]!;
       assert.match(String(patchNode.item.description), /partly applied/);
       const hunkItems = await treeChildren(patchNode.node);
-      assert.match(String(hunkItems[0]!.item.description), /applied$/);
-      assert.match(String(hunkItems[1]!.item.description), /pending$/);
+      assert.match(String(hunkItems[0]!.item.description), /^applied · /);
+      assert.match(String(hunkItems[1]!.item.description), /^pending · /);
 
       // The edit went through the editor, so Undo there takes it back and Redo restores it.
       const doc = await vscode.workspace.openTextDocument(uriOf('src/math.ts'));

@@ -37,6 +37,7 @@ export const COMMANDS = {
   exportProvenance: { id: 'refactorGuard.exportProvenance', needsSession: true },
   verifyProvenance: { id: 'refactorGuard.verifyProvenance', needsSession: true },
   refreshProvenance: { id: 'refactorGuard.refreshProvenance', needsSession: true },
+  openProvenanceEditor: { id: 'refactorGuard.openProvenanceEditor', needsSession: true },
 } as const satisfies Record<string, CommandInfo>;
 
 /**
@@ -50,6 +51,10 @@ export const TEST_COMMANDS = {
   provenanceState: { id: 'refactorGuard.test.provenanceState', needsSession: true },
   /** Hands the Provenance view a message as if its page had sent it (a click). */
   provenanceMessage: { id: 'refactorGuard.test.provenanceMessage', needsSession: true },
+  /** What the active editor's inline review draws: removed and added lines, and the CodeLens titles per hunk (an InlineTestState). */
+  inlineState: { id: 'refactorGuard.test.inlineState', needsSession: true },
+  /** The status-bar entry a finished run leaves ("2 patches ready for review"), or undefined. */
+  readyForReview: { id: 'refactorGuard.test.readyForReview', needsSession: false },
 } as const satisfies Record<string, CommandInfo>;
 
 export const CONTRIBUTED_COMMANDS: readonly CommandInfo[] = Object.values(COMMANDS);

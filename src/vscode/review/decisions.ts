@@ -9,6 +9,7 @@ import { engineLogger, log } from '../log';
 import { readVsCodeSettings } from '../settings';
 import type { Session } from '../session';
 import { editorWriter } from './editorWriter';
+import { parseProposalUri } from './proposalDocuments';
 
 /**
  * The editor's side of every review decision: it builds the context (the store, a writer that
@@ -50,6 +51,17 @@ export function approveAndApply(
 ): Promise<ApplyOutcome> {
   return session.exclusive(async () => {
     const { review } = await loadEngine();
+    // An unsaved edit of the proposal is not what Approve would write: say so rather than drop it.
+    const unsaved = vscode.workspace.textDocuments.find((d) => {
+      const ref = d.isDirty ? parseProposalUri(d.uri) : undefined;
+      return ref?.runId === runId && ref.patchId === patchId;
+    });
+    if (unsaved)
+      return {
+        kind: 'refused' as const,
+        file: parseProposalUri(unsaved.uri)!.file,
+        reason: 'the proposal has unsaved edits: save them (they are checked and recorded as yours) or revert them, then approve.',
+      };
     try {
       const outcomes = await review.applyRun(await context(session, actor), {
         runId,
@@ -71,6 +83,27 @@ function toApplyOutcome(outcomes: PatchOutcome[], patchId: string): ApplyOutcome
   if (o.outcome === 'stale')
     return { kind: 'stale', file: o.file, reason: o.message.replace(/; not applied\. Run the refactor again\.$/, '') };
   return { kind: 'refused', file: o.file, reason: o.message };
+}
+
+/**
+ * Inline review: the file under review changed (typed in, undone, rewritten on disk). The core makes
+ * apply's check without writing and records the patch stale when the file no longer holds what the
+ * proposal was made from (or what its applied hunks left). Returns the stale outcome, or undefined
+ * when the file is as the review expects or the patch is decided already.
+ */
+export function markStaleIfChanged(
+  session: Session,
+  runId: string,
+  patchId: string,
+  actor = session.actor(),
+): Promise<ApplyOutcome | undefined> {
+  return session.exclusive(async () => {
+    const { review } = await loadEngine();
+    const outcomes = await review.recordStaleIfChanged(await context(session, actor), { runId, patchIds: [patchId] });
+    if (!outcomes.some((o) => o.patchId === patchId && o.outcome === 'stale')) return undefined;
+    session.changed();
+    return toApplyOutcome(outcomes, patchId);
+  });
 }
 
 /**
@@ -145,6 +178,7 @@ export function revise(
   runId: string,
   patchId: string,
   bytes: Uint8Array,
+  baseSha256: string | null | undefined,
   actor = session.actor(),
 ): Promise<RevisionOutcome> {
   return session.exclusive(async () => {
@@ -162,9 +196,14 @@ export function revise(
         trusted: vscode.workspace.isTrusted,
         logger: engineLogger(),
         instruction: run.run.instruction,
+        runSettings: run.run.settings,
         graph: { files: session.files, cacheDir: session.cacheDir, logger: engineLogger() },
       });
-      return await reviseProposal(await context(session, actor), { runId, patchId, bytes }, checks);
+      return await reviseProposal(
+        await context(session, actor),
+        { runId, patchId, bytes, ...(baseSha256 !== undefined ? { baseSha256 } : {}) },
+        checks,
+      );
     } finally {
       session.changed();
     }

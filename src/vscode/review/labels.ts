@@ -58,9 +58,31 @@ export function hunkStatus(state: PatchState, hunk: Hunk): HunkStatus {
   return 'pending';
 }
 
+/**
+ * The lines a hunk changes, in the new file's numbering, without its context lines: "Line 16" for
+ * a change at line 16, "Lines 16-18" for three added lines. Removed lines count at the line that
+ * follows them in the new file, where they were.
+ */
 export function hunkRange(h: Hunk): string {
-  const end = h.newStart + Math.max(h.newLines, 1) - 1;
-  return h.newLines <= 1 ? `Line ${h.newStart}` : `Lines ${h.newStart}-${end}`;
+  let next = h.newLines === 0 ? h.newStart + 1 : h.newStart;
+  // A deletion at the end of the file counts at the new file's last line.
+  const lastNew = Math.max(h.newLines === 0 ? h.newStart : h.newStart + h.newLines - 1, 1);
+  let first: number | undefined;
+  let last: number | undefined;
+  for (const l of h.lines) {
+    const kind = l[0];
+    if (kind === '\\') continue;
+    if (kind === ' ') {
+      next++;
+      continue;
+    }
+    const at = Math.max(kind === '+' ? next : Math.min(next, lastNew), 1);
+    first ??= at;
+    last = Math.max(last ?? at, at);
+    if (kind === '+') next++;
+  }
+  if (first === undefined || last === undefined) return `Line ${Math.max(h.newStart, 1)}`;
+  return first === last ? `Line ${first}` : `Lines ${first}-${last}`;
 }
 
 export function relativeTime(iso: string, now = Date.now()): string {

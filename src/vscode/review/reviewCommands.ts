@@ -7,6 +7,7 @@ import type { Session } from '../session';
 import { readVsCodeSettings } from '../settings';
 import type { ApprovalTree, ReviewNode } from './approvalTree';
 import { applyUnderMaxRisk, approveAndApply, findPatch, reject, rollbackRun, type ApplyOutcome } from './decisions';
+import type { InlineReviews } from './inlineReview';
 import { riskFactorsText } from './labels';
 import { openPatchDiff, parseProposalUri, type ProposalRef } from './proposalDocuments';
 
@@ -14,8 +15,8 @@ type PatchTarget = { runId: string; patchId: string; hunkId?: string };
 
 /**
  * The review commands, shared by the tree's inline actions, the editor title, the CodeLenses and
- * the palette. Each resolves its target from what it was given: a tree node, a proposal URI, or
- * the active proposal editor.
+ * the palette. Each resolves its target from what it was given: a tree node, a proposal URI, a
+ * file under inline review, or the active proposal or inline review editor.
  */
 export function registerReviewCommands(
   context: vscode.ExtensionContext,
@@ -23,6 +24,7 @@ export function registerReviewCommands(
   session: Session,
   tree: ApprovalTree,
   treeView: vscode.TreeView<ReviewNode>,
+  inline?: InlineReviews,
 ): void {
   const resolve = (arg: unknown): PatchTarget | undefined => {
     if (arg && typeof arg === 'object' && 'kind' in arg) {
@@ -30,7 +32,8 @@ export function registerReviewCommands(
       if (n.kind === 'patch') return { runId: n.runId, patchId: n.patchId };
       if (n.kind === 'hunk') return { runId: n.runId, patchId: n.patchId, hunkId: n.hunkId };
     }
-    const ref = (arg instanceof vscode.Uri ? patchRef(arg) : undefined) ?? proposalInFront();
+    const ref =
+      (arg instanceof vscode.Uri ? (patchRef(arg) ?? inline?.reviewOf(arg)) : undefined) ?? proposalInFront() ?? inline?.inFront();
     if (ref) return { runId: ref.runId, patchId: ref.patchId };
     const sel = treeView.selection[0];
     return sel && sel !== arg ? resolve(sel) : undefined;
@@ -60,6 +63,11 @@ export function registerReviewCommands(
     execute: async (arg?: unknown) => {
       const t = resolve(arg);
       if (!t) return vscode.window.showInformationMessage('Refactor Guard: select a patch in the Runs view first.');
+      // review.layout "inline": the proposal in the file's own editor, where it can be; Open Diff in
+      // an inline review's title bar (given its file, or nothing with it in front) is the diff.
+      const fromInline = arg instanceof vscode.Uri ? !!inline?.reviewOf(arg) : arg === undefined && !!inline?.inFront();
+      if (inline && !fromInline && (await readVsCodeSettings(session.folder.uri))['review.layout'] === 'inline')
+        if (await inline.open(t.runId, t.patchId, t.hunkId)) return;
       let line: number | undefined;
       if (t.hunkId) {
         const { patch } = findPatch(await session.run(t.runId), t.patchId);
