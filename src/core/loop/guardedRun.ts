@@ -346,7 +346,7 @@ export async function runGuarded(opts: RunOptions, job: RunJob): Promise<RunReco
 }
 
 /** A blocking finding when the test gate was skipped or absent: generated code is only as good as its tests. */
-function testsNotRun(gateRuns: readonly GateRun[], file: string): Finding | undefined {
+export function testsNotRun(gateRuns: readonly GateRun[], file: string): Finding | undefined {
   const tests = gateRuns.find((g) => g.gate === 'tests');
   if (tests && !tests.skipped) return undefined;
   const why = tests ? tests.skipped : 'the test gate is turned off';

@@ -49,10 +49,23 @@ export async function applyRun(ctx: ReviewContext, req: ApplyRequest): Promise<P
     await requireIntactChain(tx);
     const refusal = await writeRefusals(view.run, view.run.patches, ctx.writer.realPath?.bind(ctx.writer));
     if (refusal) throw new ReviewError(`Refused to apply run ${view.run.runId}: ${refusal}; nothing was written.`, 'refused');
+    const selected = selectPatches(view, req.patchIds, req.hunkIds);
+    // A run's patches were validated together. Once a person's edit left one of them failing the
+    // gates, applying "the run" would write the others without it (a test without the function it
+    // imports): only patches named one by one may go ahead then.
+    if (req.patchIds === undefined && req.hunkIds === undefined && req.maxRisk === undefined) {
+      const open = selected.filter(({ state }) => state.status === 'pending' || state.status === 'approved');
+      const failing = open.filter(({ patch }) => !patch.valid);
+      if (failing.length > 0 && failing.length < open.length)
+        throw new ReviewError(
+          `Refused to apply run ${view.run.runId}: ${failing.map(({ patch }) => `${patch.file} (${patch.id})`).join(', ')} no longer passes the gates since it was edited, and the run's patches were checked together; edit it again, or apply the others by naming them. Nothing was written.`,
+          'refused',
+        );
+    }
     const outcomes: PatchOutcome[] = [];
     const ready: Ready[] = [];
     const stale: { patch: Patch; reason: string }[] = [];
-    for (const { patch, state } of selectPatches(view, req.patchIds, req.hunkIds)) {
+    for (const { patch, state } of selected) {
       const skip = (message: string, outcome: PatchOutcome['outcome'] = 'skipped') =>
         outcomes.push({ patchId: patch.id, file: patch.file, outcome, message });
       if (state.status !== 'pending' && state.status !== 'approved') {

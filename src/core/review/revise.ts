@@ -12,6 +12,8 @@ import { gateSettingsOf } from '../validate/gateSettings';
 import { createGates, runGates } from '../validate/pipeline';
 import { describeState, findPatch, nowIso, requireIntactChain, requireSigned, type ReviewContext } from './context';
 import { loadVersions } from './hunkBytes';
+import type { RunView } from '../provenance/views';
+import { testsNotRun } from '../loop/guardedRun';
 import { ReviewError } from './outcome';
 
 export interface ReviseRequest {
@@ -19,11 +21,18 @@ export interface ReviseRequest {
   patchId: string;
   /** The person's version of the file, as their editor saved it (line endings and BOM as written). */
   bytes: Uint8Array;
+  /**
+   * sha256 of the proposal the person opened and edited (null: the file's deletion). When given, the
+   * edit is refused if the proposal changed since, so a revision recorded meanwhile by another
+   * window or process is never silently built upon.
+   */
+  baseSha256?: string | null;
 }
 
 /** How the person's text is checked: the same gates a run's candidates pass. */
 export interface ReviseChecks {
-  check(candidate: CandidateFile): Promise<GateResult[]>;
+  /** The whole candidate: the edited file, with the run's other open proposals, which were validated together. */
+  check(candidates: readonly CandidateFile[]): Promise<GateResult[]>;
   /** For the blast radius of changed public symbols, as a run scores it. */
   graph?: GraphSource;
 }
@@ -60,6 +69,8 @@ export async function reviseProposal(ctx: ReviewContext, req: ReviseRequest, che
     if (err instanceof TextFormatError) throw refuse(`the edited text is not UTF-8 (${err.message})`);
     throw err;
   }
+  if (req.baseSha256 !== undefined && req.baseSha256 !== patch.afterSha256)
+    throw refuse('the proposal changed since you opened it (another edit was recorded); reopen it to see the current one');
   const versions = await loadVersions(ctx.store, patch);
   if (sameBytes(versions.after, req.bytes)) return { outcome: 'unchanged', patch, message: `${patch.file}: the proposal is unchanged.` };
   // The proposal was made from these bytes; a file changed since cannot take it, edited or not.
@@ -69,10 +80,18 @@ export async function reviseProposal(ctx: ReviewContext, req: ReviseRequest, che
   const before = versions.before === undefined ? undefined : decode(versions.before).text;
   const proposal = decode(versions.after!).text;
   const candidate: CandidateFile = { path: patch.file, language: languageOf(patch.file), before, after: text, wholeFileWrite: false };
-  const results = await checks.check(candidate);
+  const others = await otherProposals(ctx, view, patch.id);
+  const results = await checks.check([candidate, ...others]);
   const gates: GateRun[] = results.map(({ coverage: _coverage, ...run }) => run);
-  const findings = gates.flatMap((g) => g.findings).filter((f) => f.file === patch.file || f.file === '');
-  const blocking = blockingCount(findings);
+  const all = gates.flatMap((g) => g.findings);
+  // Generated code is only as good as its tests: an edit of it must still have them run.
+  if (view.run.mode === 'generate' && blockingCount(all) === 0) {
+    const notRun = testsNotRun(gates, patch.file);
+    if (notRun) all.push(notRun);
+  }
+  // Anything the edit breaks blocks it, wherever it shows (a test file, a caller); the patch lists its own file's.
+  const blocking = blockingCount(all);
+  const findings = all.filter((f) => f.file === patch.file || f.file === '');
   const measured = results.find((r) => r.coverage)?.coverage?.files.get(patch.file);
   const revised = await buildPatch(
     {
@@ -120,9 +139,31 @@ export async function reviseProposal(ctx: ReviewContext, req: ReviseRequest, che
   };
 }
 
-/** The gates of a run, for a revision: the pipeline the host's settings make, freed after use. */
+/** The run's other proposals that are still open, as the candidate files they were validated with. */
+async function otherProposals(ctx: ReviewContext, view: RunView, editedId: string): Promise<CandidateFile[]> {
+  const out: CandidateFile[] = [];
+  for (const [i, p] of view.run.patches.entries()) {
+    const s = view.patches[i]!;
+    if (p.id === editedId || (s.status !== 'pending' && s.status !== 'approved') || s.appliedHunkIds.length > 0) continue;
+    const v = await loadVersions(ctx.store, p);
+    out.push({
+      path: p.file,
+      language: languageOf(p.file),
+      before: v.before === undefined ? undefined : decode(v.before).text,
+      after: v.after === undefined ? undefined : decode(v.after).text,
+    });
+  }
+  return out;
+}
+
+/**
+ * The gates of a run, for a revision: the pipeline the host's settings make, with the run's own
+ * test command (a generate run's detected `npm test`, a CLI `--test-command`), freed after use.
+ */
 export function pipelineChecks(opts: {
   settings: Settings;
+  /** The settings the run recorded: its test command is the one an edit of it must pass. */
+  runSettings?: Record<string, unknown>;
   files: WorkspaceFiles;
   processes?: ProcessRunner;
   trusted: boolean;
@@ -133,17 +174,19 @@ export function pipelineChecks(opts: {
 }): ReviseChecks {
   return {
     ...(opts.graph ? { graph: opts.graph } : {}),
-    async check(candidate) {
-      const gates = createGates(opts.settings, { trusted: opts.trusted });
+    async check(candidates) {
+      const recorded = opts.runSettings?.testCommand;
+      const settings = typeof recorded === 'string' && recorded.trim() ? { ...opts.settings, testCommand: recorded } : opts.settings;
+      const gates = createGates(settings, { trusted: opts.trusted });
       try {
-        return await runGates([...gates], [candidate], {
+        return await runGates([...gates], candidates, {
           files: opts.files,
           ...(opts.processes ? { processes: opts.processes } : {}),
           logger: opts.logger,
           ...(opts.signal ? { signal: opts.signal } : {}),
           instruction: opts.instruction,
           trusted: opts.trusted,
-          settings: gateSettingsOf(opts.settings),
+          settings: gateSettingsOf(settings),
         });
       } finally {
         for (const g of gates) g.dispose?.();

@@ -44,6 +44,8 @@ export class ProposalDocuments implements vscode.FileSystemProvider, vscode.Disp
   private readonly emitter = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
   readonly onDidChangeFile = this.emitter.event;
   private readonly open = new Map<string, vscode.Uri>();
+  /** The proposal each document was last served, so an edit is checked against what the person saw. */
+  private readonly served = new Map<string, string | null>();
   /** Bumped on every change of the store, so VS Code sees a new mtime and reloads what is shown. */
   private version = Date.now();
   private readonly subs: vscode.Disposable[] = [];
@@ -76,7 +78,9 @@ export class ProposalDocuments implements vscode.FileSystemProvider, vscode.Disp
 
   async readFile(uri: vscode.Uri): Promise<Uint8Array> {
     this.open.set(uri.toString(), uri);
-    return (await this.content(uri)).bytes;
+    const { bytes, base } = await this.content(uri);
+    if (base !== undefined) this.served.set(uri.toString(), base);
+    return bytes;
   }
 
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
@@ -87,12 +91,14 @@ export class ProposalDocuments implements vscode.FileSystemProvider, vscode.Disp
     try {
       outcome = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Window, title: `Refactor Guard: checking your edit of ${ref.file}` },
-        () => revise(this.session, ref.runId, ref.patchId, content),
+        () => revise(this.session, ref.runId, ref.patchId, content, this.served.get(uri.toString())),
       );
     } catch (err) {
       // VS Code shows it as the save's error ("Failed to save ...: <this line>"), and the editor stays dirty.
       throw new vscode.FileSystemError(errorLine(err));
     }
+    // What this document now holds is the proposal as recorded: the base of its next edit.
+    this.served.set(uri.toString(), outcome.patch.afterSha256);
     log().info(outcome.message);
     if (outcome.outcome === 'revised') {
       const show = outcome.patch.valid ? vscode.window.showInformationMessage : vscode.window.showWarningMessage;
@@ -100,7 +106,7 @@ export class ProposalDocuments implements vscode.FileSystemProvider, vscode.Disp
     }
   }
 
-  private async content(uri: vscode.Uri): Promise<{ bytes: Uint8Array; editable: boolean }> {
+  private async content(uri: vscode.Uri): Promise<{ bytes: Uint8Array; editable: boolean; base?: string | null }> {
     const ref = parseProposalUri(uri);
     if (!ref) throw vscode.FileSystemError.FileNotFound(uri);
     if (ref.patchId === NO_PATCH) return { bytes: new Uint8Array(), editable: false };
@@ -118,7 +124,7 @@ export class ProposalDocuments implements vscode.FileSystemProvider, vscode.Disp
     const bytes = found.hunks.length === 0 ? versions.after : bytesWithHunks(found, versions, shown);
     const open = state.status === 'pending' || state.status === 'approved';
     const undecided = state.appliedHunkIds.length === 0 && state.rejectedHunkIds.length === 0;
-    return { bytes: bytes ?? new Uint8Array(), editable: open && undecided && found.afterSha256 !== null };
+    return { bytes: bytes ?? new Uint8Array(), editable: open && undecided && found.afterSha256 !== null, base: found.afterSha256 };
   }
 
   readDirectory(): [string, vscode.FileType][] {

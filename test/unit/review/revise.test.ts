@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NodeWorkspaceFiles } from '../../../src/core/host/nodeWorkspaceFiles';
+import { NodeProcessRunner } from '../../../src/core/host/nodeProcessRunner';
 import { runRefactor } from '../../../src/core/loop/runRefactor';
 import { ReplayProvider, type Transcript } from '../../../src/core/models/replay';
 import { silentLogger } from '../../../src/core/ports';
@@ -22,6 +23,7 @@ import { TEST_KEY } from '../../support/testKey';
  * restores the exact original.
  */
 
+const WORKSPACES = join(__dirname, '..', '..', 'fixtures', 'workspaces');
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
 async function proposed() {
@@ -120,6 +122,128 @@ describe('review: edit a proposal before approving it', function () {
     await applyRun(ctx, { runId: run.runId });
     assert.equal(readFileSync(target, 'utf8'), broken);
     assert.equal((await store.getRun(run.runId)).patches[0]!.revisions, 2);
+  });
+
+  it('counts what the edit breaks anywhere: a test it makes fail blocks it, with the run’s own test command', async () => {
+    const ws = copyFixture(join(WORKSPACES, 'coverage-js'));
+    try {
+      const store = await ProvenanceStore.open(join(ws.dir, '.refactor-guard'), { key: TEST_KEY });
+      const files = new NodeWorkspaceFiles(ws.dir);
+      const settings = readSettings({ provider: 'replay', testCommand: 'node --test' });
+      const run = await runRefactor({
+        instruction: 'Reorder the product',
+        targets: [{ path: 'src/pricing.js' }],
+        settings,
+        preset: 'fast',
+        provider: new ReplayProvider({
+          replies: [
+            {
+              toolCalls: [
+                {
+                  name: 'patch_file',
+                  input: { path: 'src/pricing.js', old_string: 'item.price * item.quantity', new_string: 'item.quantity * item.price' },
+                },
+              ],
+            },
+          ],
+        } as Transcript),
+        files,
+        store,
+        processes: new NodeProcessRunner(),
+        trusted: true,
+      });
+      assert.equal(run.status, 'proposed');
+      const proposal = Buffer.from((await store.blobs.get(run.patches[0]!.afterSha256!))!).toString('utf8');
+      // The editor's settings have no test command: the run's is used.
+      const checks = pipelineChecks({
+        settings: readSettings({}),
+        runSettings: run.settings,
+        files,
+        processes: new NodeProcessRunner(),
+        trusted: true,
+        logger: silentLogger,
+        instruction: run.instruction,
+      });
+      const ctx = { store, writer: workspaceWriter(files), actor: 'vscode:ada' };
+      const out = await reviseProposal(
+        ctx,
+        { runId: run.runId, patchId: 'p1', bytes: Buffer.from(proposal.replace('return sum;', 'return sum + 1;')) },
+        checks,
+      );
+      assert.equal(out.patch.valid, false);
+      assert.match(out.message, /1 blocking finding, so it cannot be applied until edited again/);
+      const revision = (await store.getRun(run.runId)).decisions.at(-1)!.revision!;
+      assert.ok(revision.gates.find((g) => g.gate === 'tests')!.findings.some((f) => f.file === 'test/pricing.test.js' && f.introduced));
+      assert.deepEqual(
+        (await applyRun(ctx, { runId: run.runId, patchIds: ['p1'] })).map((o) => o.outcome),
+        ['refused'],
+      );
+    } finally {
+      ws.cleanup();
+    }
+  });
+
+  it('refuses to apply a whole run one of whose patches an edit left failing, and applies the others named', async () => {
+    const { ws, store, ctx, checks } = env;
+    const files = new NodeWorkspaceFiles(ws.dir);
+    const two = await runRefactor({
+      instruction: 'Say hi',
+      targets: [{ path: 'src/app.ts' }, { path: 'src/userService.ts' }],
+      settings: readSettings({ provider: 'replay' }),
+      preset: 'fast',
+      provider: new ReplayProvider({
+        replies: [
+          {
+            toolCalls: [
+              { name: 'patch_file', input: { path: 'src/app.ts', old_string: 'Hello, ', new_string: 'Hi, ' } },
+              {
+                name: 'patch_file',
+                input: {
+                  path: 'src/userService.ts',
+                  old_string: '    return this.repo.findById(id);',
+                  new_string: '    return await this.repo.findById(id);',
+                },
+              },
+            ],
+          },
+        ],
+      } as Transcript),
+      files,
+      store,
+      trusted: true,
+    });
+    assert.equal(two.status, 'proposed');
+    const app = two.patches.find((p) => p.file === 'src/app.ts')!;
+    const text = Buffer.from((await store.blobs.get(app.afterSha256!))!).toString('utf8');
+    const out = await reviseProposal(
+      ctx,
+      { runId: two.runId, patchId: app.id, bytes: Buffer.from(text.replace('Hi, ', 'Hi, ${')) },
+      checks,
+    );
+    assert.equal(out.patch.valid, false);
+    const before = snapshotFiles(ws.dir);
+    await assert.rejects(
+      applyRun(ctx, { runId: two.runId }),
+      /src\/app\.ts \(p\d\) no longer passes the gates since it was edited, .* Nothing was written\.$/,
+    );
+    assert.deepEqual(snapshotFiles(ws.dir), before);
+    const other = two.patches.find((p) => p.file === 'src/userService.ts')!;
+    assert.deepEqual(
+      (await applyRun(ctx, { runId: two.runId, patchIds: [other.id] })).map((o) => o.outcome),
+      ['applied'],
+    );
+  });
+
+  it('refuses an edit of a proposal that changed since it was opened', async () => {
+    const { store, run, ctx, checks, proposal } = env;
+    const first = Buffer.from(proposal.replace('return user;', 'return user ?? undefined;'));
+    const opened = run.patches[0]!.afterSha256;
+    await reviseProposal(ctx, { runId: run.runId, patchId: 'p1', bytes: first, baseSha256: opened }, checks);
+    await assert.rejects(
+      reviseProposal(ctx, { runId: run.runId, patchId: 'p1', bytes: Buffer.from(proposal), baseSha256: opened }, checks),
+      /the proposal changed since you opened it/,
+    );
+    assert.equal((await store.getRun(run.runId)).patches[0]!.revisions, 1);
   });
 
   it('refuses, recording nothing, an edit of a decided proposal, of a file changed since, or of bytes that are not text', async () => {
