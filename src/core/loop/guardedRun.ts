@@ -11,7 +11,7 @@ import { sha256Hex } from '../sha256';
 import { resolvePreset } from '../settings';
 import { errorLine } from '../errorLine';
 import { createGates, runGates } from '../validate/pipeline';
-import type { GateContext } from '../validate/gate';
+import type { CandidateFile, GateContext } from '../validate/gate';
 import type { CoverageResult } from '../validate/coverage/lineCoverage';
 import { gateSettingsOf } from '../validate/gateSettings';
 import { buildPatches } from './patches';
@@ -43,6 +43,11 @@ export interface RunJob {
   testFile?: string;
   /** Whether a candidate whose tests did not run can pass (generated code cannot: its tests are its proof). */
   requireTests?: boolean;
+  /**
+   * The test file a candidate must write (generate): the one named, or one new file the convention
+   * matches. A candidate without it has no tests of its own, however green the old ones are.
+   */
+  requiredTestFile?: { path: string } | { describe: string; suggested: string; matches(path: string): boolean };
 }
 
 export type RunMode = 'refactor' | 'generate';
@@ -137,6 +142,7 @@ export async function runGuarded(opts: RunOptions, job: RunJob): Promise<RunReco
     instruction: opts.instruction,
     trusted: opts.trusted,
     settings: gateSettingsOf(opts.settings),
+    ...(job.testFile ? { testFiles: [job.testFile] } : {}),
   };
 
   try {
@@ -201,14 +207,21 @@ export async function runGuarded(opts: RunOptions, job: RunJob): Promise<RunReco
       const candidate = overlay.changedFiles();
       const results = candidate.length === 0 ? [] : await timer.time(`gates ${attempt}`, () => runGates(gates, candidate, gateCtx));
       // The record keeps each gate's findings; coverage reaches it as the patches' summaries.
-      const gateRuns: GateRun[] = results.map(({ coverage: _coverage, ...run }) => run);
+      let gateRuns: GateRun[] = results.map(({ coverage: _coverage, ...run }) => run);
       const coverage = results.find((r) => r.coverage)?.coverage;
       throwIfAborted(opts.signal);
-      findings = [...editFindings, ...gateRuns.flatMap((g) => g.findings)];
-      if (job.requireTests && candidate.length > 0 && blockingCount(findings) === 0) {
-        const notRun = testsNotRun(gateRuns, candidate[0]!.path);
-        if (notRun) findings.push(notRun);
+      // What generated code owes besides passing the gates: tests of its own, that ran. Recorded as
+      // a gate run of its own, so the record shows why such a candidate did not pass.
+      if (candidate.length > 0 && (job.requireTests || job.requiredTestFile)) {
+        const owed: Finding[] = [];
+        const before = [...editFindings, ...gateRuns.flatMap((g) => g.findings)];
+        const noTests = job.requiredTestFile ? missingTestFile(job.requiredTestFile, candidate) : undefined;
+        if (noTests) owed.push(noTests);
+        const notRun = job.requireTests && blockingCount(before) === 0 && !noTests ? testsNotRun(gateRuns, candidate[0]!.path) : undefined;
+        if (notRun) owed.push(notRun);
+        gateRuns = [...gateRuns, { gate: 'generated-tests', durationMs: 0, findings: owed }];
       }
+      findings = [...editFindings, ...gateRuns.flatMap((g) => g.findings)];
       const blocking = blockingCount(findings);
       const success = blocking === 0 && candidate.length > 0;
       // Told as problems, a syntax cascade counted once; the record keeps every finding.
@@ -343,6 +356,29 @@ export async function runGuarded(opts: RunOptions, job: RunJob): Promise<RunReco
     logger.warn(`Provenance retention skipped: ${errorLine(err)}`);
   }
   return record;
+}
+
+/** A blocking finding when the candidate writes no test file of its own (generate). */
+function missingTestFile(required: NonNullable<RunJob['requiredTestFile']>, candidate: readonly CandidateFile[]): Finding | undefined {
+  const written =
+    'path' in required
+      ? candidate.some((f) => f.path === required.path && f.after !== undefined)
+      : candidate.some((f) => f.before === undefined && f.after !== undefined && required.matches(f.path));
+  if (written) return undefined;
+  return {
+    tool: 'tests',
+    code: 'no-test-file',
+    category: 'test_failure',
+    severity: 'error',
+    file: candidate[0]!.path,
+    line: 1,
+    column: 1,
+    message:
+      'path' in required
+        ? `No tests were written: ${required.path} is unchanged. Write the tests for the new code there.`
+        : `No test file was written: write the tests in ${required.describe}, such as ${required.suggested}.`,
+    introduced: true,
+  };
 }
 
 /** A blocking finding when the test gate was skipped or absent: generated code is only as good as its tests. */

@@ -61,6 +61,7 @@ export async function runGenerate(opts: GenerateOptions): Promise<RunRecord> {
     mode: 'generate',
     targets,
     requireTests: true,
+    requiredTestFile: tests ? { path: tests } : convention!,
     ...(tests ? { testFile: tests } : {}),
     allowed: {
       targets: targets.map((t) => t.path),

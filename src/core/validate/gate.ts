@@ -33,6 +33,8 @@ export interface GateContext<S = GateSettings> {
   trusted: boolean;
   /** The settings in force; a gate's check sees only the slice it declares (`Gate.settings`). */
   settings: S;
+  /** Files the run names as tests (a generate run's --tests): judged as test files whatever their name. */
+  testFiles?: readonly string[];
 }
 
 export interface GateResult {

@@ -19,9 +19,11 @@ export interface RunOutput {
   output: string;
 }
 
-/** Files the candidate creates that are test files. */
-export function newTestFiles(files: readonly CandidateFile[]): string[] {
-  return files.filter((f) => f.before === undefined && f.after !== undefined && isTestPath(f.path)).map((f) => f.path);
+/** Files the candidate creates that are test files, and the changed files the run names as its tests. */
+export function newTestFiles(files: readonly CandidateFile[], named: readonly string[] = []): string[] {
+  return files
+    .filter((f) => f.after !== undefined && (named.includes(f.path) || (f.before === undefined && isTestPath(f.path))))
+    .map((f) => f.path);
 }
 
 export function judgeNewTestFiles(
@@ -46,6 +48,10 @@ export function judgeNewTestFiles(
     }
     if (nodeReportsEmptyFile(after.output, file)) {
       verdicts.set(file, { ran: false, why: "node's test runner loaded it and found no test in it" });
+      continue;
+    }
+    if (now === 0) {
+      verdicts.set(file, { ran: false, why: 'the runner reports no test at all' });
       continue;
     }
     if (before !== undefined && now !== undefined) {

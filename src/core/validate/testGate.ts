@@ -119,7 +119,7 @@ export class TestGate implements Gate<TestGateContext['settings']> {
       return ran([gateFinding('sandbox', err.message, 'error', files)]);
     }
     throwIfAborted(ctx.signal);
-    const fresh = newTestFiles(files);
+    const fresh = newTestFiles(files, ctx.testFiles);
     const broken = compareRuns(baseline, after, files, timeoutS, new Set(fresh));
     // A run that timed out or broke as a whole says nothing about which tests ran.
     const judged =
@@ -142,15 +142,15 @@ export class TestGate implements Gate<TestGateContext['settings']> {
       if (files) await sandbox.writeCandidate(files);
       const memoryMb = ctx.settings.testMemoryMb;
       const nodeOptions = [process.env.NODE_OPTIONS ?? '', `--max-old-space-size=${memoryMb}`].join(' ').trim();
-      // Coverage of the candidate's run only: the baseline is compared by test names, not lines.
-      const coverage =
-        files && ctx.settings.testCoverage
-          ? await prepareCoverage({
-              sandboxRoot: sandbox.realRoot,
-              aliases: [sandbox.root],
-              files: files.flatMap((f) => (f.after === undefined ? [] : [{ path: f.path, text: f.after }])),
-            })
-          : undefined;
+      // Both runs measure, so both run alike (coverage slows a suite; a suite near its time limit
+      // must not time out only with the patch); only the candidate's lines are read.
+      const coverage = ctx.settings.testCoverage
+        ? await prepareCoverage({
+            sandboxRoot: sandbox.realRoot,
+            aliases: [sandbox.root],
+            files: (files ?? []).flatMap((f) => (f.after === undefined ? [] : [{ path: f.path, text: f.after }])),
+          })
+        : undefined;
       const env: Record<string, string> = {
         CI: 'true',
         NO_COLOR: '1',
@@ -190,6 +190,7 @@ export class TestGate implements Gate<TestGateContext['settings']> {
       }
       const output = relativise(relativise(`${result.stdout}\n${result.stderr}`, sandbox.realRoot), sandbox.root);
       const measured = coverage ? await coverage.collect() : undefined;
+      if (!files) return { result, report: parseTestOutput(output), output };
       return { result, report: parseTestOutput(output), output, ...(measured ? { coverage: measured } : {}) };
     } finally {
       await sandbox

@@ -67,7 +67,10 @@ describe('generate: new code and its tests', function () {
     return { code, run: io.stdout ? (JSON.parse(io.stdout) as JsonRun) : (undefined as unknown as JsonRun), stderr: io.stderr };
   }
   const testFindings = (run: JsonRun, attempt: number) =>
-    run.attemptDetails[attempt - 1]!.gates.find((g) => g.gate === 'tests')!.findings.filter((f) => f.severity === 'error');
+    run.attemptDetails[attempt - 1]!.gates
+      .filter((g) => g.gate === 'tests' || g.gate === 'generated-tests')
+      .flatMap((g) => g.findings)
+      .filter((f) => f.severity === 'error');
 
   it('writes a module and its test file, runs the new tests, and repairs the one that fails', async () => {
     const { code, run, stderr } = await generate([
@@ -143,6 +146,41 @@ describe('generate: new code and its tests', function () {
     assert.ok(run.patches.every((p) => !p.valid));
   });
 
+  it('never passes a candidate that writes no tests of its own, however green the old ones are', async () => {
+    const onlyModule = reply('Just the module.', [write('src/duration.js', fixedModule)]);
+    const { code, run } = await generate([onlyModule, onlyModule, onlyModule]);
+    assert.equal(code, 1);
+    assert.equal(run.status, 'no_valid_patch');
+    const first = testFindings(run, 1);
+    assert.deepEqual(
+      first.map((f) => f.code),
+      ['no-test-file'],
+    );
+    assert.match(
+      first[0]!.message,
+      /^No test file was written: write the tests in a new file under test\/ named like \*\.test\.js, such as test\/duration\.test\.js\.$/,
+    );
+  });
+
+  it('judges a named test file that runs no test, whatever its name', async () => {
+    const { code, run } = await generate(
+      [
+        reply('An empty check file.', [write('src/duration.js', fixedModule), write('checks/duration.check.js', "'use strict';\n")]),
+        reply('Now with tests.', [write('checks/duration.check.js', goodTests)]),
+      ],
+      '--tests',
+      'checks/duration.check.js',
+      '--test-command',
+      'node --test checks/duration.check.js',
+    );
+    assert.equal(code, 0);
+    assert.deepEqual(
+      testFindings(run, 1).map((f) => [f.code, f.file]),
+      [['no-tests', 'checks/duration.check.js']],
+    );
+    assert.equal(run.status, 'proposed');
+  });
+
   it('lets the model name its test file only within the convention, and only one', async () => {
     const { run } = await generate([
       reply('Tests elsewhere.', [
@@ -169,7 +207,7 @@ describe('generate: new code and its tests', function () {
       '--tests',
       'checks/duration.check.js',
       '--test-command',
-      'node --test checks/',
+      'node --test checks/duration.check.js',
     );
     assert.equal(code, 0, stderr);
     assert.equal(run.attempts, 1);

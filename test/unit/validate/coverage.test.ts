@@ -143,6 +143,15 @@ describe('validate/coverage', function () {
       }
     });
 
+    it('leaves every file unmeasured when node runs but loads none of the project (a wrapper around another runner)', async () => {
+      const { result } = await measure(['src/math.js', 'test/math.test.js'], process.execPath, ['-e', 'process.exit(0)']);
+      assert.equal(result.files.size, 0);
+      assert.deepEqual(
+        [...result.unmeasured.values()],
+        Array(2).fill('node ran, but loaded none of the project’s files: the tests run outside node'),
+      );
+    });
+
     it('leaves every file unmeasured when the command runs no node', async () => {
       const { result } = await measure(['src/math.js', 'test/math.test.js'], 'true', []);
       assert.equal(result.files.size, 0);

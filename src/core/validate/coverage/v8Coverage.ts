@@ -47,6 +47,17 @@ async function collectV8(opts: ToolOptions): Promise<CoverageResult> {
     for (const f of opts.files) result.unmeasured.set(f.path, why);
     return result;
   }
+  // npm, a wrapper script or a bundler may be node while the tests run elsewhere (bun, deno, a
+  // browser): unless node loaded some file of the project itself, "no line ran" would be a guess.
+  const projectRan = reports.scripts.some((script) => {
+    const rel = toPath(script.url, undefined, opts);
+    return rel !== undefined && !/(^|\/)node_modules\//.test(rel);
+  });
+  if (!projectRan && !reports.scripts.some((script) => script.map !== undefined)) {
+    for (const f of opts.files)
+      result.unmeasured.set(f.path, 'node ran, but loaded none of the project’s files: the tests run outside node');
+    return result;
+  }
   const asked = new Set(opts.files.map((f) => f.path));
   const direct = new Map<string, Script[]>();
   const mapped = new Map<string, { script: Script; sources: Set<number> }[]>();
