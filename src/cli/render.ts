@@ -137,6 +137,13 @@ export function runJson(run: RunRecord, view?: RunView, storeDir?: string): Reco
       riskLevel: p.risk.level,
       riskFactors: p.risk.factors,
       ...patchStatus(p, view?.patches),
+      // Edited by a person before approval: this is their version; the model's stays in the record.
+      ...(view && (view.patches.find((s) => s.patchId === p.id)?.revisions ?? 0) > 0
+        ? {
+            revisions: view.patches.find((s) => s.patchId === p.id)!.revisions,
+            modelAfterSha256: view.record.patches.find((m) => m.id === p.id)?.afterSha256,
+          }
+        : {}),
       linesAdded: p.linesAdded,
       linesRemoved: p.linesRemoved,
       matchKinds: p.matchKinds,

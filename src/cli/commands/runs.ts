@@ -36,6 +36,19 @@ export async function statusCommand(flags: StoreFlags & { runId?: string; latest
             actor: d.actor,
             at: d.createdAt,
             detail: d.detail,
+            // A person's edit: what they changed, from which proposal, and how the gates judged it.
+            ...(d.revision
+              ? {
+                  revision: {
+                    baseSha256: d.revision.baseSha256,
+                    afterSha256: d.revision.patch.afterSha256,
+                    valid: d.revision.patch.valid,
+                    risk: d.revision.patch.risk.score,
+                    edit: d.revision.edit,
+                    gates: d.revision.gates,
+                  },
+                }
+              : {}),
           })),
           storeProblems: view.storeProblems,
         },
@@ -48,7 +61,9 @@ export async function statusCommand(flags: StoreFlags & { runId?: string; latest
   io.out(runSummary(view.run));
   if (view.run.patches.length > 0) io.out('\n' + patchTable(view.run, view.patches));
   for (const d of view.decisions)
-    io.out(`  ${d.createdAt} ${d.decision} ${d.patchIds.join(', ')}${d.hunkIds ? ` (hunks ${d.hunkIds.join(', ')})` : ''} by ${d.actor}`);
+    io.out(
+      `  ${d.createdAt} ${d.decision} ${d.patchIds.join(', ')}${d.hunkIds ? ` (hunks ${d.hunkIds.join(', ')})` : ''} by ${d.actor}${d.decision === 'revise' && d.detail ? ` (${d.detail})` : ''}`,
+    );
   if (flags.diff) for (const p of view.run.patches) io.out('\n' + patchDetail(p));
   else for (const p of view.run.patches) for (const f of p.findings.filter((x) => x.introduced)) io.out(`  ${formatFinding(f)}`);
   // What the gates found beyond the patched files (a caller, a test) judged the patches too.

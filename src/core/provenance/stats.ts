@@ -49,7 +49,8 @@ export function computeStats(views: readonly RunView[]): Stats {
   const tokens = { total: 0, repair: 0, cacheRead: 0, cacheWrite: 0 };
   const appliedScores: number[] = [];
 
-  for (const { run, patches } of views) {
+  // The model's record: a person's edit of a proposal is not a repair the model made.
+  for (const { record: run, run: current, patches } of views) {
     runsByStatus[run.status]++;
     const first = run.attempts.find((a) => a.index === 1) ?? run.attempts[0];
     if (first) {
@@ -72,7 +73,8 @@ export function computeStats(views: readonly RunView[]): Stats {
     }
     for (const state of patches) {
       patchesByStatus[state.status]++;
-      const patch = run.patches.find((p) => p.id === state.patchId);
+      // What was applied is the patch as it stood: a person's revision where there is one.
+      const patch = current.patches.find((p) => p.id === state.patchId);
       if (patch && isOnDisk(state)) appliedScores.push(patch.risk.score);
     }
   }

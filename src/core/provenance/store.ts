@@ -194,6 +194,11 @@ export class ProvenanceStore {
       for (const p of v.record.patches)
         if (p.afterSha256 && !uses.has(p.afterSha256))
           uses.set(p.afterSha256, `the model's proposal for ${p.file} in run ${v.run.runId}, revised since`);
+      // Every revision a person recorded, the superseded ones too: retention keeps their bytes.
+      for (const d of v.decisions) {
+        const after = d.revision?.patch.afterSha256;
+        if (after && !uses.has(after)) uses.set(after, `a person's edit of ${d.revision!.patch.file} in run ${v.run.runId}`);
+      }
     }
     for (const j of [...(await this.journal.list()), ...(await this.journal.listKept())]) {
       if (!j.ok) continue;
