@@ -47,7 +47,7 @@ export function registerProvenanceSuite(): void {
 
     test('the panel renders the picked run: statistics, timeline, model calls, findings by category, patches, decisions', async () => {
       const status = await vscode.commands.executeCommand<string>(COMMANDS.showRunStatus.id, runId);
-      assert.match(status, new RegExp(`^Run ${runId} \\(.+\\): Proposed, 2 patches: 1 applied, 1 rejected; max risk 0\\.41\\.$`));
+      assert.match(status, new RegExp(`^Run ${runId} \\(.+\\): Partly applied, 2 patches: 1 applied, 1 rejected; max risk 0\\.41\\.$`));
       const model = await shown(runId);
       const run = model.run!;
       assert.equal(run.pinned, true);
@@ -172,6 +172,130 @@ export function registerProvenanceSuite(): void {
         column: 1,
       });
       assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, uriOf('src/math.ts').fsPath);
+    });
+
+    test("the run's badge follows its patches' decisions (Rejected, Applied, Rolled back) and names the model that answered", async () => {
+      const { session } = await api();
+      const badge = (id: string, label: string) =>
+        waitFor(`the badge of ${id} to say ${label}`, async () => {
+          const s = await testState();
+          return s.posted?.run?.runId === id && s.posted.run.statusLabel === label ? s.posted.run : undefined;
+        });
+      const rejected = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
+      await vscode.commands.executeCommand(COMMANDS.showRunStatus.id, rejected.runId);
+      const run = await badge(rejected.runId, 'Proposed');
+      // A replay is labelled as one, with the transcript's model, never the preset's Claude model.
+      assert.equal(run.provider, 'Replay of validate-inputs.json (recorded, no model called) · recorded-vscode-test');
+      assert.deepEqual(
+        run.modelCalls.map((c) => c.model),
+        ['recorded-vscode-test'],
+      );
+      assert.doesNotMatch(JSON.stringify(run), /claude/i);
+      await vscode.commands.executeCommand('refactorGuard.rejectPatch', {
+        kind: 'patch',
+        runId: rejected.runId,
+        patchId: rejected.patches[0]!.id,
+      });
+      assert.equal((await badge(rejected.runId, 'Rejected')).status, 'proposed', 'the record still says how the run ended');
+
+      const applied = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
+      await vscode.commands.executeCommand(COMMANDS.showRunStatus.id, applied.runId);
+      await vscode.commands.executeCommand('refactorGuard.approvePatch', {
+        kind: 'patch',
+        runId: applied.runId,
+        patchId: applied.patches[0]!.id,
+      });
+      await badge(applied.runId, 'Applied');
+      await vscode.commands.executeCommand('refactorGuard.rollbackRun', { kind: 'run', runId: applied.runId });
+      await badge(applied.runId, 'Rolled back');
+      assert.equal((await session!.run(applied.runId)).patches[0]!.status, 'rolled_back');
+    });
+
+    test("a finding of a failed attempt opens the file as that attempt left it, at the finding's line", async () => {
+      const record = await propose('Make clamp check its bounds', 'src/math.ts', 'broken-twice.json');
+      assert.equal(record.status, 'no_valid_patch');
+      await vscode.commands.executeCommand(COMMANDS.showRunStatus.id, record.runId);
+      const run = (await shown(record.runId)).run!;
+      const findingOf = (attempt: number) =>
+        run.attempts
+          .find((a) => a.index === attempt)!
+          .after.groups.flatMap((g) => g.findings)
+          .find((f) => f.blocking)!;
+      const kept = record.keptAttempt ?? record.attempts.length;
+      const click = async (attempt: number) => {
+        const f = findingOf(attempt);
+        assert.equal(f.attempt, attempt, 'the page knows whose line it is');
+        await closeAllEditors();
+        await vscode.commands.executeCommand(TEST_COMMANDS.provenanceMessage.id, {
+          type: 'openFinding',
+          file: f.file,
+          line: f.line,
+          column: f.column,
+          runId: record.runId,
+          attempt,
+        });
+        const editor = await waitFor('the attempt’s document', () => {
+          const e = vscode.window.activeTextEditor;
+          return e?.document.uri.scheme === 'refactor-guard-attempt' ? e : undefined;
+        });
+        return { f, editor };
+      };
+
+      // The kept attempt: its candidate, exactly, with the cursor on the finding's line.
+      const { f, editor } = await click(kept);
+      const store = await (await api()).session!.store();
+      const candidate = new TextDecoder().decode(await store.blobs.get(record.patches[0]!.afterSha256!));
+      assert.equal(editor.document.getText(), candidate);
+      assert.notEqual(editor.document.getText(), (await readBytes('src/math.ts')).toString('utf8'), 'not the file as it is now');
+      assert.equal(editor.selection.active.line, f.line - 1);
+      assert.equal(editor.document.languageId, 'typescript');
+      assert.match(editor.document.uri.path, /math \(attempt \d\)\.ts$/);
+      assert.equal((await testState()).lastFinding?.kind, 'blob');
+      await screenshot('attempt-finding-kept-candidate');
+
+      // An earlier attempt that edited the same file: its text is not in the record, and the note says so.
+      if (kept > 1) {
+        const earlier = await click(1);
+        const note = earlier.editor.document.getText();
+        assert.match(note, /attempt 1 left it is not kept/);
+        assert.ok(note.includes(earlier.f.message), note);
+        assert.equal((await testState()).lastFinding?.kind, 'unknown');
+      }
+    });
+
+    test('Open Provenance in Editor shows a run in a wide editor panel: the same page, the same messages', async () => {
+      await closeAllEditors();
+      await vscode.commands.executeCommand(COMMANDS.openProvenanceEditor.id, { kind: 'run', runId });
+      const editor = await waitFor('the editor panel to show the run', async () => {
+        const s = await testState();
+        return s.editor?.posted?.run?.runId === runId ? s.editor : undefined;
+      });
+      assert.equal(editor.title, 'Provenance: Add caching to the user service');
+      const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+      assert.ok(
+        tab?.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('refactorGuard.provenanceEditor'),
+        String(tab?.label),
+      );
+      assert.equal(editor.posted!.run!.attempts.length, 2);
+      await new Promise((r) => setTimeout(r, 1000));
+      await screenshot('provenance-editor-panel');
+
+      // Its own messages: "Refresh" redraws it, a patch click opens the diff.
+      const before = editor.postCount;
+      await vscode.commands.executeCommand(TEST_COMMANDS.provenanceMessage.id, { type: 'command', command: 'refresh' }, 'editor');
+      await waitFor('a redraw of the editor panel', async () => ((await testState()).editor!.postCount > before ? true : undefined));
+      // Opened from the view title (no argument): the run the side view shows.
+      await vscode.commands.executeCommand(COMMANDS.showRunStatus.id, `${runId}-b`);
+      await shown(`${runId}-b`);
+      await vscode.commands.executeCommand(COMMANDS.openProvenanceEditor.id);
+      await waitFor('the editor panel to follow', async () =>
+        (await testState()).editor?.posted?.run?.runId === `${runId}-b` ? true : undefined,
+      );
+      assert.equal(
+        vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview).length,
+        1,
+        'one panel',
+      );
     });
 
     test('Export Provenance writes schema-valid JSON for one run and for all runs', async () => {

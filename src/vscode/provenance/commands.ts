@@ -5,6 +5,9 @@ import { buildExport, exportText } from './exportDocument';
 import type { ProvenanceDeps } from './index';
 import type { ProvenanceViewProvider } from './panel';
 import type { StatsVM } from './protocol';
+import { summarize } from '../../core/provenance/views';
+import { runStateIcon as stateIcon } from './runIcons';
+import { runState } from './runState';
 import { runPickRow, runStatusText } from './runText';
 import { buildStatsVM, statsText } from './statsViewModel';
 
@@ -37,26 +40,36 @@ export class ProvenanceCommands {
 
   /** Quick pick of runs, newest first; the pick becomes the panel's run. */
   async listRuns(): Promise<string | undefined> {
+    const picked = await this.pickRun();
+    if (!picked) return undefined;
+    await this.panel.showRun(picked, true);
+    this.deps.revealRun?.(picked);
+    return picked;
+  }
+
+  /** Quick pick of runs, newest first, each with what it amounts to now; the picked run's id. */
+  async pickRun(): Promise<string | undefined> {
     const store = await this.deps.getStore();
-    const runs = await store.listRuns({ limit: 500 });
-    if (runs.length === 0) {
+    const { views, problems } = await store.allViews();
+    if (views.length === 0) {
       void vscode.window.showInformationMessage('Refactor Guard: no runs yet.');
       return undefined;
     }
-    const items = runs.map((s) => ({ ...runPickRow(s), iconPath: statusIcon(s.status) }));
+    const items = views
+      .slice(-500)
+      .reverse()
+      .map((v) => {
+        const state = runState(v.run, v.patches);
+        return { ...runPickRow(summarize(v), undefined, state), iconPath: stateIcon(state.key) };
+      });
     const picked = await vscode.window.showQuickPick(items, {
       title: 'Refactor Guard: Runs',
       placeHolder:
-        runs.problems.length > 0
-          ? `${runs.problems.length} damaged record(s) skipped: run "Verify Provenance"`
-          : 'Pick a run to show its provenance',
+        problems.length > 0 ? `${problems.length} damaged record(s) skipped: run "Verify Provenance"` : 'Pick a run to show its provenance',
       matchOnDescription: true,
       matchOnDetail: true,
     });
-    if (!picked) return undefined;
-    await this.panel.showRun(picked.runId, true);
-    this.deps.revealRun?.(picked.runId);
-    return picked.runId;
+    return picked?.runId;
   }
 
   async showStatistics(): Promise<StatsVM> {
@@ -137,19 +150,6 @@ export class ProvenanceCommands {
       if (choice === 'Show Log') this.deps.log.show(true);
     });
     return result;
-  }
-}
-
-function statusIcon(status: string): vscode.ThemeIcon {
-  switch (status) {
-    case 'proposed':
-      return new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'));
-    case 'no_changes':
-      return new vscode.ThemeIcon('circle-outline');
-    case 'cancelled':
-      return new vscode.ThemeIcon('circle-slash');
-    default:
-      return new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
   }
 }
 

@@ -11,7 +11,7 @@ import type { FindingGroupVM, FindingSetVM, FindingVM } from './protocol';
 
 const ORDER = new Map<string, number>(FINDING_CATEGORIES.map((c, i) => [c, i]));
 
-export function groupFindings(findings: readonly Finding[], keyPrefix: string): FindingSetVM {
+export function groupFindings(findings: readonly Finding[], keyPrefix: string, attempt?: number): FindingSetVM {
   const byCategory = new Map<string, { finding: Finding; n: number }[]>();
   findings.forEach((finding, n) => {
     const list = byCategory.get(finding.category) ?? [];
@@ -29,14 +29,15 @@ export function groupFindings(findings: readonly Finding[], keyPrefix: string): 
           x.finding.line - y.finding.line ||
           x.finding.column - y.finding.column,
       );
-      const vms = sorted.map(({ finding, n }) => findingVM(finding, `${keyPrefix}:${n}`));
+      const vms = sorted.map(({ finding, n }) => findingVM(finding, `${keyPrefix}:${n}`, attempt));
       return { category, label: categoryLabel(category), count: vms.length, blocking: vms.filter((f) => f.blocking).length, findings: vms };
     });
   return { total: findings.length, blocking: findings.filter(isBlocking).length, groups };
 }
 
-export function findingVM(f: Finding, key: string): FindingVM {
+export function findingVM(f: Finding, key: string, attempt?: number): FindingVM {
   return {
+    ...(attempt !== undefined ? { attempt } : {}),
     key,
     location: `${f.file}:${f.line}:${f.column}`,
     file: f.file,

@@ -66,6 +66,19 @@ export function formatTime(iso: string, timeZone?: string): string {
   return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}`;
 }
 
+/**
+ * A run's time, short enough to lead a tree label: `10:38` today, `11-21 10:38` earlier this
+ * year, `2025-11-21` before. Absolute, so a label read later does not go stale like "3 min ago".
+ */
+export function clockTime(iso: string, now: Date = new Date(), timeZone?: string): string {
+  const full = formatTime(iso, timeZone);
+  if (full === iso) return iso;
+  const today = formatTime(now.toISOString(), timeZone);
+  if (full.slice(0, 10) === today.slice(0, 10)) return full.slice(11, 16);
+  if (full.slice(0, 4) === today.slice(0, 4)) return `${full.slice(5, 10)} ${full.slice(11, 16)}`;
+  return full.slice(0, 10);
+}
+
 /** "+3 min" after a reference moment: decisions happen after the run, often much later. */
 export function formatOffset(ms: number): string {
   return ms < 0 ? `−${formatDuration(-ms)}` : `+${formatDuration(ms)}`;

@@ -3,8 +3,11 @@ import type { ProvenanceStore } from '../../core/provenance/store';
 import { COMMANDS, TEST_COMMANDS } from '../commands/commandIds';
 import type { CommandManager } from '../commands/commandManager';
 import type { ProvenanceCommands } from './commands';
+import { ATTEMPT_SCHEME, AttemptDocuments, openFinding } from './attemptDocuments';
+import { ProvenanceEditorPanel } from './editorPanel';
 import { ProvenanceViewProvider } from './panel';
-import { isPageToHost, type PanelVM } from './protocol';
+import { isPageToHost, type PageCommand, type PanelVM } from './protocol';
+import type { SurfaceActions } from './surface';
 
 /**
  * What the provenance view and its commands need from the rest of the extension. The adapter
@@ -31,23 +34,59 @@ export interface ProvenanceDeps {
 
 /** What `refactorGuard.test.provenanceState` returns. */
 export interface ProvenanceTestState {
-  /** The last view model posted to the page, and how many renders were delivered. */
+  /** The last view model posted to the side view's page, and how many renders were delivered. */
   posted: PanelVM | undefined;
   postCount: number;
   runId: string | undefined;
+  /** The editor panel ("Open Provenance in Editor"), when open. */
+  editor?: { posted: PanelVM | undefined; postCount: number; runId: string | undefined; title: string | undefined };
+  /** What the last finding click opened. */
+  lastFinding?: { uri: string; kind: string };
 }
 
+/** The palette command each of the page's toolbar buttons runs. */
+const PAGE_COMMAND_IDS: Record<PageCommand, string> = {
+  listRuns: COMMANDS.listRuns.id,
+  showStatistics: COMMANDS.showStatistics.id,
+  exportProvenance: COMMANDS.exportProvenance.id,
+  verifyProvenance: COMMANDS.verifyProvenance.id,
+  refresh: COMMANDS.refreshProvenance.id,
+};
+
 export function registerProvenance(context: vscode.ExtensionContext, commands: CommandManager, deps: ProvenanceDeps): void {
-  const panel = new ProvenanceViewProvider(context.extensionUri, deps);
   // The commands' module (statistics, export, the record schemas and zod) loads on first use, not at activation.
   let loaded: Promise<ProvenanceCommands> | undefined;
   const commandsModule = (): Promise<ProvenanceCommands> =>
     (loaded ??= import('./commands.js').then(({ ProvenanceCommands }) => new ProvenanceCommands(deps, panel)));
+  let lastFinding: ProvenanceTestState['lastFinding'];
+  const findings: SurfaceActions['openFinding'] = async (m) => {
+    const opened = await openFinding(deps.getStore, m);
+    lastFinding = { uri: opened.uri.toString(), kind: opened.kind };
+  };
+  const panel = new ProvenanceViewProvider(context.extensionUri, deps, {
+    command: async (c) => void (await vscode.commands.executeCommand(PAGE_COMMAND_IDS[c])),
+    openFinding: findings,
+  });
+  // The same page in the editor area; its "Other run…" and "Refresh" act on it, not on the side view.
+  const editor: ProvenanceEditorPanel = new ProvenanceEditorPanel(context.extensionUri, deps, {
+    command: async (c): Promise<void> => {
+      if (c === 'refresh') return editor.refresh();
+      if (c !== 'listRuns') return void (await vscode.commands.executeCommand(PAGE_COMMAND_IDS[c]));
+      const picked = await (await commandsModule()).pickRun();
+      if (picked) await editor.showRun(picked);
+    },
+    openFinding: findings,
+  });
 
   context.subscriptions.push(
     panel,
+    editor,
     vscode.window.registerWebviewViewProvider(ProvenanceViewProvider.viewId, panel, { webviewOptions: { retainContextWhenHidden: false } }),
-    deps.onDidChangeRuns(() => void panel.refresh()),
+    vscode.workspace.registerTextDocumentContentProvider(ATTEMPT_SCHEME, new AttemptDocuments(deps.getStore)),
+    deps.onDidChangeRuns(() => {
+      void panel.refresh();
+      void editor.refresh();
+    }),
     deps.onDidSelectRun((runId) => void panel.showRun(runId)),
   );
 
@@ -63,17 +102,38 @@ export function registerProvenance(context: vscode.ExtensionContext, commands: C
   });
   commands.register({ id: COMMANDS.verifyProvenance.id, execute: async () => (await commandsModule()).verifyProvenance() });
   commands.register({ id: COMMANDS.refreshProvenance.id, execute: () => panel.refresh() });
+  commands.register({
+    id: COMMANDS.openProvenanceEditor.id,
+    // From a run in the Runs tree, a run id, or the view title and palette: the run the side view shows.
+    execute: async (arg?: unknown) => {
+      const runId =
+        typeof arg === 'string'
+          ? arg
+          : arg && typeof arg === 'object' && 'runId' in arg && typeof arg.runId === 'string'
+            ? arg.runId
+            : (panel.shownRunId ?? deps.selectedRunId());
+      await editor.open(runId);
+    },
+  });
 
   // For the integration tests; the manager registers these outside production mode only.
   commands.register({
     id: TEST_COMMANDS.provenanceState.id,
-    execute: (): ProvenanceTestState => ({ posted: panel.lastPosted, postCount: panel.postCount, runId: panel.runId }),
+    execute: (): ProvenanceTestState => ({
+      posted: panel.lastPosted,
+      postCount: panel.postCount,
+      runId: panel.runId,
+      ...(editor.isOpen
+        ? { editor: { posted: editor.lastPosted, postCount: editor.postCount, runId: editor.runId, title: editor.title } }
+        : {}),
+      ...(lastFinding ? { lastFinding } : {}),
+    }),
   });
   commands.register({
     id: TEST_COMMANDS.provenanceMessage.id,
-    execute: async (message: unknown) => {
+    execute: async (message: unknown, where?: 'view' | 'editor') => {
       if (!isPageToHost(message)) throw new Error('Not a Provenance page message.');
-      await panel.handleMessage(message);
+      await (where === 'editor' ? editor.handleMessage(message) : panel.handleMessage(message));
     },
   });
 }

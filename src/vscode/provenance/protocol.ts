@@ -74,6 +74,8 @@ export interface FindingVM {
   message: string;
   introduced: boolean;
   blocking: boolean;
+  /** The attempt whose candidate the finding's line numbers refer to. */
+  attempt?: number;
 }
 
 export interface FindingGroupVM {
@@ -144,7 +146,11 @@ export interface DecisionVM {
 export interface RunVM {
   runId: string;
   createdAt: string;
+  /** How the run ended, as recorded ("proposed", "no_valid_patch"...). */
   status: string;
+  /** What it amounts to now, from its patches' decisions (runState.ts): "applied", "rolled_back"... */
+  state: string;
+  /** The badge: the state's label ("Rejected", "Partly applied"). */
   statusLabel: string;
   /** Whether the run is the one picked in the approval tree (else it is the latest). */
   pinned: boolean;
@@ -183,7 +189,8 @@ export type PageCommand = (typeof PAGE_COMMANDS)[number];
 export type PageToHost =
   | { type: 'ready' }
   | { type: 'openPatch'; runId: string; patchId: string }
-  | { type: 'openFinding'; file: string; line: number; column: number }
+  /** `runId` and `attempt` name the candidate the line is in; without them, the file as it is. */
+  | { type: 'openFinding'; file: string; line: number; column: number; runId?: string; attempt?: number }
   | { type: 'command'; command: PageCommand };
 
 /** What the page keeps across hide and show (vscode.getState/setState). */
@@ -206,7 +213,14 @@ export function isPageToHost(value: unknown): value is PageToHost {
     case 'openPatch':
       return typeof m.runId === 'string' && typeof m.patchId === 'string';
     case 'openFinding':
-      return typeof m.file === 'string' && Number.isInteger(m.line) && Number.isInteger(m.column);
+      return (
+        typeof m.file === 'string' &&
+        Number.isInteger(m.line) &&
+        Number.isInteger(m.column) &&
+        (m.runId === undefined || typeof m.runId === 'string') &&
+        (m.attempt === undefined || (Number.isInteger(m.attempt) && (m.attempt as number) >= 1)) &&
+        (m.runId === undefined) === (m.attempt === undefined)
+      );
     case 'command':
       return typeof m.command === 'string' && (PAGE_COMMANDS as readonly string[]).includes(m.command);
     default:

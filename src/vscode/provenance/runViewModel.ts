@@ -4,6 +4,7 @@ import { attemptFindings, groupFindings } from './findingGroups';
 import { formatDuration, formatScore, formatTime, formatTokens, shortSha, statusLabel } from './format';
 import { coverageText } from '../review/labels';
 import type { AttemptVM, DecisionVM, ModelCallVM, PatchVM, RunVM } from './protocol';
+import { runState } from './runState';
 import { buildTimeline } from './timeline';
 
 /**
@@ -31,6 +32,7 @@ export function buildRunVM(input: RunInput, options: RunVMOptions = {}): RunVM {
   const { run, decisions } = input;
   const mine = decisions.filter((d) => d.runId === run.runId).sort((a, b) => a.seq - b.seq);
   const states = input.states ?? foldDecisions(run, mine).patches;
+  const state = runState(run, states);
   const calls = run.modelCalls;
   const cacheRead = calls.reduce((n, c) => n + c.cacheReadTokens, 0);
   const cacheWrite = calls.reduce((n, c) => n + c.cacheWriteTokens, 0);
@@ -38,7 +40,8 @@ export function buildRunVM(input: RunInput, options: RunVMOptions = {}): RunVM {
     runId: run.runId,
     createdAt: formatTime(run.createdAt, options.timeZone),
     status: run.status,
-    statusLabel: statusLabel(run.status),
+    state: state.key,
+    statusLabel: state.label,
     pinned: options.pinned ?? false,
     error: run.error ? `${run.error.kind}: ${run.error.message}` : undefined,
     instruction: run.instruction,
@@ -99,7 +102,7 @@ function buildAttempts(run: RunRecord): AttemptVM[] {
         error: e.error,
       })),
       beforeAttempt: a.phase === 'repair' && previous ? previous.index : undefined,
-      after: groupFindings(attemptFindings(a), `a${a.index}`),
+      after: groupFindings(attemptFindings(a), `a${a.index}`, a.index),
     };
   });
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import {
+  clockTime,
   formatDuration,
   formatOffset,
   formatShare,
@@ -46,6 +47,14 @@ describe('provenance view: formatting', () => {
     assert.equal(formatTime('2026-11-21T10:38:39.123Z', 'UTC'), '2026-11-21 10:38:39');
     assert.equal(formatTime('2026-11-21T23:30:00Z', 'Asia/Tokyo'), '2026-11-22 08:30:00');
     assert.equal(formatTime('not a time', 'UTC'), 'not a time');
+  });
+
+  it('gives a run a short absolute time for the Runs tree label', () => {
+    const now = new Date('2026-11-21T18:00:00Z');
+    assert.equal(clockTime('2026-11-21T10:38:39Z', now, 'UTC'), '10:38');
+    assert.equal(clockTime('2026-11-02T10:38:39Z', now, 'UTC'), '11-02 10:38');
+    assert.equal(clockTime('2025-11-21T10:38:39Z', now, 'UTC'), '2025-11-21');
+    assert.equal(clockTime('not a time', now, 'UTC'), 'not a time');
   });
 
   it('lists a few items and counts the rest', () => {

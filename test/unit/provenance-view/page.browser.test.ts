@@ -119,8 +119,33 @@ describe('provenance view: the page in a browser', function () {
     await page.getByRole('button', { name: 'src/cache.ts:7:3' }).click();
     assert.deepEqual((await posted()).slice(1), [
       { type: 'openPatch', runId: 'run-a', patchId: 'p2' },
-      { type: 'openFinding', file: 'src/cache.ts', line: 7, column: 3 },
+      // The attempt's line: the host opens the file as attempt 1 left it.
+      { type: 'openFinding', file: 'src/cache.ts', line: 7, column: 3, runId: 'run-a', attempt: 1 },
     ]);
+  });
+
+  it("badges the run with what its patches' decisions made of it, and keeps the recorded status in the title", async () => {
+    await open();
+    const status = page.locator('.run-title .badge').first();
+    assert.equal(await status.textContent(), 'Partly applied');
+    assert.equal(await status.getAttribute('title'), 'Run recorded as proposed');
+  });
+
+  it('keeps each count pill on one line, whole, in a narrow side bar', async () => {
+    await page.setViewportSize({ width: 220, height: 800 });
+    await open();
+    const pills = page.locator('summary .count');
+    assert.ok((await pills.count()) >= 5);
+    for (const pill of await pills.all()) {
+      const text = (await pill.textContent()) ?? '';
+      const { lines, height, lineHeight } = await pill.evaluate((el) => ({
+        lines: el.getClientRects().length,
+        height: el.getBoundingClientRect().height,
+        lineHeight: parseFloat(getComputedStyle(el).lineHeight) || 20,
+      }));
+      assert.equal(lines, 1, `"${text}" breaks into ${lines} boxes`);
+      assert.ok(height < lineHeight * 1.6, `"${text}" is ${height}px tall`);
+    }
   });
 
   it('reopens what was open after being hidden, from its saved state', async () => {

@@ -14,9 +14,13 @@ describe('provenance view: run view model', () => {
     const vm = buildRunVM(input(), { timeZone: 'UTC', pinned: true });
     assert.equal(vm.instruction, 'Add caching to the user service');
     assert.deepEqual(vm.targets, ['src/user.ts (getUser)', 'src/cache.ts']);
-    assert.equal(vm.provider, 'Replay · claude-sonnet-5-5');
+    assert.equal(vm.provider, 'Replay of transcript.json (recorded, no model called) · recorded-demo');
+    assert.ok(vm.modelCalls.every((c) => c.model === 'recorded-demo'));
     assert.equal(vm.createdAt, '2026-11-21 10:00:00');
-    assert.equal(vm.statusLabel, 'Proposed');
+    // One patch applied, one rejected: the badge says what the decisions made of the proposal.
+    assert.equal(vm.status, 'proposed');
+    assert.equal(vm.state, 'partly_applied');
+    assert.equal(vm.statusLabel, 'Partly applied');
     assert.equal(vm.pinned, true);
     assert.deepEqual(vm.totals, { calls: 2, tokensIn: '9.3k', tokensOut: '1.2k', cache: 'read 3k / write 0' });
   });

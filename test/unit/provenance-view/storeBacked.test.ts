@@ -7,6 +7,7 @@ import { ProvenanceStore } from '../../../src/core/provenance/store';
 import { buildExport, validateExport, type ProvenanceExport } from '../../../src/vscode/provenance/exportDocument';
 import { loadPanelModel } from '../../../src/vscode/provenance/panelModel';
 import { runPickRow, runStatusText } from '../../../src/vscode/provenance/runText';
+import { runState } from '../../../src/vscode/provenance/runState';
 import { sampleDecisions, sampleRun } from './sampleRun';
 import { TEST_KEY } from '../../support/testKey';
 
@@ -81,10 +82,15 @@ describe('provenance view: over a real store', () => {
 
   it('describes a run in one line and as a quick pick row', async () => {
     const view = await store.getRun('run-a');
-    assert.equal(runStatusText(view, 'UTC'), 'Run run-a (2026-11-21 10:00:00): Proposed, 2 patches: 1 applied, 1 rejected; max risk 0.41.');
+    assert.equal(
+      runStatusText(view, 'UTC'),
+      'Run run-a (2026-11-21 10:00:00): Partly applied, 2 patches: 1 applied, 1 rejected; max risk 0.41.',
+    );
     const [b, a] = await store.listRuns();
     const row = runPickRow(a!, 'UTC');
     assert.equal(row.description, 'Proposed · 2026-11-21 10:00:00');
+    // With the run's state (as List Runs gives it), the row says what the decisions made of it.
+    assert.equal(runPickRow(a!, 'UTC', runState(view.run, view.patches)).description, 'Partly applied · 2026-11-21 10:00:00');
     assert.equal(row.detail, 'src/user.ts, src/cache.ts · 1 applied, 1 rejected · max risk 0.41 · run-a');
     assert.equal(runPickRow(b!).label, 'Rename getUser to fetchUser');
   });

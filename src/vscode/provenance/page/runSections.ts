@@ -16,7 +16,12 @@ export function runHeader(run: RunVM, ctx: Ctx): HTMLElement {
     h(
       'div',
       { class: 'run-title' },
-      badge(run.statusLabel, statusTone(run.status)),
+      // What its patches' decisions made of the run; the record's own status goes in the title.
+      badge(
+        run.statusLabel,
+        statusTone(run.state),
+        run.state === run.status ? undefined : `Run recorded as ${run.status.replace(/_/g, ' ')}`,
+      ),
       h('span', { class: 'muted', title: run.runId }, run.pinned ? 'Selected run' : 'Latest run'),
       button(
         [icon('history'), ' Other run…'],
@@ -120,12 +125,12 @@ export function attemptsSection(run: RunVM, ctx: Ctx): HTMLElement {
         `${run.attempts.length} attempt${run.attempts.length === 1 ? '' : 's'}, ${repairs} repair${repairs === 1 ? '' : 's'}`,
       ),
     ],
-    () => run.attempts.map((a) => attemptBlock(a, byIndex, ctx)),
+    () => run.attempts.map((a) => attemptBlock(run.runId, a, byIndex, ctx)),
     { open: ctx.isOpen('run:attempts', true), onToggle: ctx.onToggle },
   );
 }
 
-function attemptBlock(a: AttemptVM, byIndex: Map<number, AttemptVM>, ctx: Ctx): HTMLElement {
+function attemptBlock(runId: string, a: AttemptVM, byIndex: Map<number, AttemptVM>, ctx: Ctx): HTMLElement {
   const before = a.beforeAttempt !== undefined ? byIndex.get(a.beforeAttempt)?.after : undefined;
   return h(
     'div',
@@ -141,12 +146,12 @@ function attemptBlock(a: AttemptVM, byIndex: Map<number, AttemptVM>, ctx: Ctx): 
           ),
         )
       : null,
-    before ? findingSet(`Before (from attempt ${a.beforeAttempt})`, before, `a${a.index}:before`, ctx) : null,
-    findingSet(a.phase === 'repair' ? 'After' : 'Findings', a.after, `a${a.index}:after`, ctx),
+    before ? findingSet(runId, `Before (from attempt ${a.beforeAttempt})`, before, `a${a.index}:before`, ctx) : null,
+    findingSet(runId, a.phase === 'repair' ? 'After' : 'Findings', a.after, `a${a.index}:after`, ctx),
   );
 }
 
-function findingSet(title: string, set: FindingSetVM, keyPrefix: string, ctx: Ctx): HTMLElement {
+function findingSet(runId: string, title: string, set: FindingSetVM, keyPrefix: string, ctx: Ctx): HTMLElement {
   if (set.total === 0)
     return h('p', { class: 'finding-set-title' }, h('strong', null, title), h('span', { class: 'muted' }, ': no findings'));
   return h(
@@ -163,21 +168,24 @@ function findingSet(title: string, set: FindingSetVM, keyPrefix: string, ctx: Ct
       lazyDetails(
         `${keyPrefix}:${g.category}`,
         [g.label, h('span', { class: 'count' }, g.blocking > 0 ? `${g.count} (${g.blocking} blocking)` : String(g.count))],
-        () => [h('ul', { class: 'plain findings' }, ...g.findings.map((f) => findingRow(f, ctx)))],
+        () => [h('ul', { class: 'plain findings' }, ...g.findings.map((f) => findingRow(runId, f, ctx)))],
         { open: ctx.isOpen(`${keyPrefix}:${g.category}`, false), onToggle: ctx.onToggle, cls: 'group' },
       ),
     ),
   );
 }
 
-function findingRow(f: FindingVM, ctx: Ctx): HTMLElement {
+function findingRow(runId: string, f: FindingVM, ctx: Ctx): HTMLElement {
   const sev = f.severity === 'error' ? 'error' : f.severity === 'warning' ? 'warning' : 'info';
+  // The line is the attempt's: the host opens the file as that attempt left it.
+  const where = f.attempt !== undefined ? { runId, attempt: f.attempt } : {};
+  const title = f.attempt !== undefined ? `Open ${f.location} as attempt ${f.attempt} left it` : `Open ${f.location}`;
   return h(
     'li',
     { class: `finding${f.blocking ? ' blocking' : ''}` },
     icon(sev, f.severity),
     ' ',
-    button(f.location, `Open ${f.location}`, () => ctx.post({ type: 'openFinding', file: f.file, line: f.line, column: f.column })),
+    button(f.location, title, () => ctx.post({ type: 'openFinding', file: f.file, line: f.line, column: f.column, ...where })),
     ' ',
     h('span', { class: 'message' }, f.message),
     ' ',
@@ -296,6 +304,7 @@ function outcomeIcon(outcome: TimelineEntryVM['outcome']): HTMLElement {
 
 export function statusTone(status: string): string {
   const s = status.toLowerCase();
+  if (s.includes('partly')) return 'warn';
   if (s.startsWith('applied') || s === 'proposed' || s.startsWith('approved')) return 'ok';
   if (s.startsWith('rejected') || s.startsWith('stale') || s.includes('error') || s === 'failed' || s === 'no_valid_patch') return 'fail';
   if (s.startsWith('pending')) return 'warn';
