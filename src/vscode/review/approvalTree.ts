@@ -7,8 +7,12 @@ import type { RunView } from '../../core/provenance/views';
 import { errorLine } from '../../core/errorLine';
 import { log } from '../log';
 import type { Session } from '../session';
-import { coverageText, hunkRange, hunkStatus, relativeTime, riskBadge, riskFactorsText, runStatusWord, statusWord } from './labels';
+import { coverageText, hunkRange, hunkStatus, riskBadge, riskFactorsText, runStatusWord, statusWord, type HunkStatus } from './labels';
 import { followersNote, groupCascades } from '../../core/validate/cascades';
+import { runStateIcon } from '../provenance/runIcons';
+import { patchOnDisk, runState } from '../provenance/runState';
+import { clockTime } from '../provenance/format';
+import type { Risk } from '../../core/risk/schema';
 
 export type ReviewNode =
   | { kind: 'run'; runId: string }
@@ -116,6 +120,11 @@ export class ApprovalTree implements vscode.TreeDataProvider<ReviewNode>, vscode
     return view && patch && state ? { view, patch, state } : undefined;
   }
 
+  /**
+   * A run: its time and instruction as the label (runs of one instruction told apart by time), and
+   * what it amounts to now in the icon and first in the description, so a narrow view that cuts
+   * the label still shows it.
+   */
   private runItem(runId: string): vscode.TreeItem {
     const view = this.cache.get(runId)!;
     const { run } = view;
@@ -126,19 +135,21 @@ export class ApprovalTree implements vscode.TreeDataProvider<ReviewNode>, vscode
         : this.order[0] === runId
           ? vscode.TreeItemCollapsibleState.Expanded
           : vscode.TreeItemCollapsibleState.Collapsed;
-    const item = new vscode.TreeItem(run.instruction.split('\n')[0] || '(no instruction)', state);
+    const item = new vscode.TreeItem(`${clockTime(run.createdAt)} ${run.instruction.split('\n')[0] || '(no instruction)'}`, state);
     item.id = `run:${runId}`;
-    const applied = view.patches.some((s) => s.status === 'applied' || (s.status !== 'rolled_back' && s.appliedHunkIds.length > 0));
+    const applied = view.patches.some(patchOnDisk);
     const open = view.patches.some((s, i) => (s.status === 'pending' || s.status === 'approved') && run.patches[i]?.valid);
+    const now = runState(run, view.patches);
     const counts = view.patches.reduce<Record<string, number>>((acc, s) => ((acc[statusWord(s)] = (acc[statusWord(s)] ?? 0) + 1), acc), {});
+    // "2 applied, 1 rejected" says more than the state word once the patches differ.
+    const mixed = Object.keys(counts).length > 1;
     const summary = Object.entries(counts)
       .map(([k, n]) => `${n} ${k}`)
       .join(', ');
-    item.description = `${relativeTime(run.createdAt)} · ${run.status === 'proposed' ? summary || 'no patches' : runStatusWord(run)}`;
+    const risk = run.patches.length > 0 ? ` · risk ${riskBadge(maxRisk(run.patches.map((p) => p.risk)))}` : '';
+    item.description = `${mixed ? summary : now.label}${risk}`;
     item.contextValue = `run.${run.status}${applied ? '.applied' : ''}${open ? '.pending' : ''}`;
-    item.iconPath = new vscode.ThemeIcon(
-      run.status === 'proposed' ? 'git-pull-request' : run.status === 'cancelled' ? 'circle-slash' : 'warning',
-    );
+    item.iconPath = runStateIcon(now.key);
     return item;
   }
 
@@ -147,7 +158,7 @@ export class ApprovalTree implements vscode.TreeDataProvider<ReviewNode>, vscode
     if (node.kind === 'message') return item;
     const view = this.cache.get(node.runId);
     if (!view) return item;
-    if (node.kind === 'run') item.tooltip = runTooltip(view.run);
+    if (node.kind === 'run') item.tooltip = runTooltip(view.run, runState(view.run, view.patches).label);
     else {
       const found = this.find(node.runId, node.patchId);
       if (!found) return item;
@@ -157,28 +168,39 @@ export class ApprovalTree implements vscode.TreeDataProvider<ReviewNode>, vscode
     return item;
   }
 
+  /** A patch: its status first in the description and as the icon, then its risk. */
   private patchItem(runId: string, patch: Patch, state: PatchState): vscode.TreeItem {
+    const open = state.status === 'pending' || state.status === 'approved';
+    // A patch whose hunks are still to decide shows them, with their inline Approve and Reject, in the newest run.
+    const expand = patch.hunks.length > 1 && open && patch.valid && this.order[0] === runId;
     const item = new vscode.TreeItem(
       path.posix.basename(patch.file),
-      patch.hunks.length > 1 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+      patch.hunks.length <= 1
+        ? vscode.TreeItemCollapsibleState.None
+        : expand
+          ? vscode.TreeItemCollapsibleState.Expanded
+          : vscode.TreeItemCollapsibleState.Collapsed,
     );
     item.id = `patch:${runId}:${patch.id}`;
-    item.description = `${riskBadge(patch.risk)} · ${statusWord(state)}${patch.valid ? '' : ' · invalid'}`;
+    item.description = `${statusWord(state)} · ${riskBadge(patch.risk)}${patch.valid ? '' : ' · invalid'}`;
     item.iconPath = patch.valid
-      ? new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed'))
+      ? statusIcon(state.partlyApplied ? 'partly' : state.status, patch.risk)
       : new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
     item.contextValue = `patch.${state.status}.${patch.valid ? 'valid' : 'invalid'}`;
     item.command = { command: 'refactorGuard.openPatchDiff', title: 'Open Diff', arguments: [{ kind: 'patch', runId, patchId: patch.id }] };
     return item;
   }
 
+  /** A hunk: its status, risk and size, in that order; Approve and Reject sit inline on it (package.json). */
   private hunkItem(runId: string, patch: Patch, state: PatchState, hunk: Hunk): vscode.TreeItem {
     const status = hunkStatus(state, hunk);
     const item = new vscode.TreeItem(hunkRange(hunk), vscode.TreeItemCollapsibleState.None);
     item.id = `hunk:${runId}:${patch.id}:${hunk.id}`;
-    item.description = `+${hunk.added} -${hunk.removed} · ${riskBadge(hunk.risk)} · ${status.replace('_', ' ')}`;
+    item.description = `${status.replace('_', ' ')} · ${riskBadge(hunk.risk)} · +${hunk.added} -${hunk.removed}`;
     item.contextValue = `hunk.${status}.${patch.valid ? 'valid' : 'invalid'}`;
-    item.iconPath = new vscode.ThemeIcon(status === 'applied' ? 'check' : status === 'rejected' ? 'close' : 'diff');
+    item.iconPath = patch.valid
+      ? statusIcon(status, hunk.risk)
+      : new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
     item.command = {
       command: 'refactorGuard.openPatchDiff',
       title: 'Open Diff',
@@ -193,12 +215,37 @@ export class ApprovalTree implements vscode.TreeDataProvider<ReviewNode>, vscode
   }
 }
 
-export function runTooltip(run: RunRecord): vscode.MarkdownString {
+/** The shape says the status; an undecided one is coloured by its risk level. */
+function statusIcon(status: HunkStatus | PatchState['status'] | 'partly', risk: Risk | undefined): vscode.ThemeIcon {
+  const icon = (id: string, color: string) => new vscode.ThemeIcon(id, new vscode.ThemeColor(color));
+  switch (status) {
+    case 'pending':
+    case 'approved':
+      return icon('diff', risk?.level === 'high' ? 'charts.red' : risk?.level === 'medium' ? 'charts.yellow' : 'charts.green');
+    case 'partly':
+      return icon('pass', 'charts.yellow');
+    case 'applied':
+      return icon('pass-filled', 'testing.iconPassed');
+    case 'rejected':
+      return icon('close', 'descriptionForeground');
+    case 'rolled_back':
+      return icon('discard', 'descriptionForeground');
+    case 'stale':
+      return icon('history', 'editorWarning.foreground');
+  }
+}
+
+function maxRisk(risks: Risk[]): Risk | undefined {
+  return risks.reduce<Risk | undefined>((a, r) => (a === undefined || r.score > a.score ? r : a), undefined);
+}
+
+/** `now`: what the run amounts to after its decisions ("Rolled back"); else how it ended. */
+export function runTooltip(run: RunRecord, now?: string): vscode.MarkdownString {
   const tip = new vscode.MarkdownString();
   tip.appendMarkdown(`**${escapeMd(run.instruction)}**\n\n`);
-  tip.appendMarkdown(`Run \`${run.runId}\` · ${new Date(run.createdAt).toLocaleString()} · ${runStatusWord(run)}\n\n`);
+  tip.appendMarkdown(`Run \`${run.runId}\` · ${new Date(run.createdAt).toLocaleString()} · ${now ?? runStatusWord(run)}\n\n`);
   tip.appendMarkdown(
-    `Preset ${run.preset} · ${escapeMd(run.provider.label)} · ${run.attempts.length} attempt(s) · ${(run.timings.durationMs / 1000).toFixed(1)} s\n\n`,
+    `Preset ${run.preset} · ${escapeMd(run.provider.label)} · model ${escapeMd(run.provider.model)} · ${run.attempts.length} attempt(s) · ${(run.timings.durationMs / 1000).toFixed(1)} s\n\n`,
   );
   if (run.error) tip.appendMarkdown(`Error: ${escapeMd(run.error.message)}\n\n`);
   tip.appendMarkdown(`Targets: ${run.targets.map((t) => escapeMd(t.path + (t.function ? `#${t.function}` : ''))).join(', ')}`);
