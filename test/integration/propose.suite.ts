@@ -11,6 +11,7 @@ import {
   setWorkspaceSetting,
   sha,
   treeChildren,
+  typeIntoInput,
   uriOf,
   useTranscript,
 } from './helpers';
@@ -47,12 +48,14 @@ export function registerProposeSuite(): void {
       const runs = await treeChildren();
       const run = runs.find((r) => r.node.kind === 'run' && r.node.runId === record.runId);
       assert.ok(run, 'the new run is in the Runs view');
-      assert.equal(run.item.label, 'Validate inputs in add and scale');
+      // The time leads the label, so runs of one instruction are told apart.
+      assert.match(String(run.item.label), /^(\d\d-\d\d )?\d\d:\d\d Validate inputs in add and scale$/);
       assert.equal(runs[0]!.node.kind === 'run' && runs[0]!.node.runId, record.runId, 'newest run first');
       const patches = await treeChildren(run.node);
       assert.equal(patches.length, 1);
       assert.equal(patches[0]!.item.label, 'math.ts');
-      assert.match(String(patches[0]!.item.description), /^\d\.\d\d (low|medium|high) · pending$/);
+      // Status first: a narrow view cuts the end of the description.
+      assert.match(String(patches[0]!.item.description), /^pending · \d\.\d\d (low|medium|high)$/);
       assert.equal(patches[0]!.item.contextValue, 'patch.pending.valid');
       const { tree } = await api();
       const tooltip = (tree.resolveTreeItem(patches[0]!.item, patches[0]!.node) as vscode.TreeItem).tooltip as vscode.MarkdownString;
@@ -62,7 +65,7 @@ export function registerProposeSuite(): void {
       const hunks = await treeChildren(patches[0]!.node);
       assert.equal(hunks.length, 2);
       assert.match(String(hunks[0]!.item.label), /^Lines? \d+/);
-      assert.match(String(hunks[0]!.item.description), /^\+1 -0 · /);
+      assert.match(String(hunks[0]!.item.description), /^pending · \d\.\d\d (low|medium|high) · \+1 -0$/);
     });
 
     test('from the palette with the cursor in a function: the recent instruction is offered and the function is the target', async () => {
@@ -85,20 +88,36 @@ export function registerProposeSuite(): void {
       assert.deepEqual(record.targets, [{ path: 'src/math.ts', function: 'scale' }]);
     });
 
-    test('with no preset chosen in settings, the preset is asked for', async () => {
+    test('with no preset chosen in settings, the preset is asked for, and the last one picked is offered first next time', async function () {
       await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
       const undo = await setWorkspaceSetting('preset', undefined);
+      const { session } = await api();
+      const last = session!.context.workspaceState.get('refactorGuard.lastPreset');
+      await session!.context.workspaceState.update('refactorGuard.lastPreset', undefined);
       try {
-        const pending = vscode.commands.executeCommand<RunRecord>('refactorGuard.proposeRefactor', uriOf('src/math.ts'));
-        await new Promise((r) => setTimeout(r, 1500));
-        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'); // the recent instruction
-        await new Promise((r) => setTimeout(r, 1000));
-        await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'); // the first preset: fast
-        const record = await pending;
-        assert.ok(record, 'the run went ahead');
-        // Unasked, the run would take the default preset, balanced.
-        assert.equal(record.preset, 'fast');
+        const ask = async (preset: () => Promise<unknown>) => {
+          const pending = vscode.commands.executeCommand<RunRecord>('refactorGuard.proposeRefactor', uriOf('src/math.ts'));
+          await new Promise((r) => setTimeout(r, 1500));
+          await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'); // the recent instruction
+          await new Promise((r) => setTimeout(r, 1000));
+          await preset();
+          const record = await pending;
+          assert.ok(record, 'the run went ahead');
+          return record;
+        };
+        const accept = () => Promise.resolve(vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem'));
+        // Nothing remembered: the default (balanced) is first and preselected.
+        assert.equal((await ask(accept)).preset, 'balanced');
+        // Picked by typing its name (as a person filters the pick)...
+        const typed = await ask(async () => {
+          if (!(await typeIntoInput('preset-fast', 'fast'))) await accept();
+        });
+        if (typed.preset !== 'fast') this.skip(); // no harness to type (test-electron): the memory is not tested
+        assert.equal(session!.context.workspaceState.get('refactorGuard.lastPreset'), 'fast');
+        // ...it is first and preselected the next time: Enter repeats it.
+        assert.equal((await ask(accept)).preset, 'fast');
       } finally {
+        await session!.context.workspaceState.update('refactorGuard.lastPreset', last);
         await undo();
       }
     });

@@ -6,12 +6,12 @@ import type { PresetName, Settings } from '../../core/settings';
 import type { Runner } from '../loadEngine';
 import type { ReviewNode } from '../review/approvalTree';
 import { applyUnderMaxRisk } from '../review/decisions';
-import { openPatchDiff } from '../review/proposalDocuments';
 import { toAbortSignal } from '../host/cancellation';
 import { loadedRunner, loadRunner } from '../loadEngine';
 import { engineLogger, log, showLoggedError } from '../log';
 import { createProvider } from '../providers';
 import type { Session } from '../session';
+import { clearReadyForReview, showReadyForReview } from './readyForReview';
 
 /** What every guarded run takes from the editor: all of RunOptions but what the command asked. */
 export type EditorRunOptions = Omit<RunOptions, 'instruction' | 'targets'>;
@@ -42,6 +42,8 @@ export async function runInEditor(
 ): Promise<RunRecord | undefined> {
   const { context, files } = session;
   const { settings, preset } = run;
+  // The last run's "ready for review" entry gives way to this run's outcome.
+  clearReadyForReview();
   let record: RunRecord;
   try {
     record = await vscode.window.withProgress(
@@ -138,13 +140,18 @@ async function announce(session: Session, record: RunRecord, autoApplyUnder: num
   );
   switch (record.status) {
     case 'proposed': {
-      const maxRisk = Math.max(...record.patches.map((p) => p.risk.score));
-      // Not awaited: the run is done whether or not anyone answers the toast.
-      void vscode.window
-        .showInformationMessage(`Refactor Guard: ${valid.length} patch(es) ready for review, highest risk ${maxRisk.toFixed(2)}.`, 'Review')
-        .then((choice) => {
-          if (choice === 'Review' && valid[0]) void openPatchDiff(session, record.runId, valid[0].id);
-        });
+      // A status-bar entry, not a toast: a toast with a button sits over the diff being reviewed
+      // until dismissed (readyForReview.ts). Review is the Runs view's click on the first open patch.
+      const { patches } = await session.run(record.runId);
+      const open = valid.filter((p) => patches.some((s) => s.patchId === p.id && (s.status === 'pending' || s.status === 'approved')));
+      if (open[0]) {
+        const review = {
+          command: 'refactorGuard.openPatchDiff',
+          title: 'Review',
+          arguments: [{ kind: 'patch', runId: record.runId, patchId: open[0].id }],
+        };
+        showReadyForReview(session, record, open.length, review);
+      } else void vscode.window.setStatusBarMessage('Refactor Guard: auto-apply took every patch of the run; see the Runs view.', 6000);
       break;
     }
     case 'no_valid_patch':

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { DEFAULT_PRESETS, PRESET_NAMES, type PresetName } from '../../core/settings';
+import type { PresetName, Settings } from '../../core/settings';
+import { presetChoices } from './presetChoices';
 
 const RECENT_KEY = 'refactorGuard.recentInstructions';
 const RECENT_SPECS_KEY = 'refactorGuard.recentSpecs';
@@ -68,20 +69,29 @@ async function remember(state: vscode.Memento, key: string, text: string): Promi
   await state.update(key, [text, ...recent].slice(0, RECENT_MAX));
 }
 
-/** The preset, asked only when the user never chose one in settings. */
-export async function askPreset(current: PresetName): Promise<PresetName | undefined> {
-  const items = PRESET_NAMES.map((name) => {
-    const p = DEFAULT_PRESETS[name];
-    return {
-      label: name,
-      description: name === current ? 'default' : '',
-      detail: `${p.model}, ${p.repairRounds} repair round(s)${p.plan ? ', plans first' : ''}`,
-      name,
-    };
+const LAST_PRESET_KEY = 'refactorGuard.lastPreset';
+
+/**
+ * The preset, asked only when the user never chose one in settings (callers check). The last one
+ * picked in this workspace comes first and is preselected, so Enter repeats it; each row names the
+ * model that will answer with the provider in force (presetChoices.ts).
+ */
+export async function askPreset(state: vscode.Memento, settings: Settings): Promise<PresetName | undefined> {
+  const items = presetChoices(settings, state.get<string>(LAST_PRESET_KEY));
+  const qp = vscode.window.createQuickPick<(typeof items)[number]>();
+  qp.title = 'Refactor Guard: preset for this run';
+  qp.placeholder = 'Set refactorGuard.preset to stop being asked';
+  qp.items = items;
+  qp.activeItems = items.slice(0, 1);
+  const pick = await new Promise<PresetName | undefined>((resolve) => {
+    qp.onDidAccept(() => {
+      resolve(qp.selectedItems[0]?.name ?? qp.activeItems[0]?.name);
+      qp.hide();
+    });
+    qp.onDidHide(() => resolve(undefined));
+    qp.show();
   });
-  const pick = await vscode.window.showQuickPick(items, {
-    title: 'Refactor Guard: preset for this run',
-    placeHolder: 'Set refactorGuard.preset to stop being asked',
-  });
-  return pick?.name;
+  qp.dispose();
+  if (pick) await state.update(LAST_PRESET_KEY, pick);
+  return pick;
 }

@@ -73,7 +73,7 @@ export async function proposeCode(
     if (!choice) return undefined;
     paths = [modulePath];
     tests = choice.tests;
-    preset = presetChosenByUser(session.folder.uri) ? settings.preset : await askPreset(settings.preset);
+    preset = presetChosenByUser(session.folder.uri) ? settings.preset : await askPreset(context.workspaceState, settings);
     if (!preset) return undefined;
   }
   const instruction = spec;

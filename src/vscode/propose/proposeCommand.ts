@@ -53,7 +53,7 @@ export async function proposeRefactor(
         : `${chosen.targets.length} files`;
     instruction = await askInstruction(context.workspaceState, label);
     if (!instruction) return undefined;
-    preset = presetChosenByUser(session.folder.uri) ? settings.preset : await askPreset(settings.preset);
+    preset = presetChosenByUser(session.folder.uri) ? settings.preset : await askPreset(context.workspaceState, settings);
     if (!preset) return undefined;
   }
   const fullInstruction = chosen.focus ? `${instruction}\n\n${chosen.focus}` : instruction;
