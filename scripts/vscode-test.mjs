@@ -4,7 +4,12 @@
 // fresh server, profile, workspace copy and browser profile, all in one temporary folder, and the
 // server is stopped by its process group id at the end, whatever happened.
 //
-//   node scripts/vscode-test.mjs [--no-build] [--keep] [--grep PATTERN] [--shots DIR] [--trusted-only] [--prepare-only]
+//   node scripts/vscode-test.mjs [--no-build] [--keep] [--grep PATTERN] [--shots DIR] [--trusted-only] [--no-vsix] [--vsix-only] [--prepare-only]
+//
+// After the passes over this folder comes a vsix pass: `npm run package` builds the .vsix, code-server
+// installs it (--install-extension) into a fresh extensions dir, and VSIX_SUITES run against the
+// installed copy, so a file the .vscodeignore allowlist forgets fails a test. --no-vsix skips it (and
+// so does --grep, unless the pattern names those suites); --vsix-only runs only it.
 //
 // Exit code: the suites' exit code (0 all passed), or 2 when the harness itself failed.
 import { spawn, spawnSync } from 'node:child_process';
@@ -27,6 +32,8 @@ const grepAt = args.indexOf('--grep');
 const grep = grepAt >= 0 ? args[grepAt + 1] : undefined;
 const started = Date.now();
 const LM_EXTENSION = path.join(root, 'test', 'fixtures', 'vscode', 'lm-extension');
+/** What the vsix pass runs against the installed package: a full propose, approve, rollback and the Provenance page. */
+const VSIX_SUITES = '^(Packaged|Rollback)';
 const say = (m) => process.stderr.write(`vscode-test: ${m}\n`);
 
 function elapsed() {
@@ -46,7 +53,7 @@ function buildExtension() {
  * The suites, bundled into one CommonJS entry in the run's own folder (dist/ belongs to the project
  * build, which empties it). mocha stays outside the bundle, imported from the repository by path.
  */
-async function buildTests(outDir, testGrep = grep) {
+async function buildTests(outDir, testGrep = grep, vsix = false) {
   const require = createRequire(import.meta.url);
   const esbuild = require(path.join(root, 'node_modules', 'esbuild'));
   const outfile = path.join(outDir, 'integration', 'index.js');
@@ -61,7 +68,10 @@ async function buildTests(outDir, testGrep = grep) {
     sourcemap: 'inline',
     external: ['vscode'],
     // Baked in: the extension host's environment is code-server's, not ours.
-    define: { 'process.env.RG_VSCODE_TEST_GREP': JSON.stringify(testGrep ?? '') },
+    define: {
+      'process.env.RG_VSCODE_TEST_GREP': JSON.stringify(testGrep ?? ''),
+      'process.env.RG_VSCODE_TEST_VSIX': JSON.stringify(vsix ? '1' : ''),
+    },
     plugins: [{ name: 'mocha-from-repo', setup: (b) => b.onResolve({ filter: /^mocha$/ }, () => ({ path: mochaEntry, external: true })) }],
     logLevel: 'warning',
   });
@@ -186,19 +196,71 @@ async function main() {
   if (!args.includes('--no-build')) buildExtension();
   // Pass 1: a trusted workspace, every suite. Pass 2: workspace trust on and the folder untrusted,
   // only the suite that checks what must not run there (it skips itself in pass 1).
-  let exitCode = await runPass(tools, { trusted: true, grep });
-  if (!args.includes('--trusted-only') && (grep === undefined || /untrusted/i.test(grep))) {
-    exitCode = Math.max(exitCode, await runPass(tools, { trusted: false, grep: 'Untrusted workspace' }));
+  const vsixOnly = args.includes('--vsix-only');
+  let exitCode = 0;
+  const results = [];
+  if (!vsixOnly) {
+    exitCode = await runPass(tools, { trusted: true, grep });
+    results.push(`trusted ${exitCode === 0 ? 'passed' : 'failed'}`);
+    if (!args.includes('--trusted-only') && (grep === undefined || /untrusted/i.test(grep))) {
+      const untrusted = await runPass(tools, { trusted: false, grep: 'Untrusted workspace' });
+      results.push(`untrusted ${untrusted === 0 ? 'passed' : 'failed'}`);
+      exitCode = Math.max(exitCode, untrusted);
+    }
   }
-  say(`${exitCode === 0 ? 'passed' : `failed (exit ${exitCode})`} in ${elapsed()}`);
+  // Pass 3: the extension as a user installs it, from the .vsix, not from this folder.
+  if (vsixOnly || (!args.includes('--no-vsix') && (grep === undefined || /packaged|rollback|vsix/i.test(grep)))) {
+    let vsixCode;
+    try {
+      const vsix = packageVsix();
+      vsixCode = await runPass(tools, { trusted: true, grep: VSIX_SUITES, vsix });
+    } catch (err) {
+      say(`vsix pass failed: ${err.message}`);
+      vsixCode = 2;
+    }
+    results.push(`vsix ${vsixCode === 0 ? 'passed' : 'failed'}`);
+    exitCode = Math.max(exitCode, vsixCode);
+  }
+  say(`${exitCode === 0 ? 'passed' : `failed (exit ${exitCode})`} in ${elapsed()}: ${results.join(', ')}`);
   process.exit(exitCode);
+}
+
+/**
+ * The .vsix exactly as `npm run package` makes it (production build, `vsce package
+ * --no-dependencies`), written into a temporary folder; the repository's own .vsix is left alone.
+ */
+function packageVsix() {
+  const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'rg-vsix-')), 'refactor-guard.vsix');
+  say('packaging the extension with npm run package');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = spawnSync(npm, ['run', '--silent', 'package', '--', '--out', out], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0 || !existsSync(out)) throw new Error(`npm run package failed (exit ${r.status})`);
+  say(`packaged ${out} (${elapsed()})`);
+  return out;
+}
+
+/** Installs the .vsix into the pass's extensions dir with code-server's own --install-extension. */
+function installVsix(tools, env, dirs, vsix) {
+  const r = spawnSync(
+    tools.node24.bin,
+    [tools.codeServerEntry, '--user-data-dir', dirs['user-data'], '--extensions-dir', dirs.extensions, '--install-extension', vsix],
+    { env, encoding: 'utf8', timeout: 120_000 },
+  );
+  const installed = readdirSync(dirs.extensions).filter((n) => n.startsWith('refactor-guard.refactor-guard-'));
+  if (r.status !== 0 || installed.length === 0) {
+    throw new Error(
+      `code-server --install-extension failed (exit ${r.status}): ${(r.stderr || r.stdout || '').trim().split('\n').slice(-3).join(' ')}`,
+    );
+  }
+  say(`installed ${installed[0]} from the .vsix (${elapsed()})`);
 }
 
 /** One fresh code-server with one fresh browser, running the suites once; resolves to their exit code. */
 async function runPass(tools, pass) {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'rg-vscode-test-'));
-  const testEntry = await buildTests(path.join(tmp, 'tests'), pass.grep);
-  say(`${pass.trusted ? 'trusted' : 'untrusted'} pass: bundles ready (${elapsed()})`);
+  const testEntry = await buildTests(path.join(tmp, 'tests'), pass.grep, Boolean(pass.vsix));
+  const passName = pass.vsix ? 'vsix' : pass.trusted ? 'trusted' : 'untrusted';
+  say(`${passName} pass: bundles ready (${elapsed()})`);
 
   const dirs = Object.fromEntries(
     ['home', 'user-data', 'extensions', 'browser', 'screenshots', 'xdg-config', 'xdg-data', 'xdg-cache'].map((d) => [d, path.join(tmp, d)]),
@@ -206,8 +268,9 @@ async function runPass(tools, pass) {
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   const workspace = prepareWorkspace(tmp);
   // The test language model for the vscode-lm suite is an installed extension: the payload takes one
-  // development path only. A folder in a fresh extensions dir is picked up at the first scan.
-  cpSync(LM_EXTENSION, path.join(dirs.extensions, 'refactor-guard-test.rg-test-language-model-0.0.1'), { recursive: true });
+  // development path only. A folder in a fresh extensions dir is picked up at the first scan (not
+  // in the vsix pass, whose --install-extension writes the extensions.json that hides such folders).
+  if (!pass.vsix) cpSync(LM_EXTENSION, path.join(dirs.extensions, 'refactor-guard-test.rg-test-language-model-0.0.1'), { recursive: true });
   if (!pass.trusted) {
     // A test command in the user's settings (an untrusted workspace's own value of it is ignored):
     // if the test gate ever ran it, the marker file would appear.
@@ -236,6 +299,7 @@ async function runPass(tools, pass) {
     XDG_CACHE_HOME: dirs['xdg-cache'],
   };
   delete env.VSCODE_IPC_HOOK_CLI;
+  if (pass.vsix) installVsix(tools, env, dirs, pass.vsix);
   const server = spawn(
     tools.node24.bin,
     [
@@ -294,8 +358,10 @@ async function runPass(tools, pass) {
       else process.stdout.write(`${text}\n`);
     });
     const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+    // VS Code runs extensionTestsPath only beside a development path: in the vsix pass that is the
+    // test language model's folder, so Refactor Guard itself is the installed copy.
     const payload = [
-      ['extensionDevelopmentPath', remote(root)],
+      ['extensionDevelopmentPath', remote(pass.vsix ? LM_EXTENSION : root)],
       ['extensionTestsPath', remote(testEntry)],
     ];
     const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
@@ -336,6 +402,15 @@ async function runPass(tools, pass) {
         }
         writeFileSync(path.join(dirs.screenshots, `${name}.done`), answer);
       }
+      // <name>.probe holds {"selector", "text"?, "style"?}: is that drawn in some webview (any frame)?
+      for (const f of readdirSync(dirs.screenshots).filter((n) => n.endsWith('.probe'))) {
+        const name = f.slice(0, -'.probe'.length);
+        const request = JSON.parse(readFileSync(path.join(dirs.screenshots, f), 'utf8'));
+        rmSync(path.join(dirs.screenshots, f), { force: true });
+        const answer = await probeFrames(page, request);
+        if (answer !== 'ok') say(`probe ${name} ${answer}`);
+        writeFileSync(path.join(dirs.screenshots, `${name}.done`), answer);
+      }
       for (const f of readdirSync(dirs.screenshots).filter((n) => n.endsWith('.request'))) {
         const name = f.slice(0, -'.request'.length);
         rmSync(path.join(dirs.screenshots, f), { force: true });
@@ -350,11 +425,13 @@ async function runPass(tools, pass) {
         writeFileSync(path.join(dirs.screenshots, `${name}.done`), out);
       }
     }, 200);
-    const timeout = new Promise((r) => setTimeout(() => r('timeout'), 10 * 60_000));
+    // The vsix pass runs two short suites: waiting ten minutes would only hide a package that never starts.
+    const limitMin = pass.vsix ? 3 : 10;
+    const timeout = new Promise((r) => setTimeout(() => r('timeout'), limitMin * 60_000));
     const result = await Promise.race([exited, timeout]);
     clearInterval(shots);
     if (result === 'timeout') {
-      say('the suites did not finish within 10 minutes');
+      say(`the suites did not finish within ${limitMin} minutes`);
       await page.screenshot({ path: path.join(shotsOut, 'timeout.png') }).catch(() => {});
       exitCode = 2;
     } else {
@@ -382,8 +459,35 @@ async function runPass(tools, pass) {
     if (!keep) rmSync(tmp, { recursive: true, force: true });
     else say(`kept ${tmp}`);
   }
-  say(`${pass.trusted ? 'trusted' : 'untrusted'} pass: ${exitCode === 0 ? 'passed' : `failed (exit ${exitCode})`} (${elapsed()})`);
+  say(`${passName} pass: ${exitCode === 0 ? 'passed' : `failed (exit ${exitCode})`} (${elapsed()})`);
   return exitCode;
+}
+
+/** Looks through every frame (webviews are nested iframes) for the element a probe asks for, for up to 20 s. */
+async function probeFrames(page, { selector, text, style }) {
+  const until = Date.now() + 20_000;
+  let last = 'not found';
+  while (Date.now() < until) {
+    for (const frame of page.frames()) {
+      try {
+        let loc = frame.locator(selector);
+        if (text) loc = loc.filter({ hasText: text });
+        if ((await loc.count()) === 0) continue;
+        if (!style) return 'ok';
+        const computed = await loc.first().evaluate((el, keys) => {
+          const cs = getComputedStyle(el);
+          return Object.fromEntries(keys.map((k) => [k, cs[k]]));
+        }, Object.keys(style));
+        const wrong = Object.entries(style).filter(([k, v]) => !String(computed[k]).includes(v));
+        if (wrong.length === 0) return 'ok';
+        last = `styled ${wrong.map(([k]) => `${k}: ${computed[k]}`).join(', ')}`;
+      } catch {
+        // A frame that went away while we looked.
+      }
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return `failed: ${selector}${text ? ` with "${text}"` : ''} ${last}`;
 }
 
 main().catch((err) => {

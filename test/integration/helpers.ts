@@ -141,3 +141,25 @@ export async function typeIntoInput(name: string, text: string): Promise<boolean
   const answered = await waitFor(`typing ${name}`, () => (existsSync(done) ? true : undefined), 15_000).catch(() => false);
   return answered === true && readFileSync(done, 'utf8') === 'ok';
 }
+
+/**
+ * Asks the harness whether a webview's page shows `selector` (holding `text`, styled as `style`,
+ * when given): what the extension API cannot see, such as the Provenance page actually drawn from
+ * the files the extension ships. Resolves undefined when no harness answers (under test-electron),
+ * so the caller can skip.
+ */
+export async function probeWebview(
+  name: string,
+  selector: string,
+  text?: string,
+  /** Computed style properties the element must have (a value contained in the property's). */
+  style?: Record<string, string>,
+): Promise<boolean | undefined> {
+  const dir = path.join(path.dirname(root()), 'screenshots');
+  if (!existsSync(dir)) return undefined;
+  writeFileSync(path.join(dir, `${name}.probe`), JSON.stringify({ selector, text, style }));
+  const done = path.join(dir, `${name}.done`);
+  const answered = await waitFor(`probe ${name}`, () => (existsSync(done) ? true : undefined), 30_000).catch(() => false);
+  if (answered !== true) return undefined;
+  return readFileSync(done, 'utf8') === 'ok';
+}
