@@ -66,6 +66,7 @@ export function registerRunsViewSuite(): void {
         const { treeView } = await api();
         await vscode.commands.executeCommand('workbench.view.extension.refactorGuard');
         await treeView.reveal(hunks[0]!.node, { select: true, focus: true });
+        await vscode.commands.executeCommand('notifications.hideList');
         await new Promise((r) => setTimeout(r, 500));
         await screenshot('runs-tree-hunk-actions');
 
@@ -112,6 +113,7 @@ export function registerRunsViewSuite(): void {
       // A click reviews the first open patch, as a click on it in the Runs view does.
       assert.equal(shown!.command?.command, 'refactorGuard.openPatchDiff');
       await vscode.commands.executeCommand(shown!.command!.command, ...(shown!.command!.arguments ?? []));
+      await vscode.commands.executeCommand('notifications.hideList');
       await screenshot('ready-for-review-status-bar');
       await vscode.commands.executeCommand('refactorGuard.rejectPatch', {
         kind: 'patch',

@@ -178,6 +178,15 @@ describe('provenance view: the page in a browser', function () {
     assert.deepEqual((await posted()).at(-1), { type: 'command', command: 'listRuns' });
   });
 
+  it('uses the width of an editor-area panel: the statistics side by side', async () => {
+    await page.setViewportSize({ width: 1200, height: 800 });
+    await open();
+    const tops = await page
+      .locator('details[data-key="stats"] > .body > *')
+      .evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top)));
+    assert.ok(Math.max(...tops) - Math.min(...tops) <= 8, `one row: ${tops.join(', ')}`);
+  });
+
   it('fits a narrow side bar without scrolling sideways', async () => {
     await page.setViewportSize({ width: 220, height: 800 });
     await open();
