@@ -74,8 +74,9 @@ describe('validate/test gate isolation', function () {
   });
   afterEach(() => ws.dispose());
 
+  // Coverage is off here: these commands are probes of the sandbox, not test runs whose lines count.
   const ctx = (settings: GateSettingsInput = {}) =>
-    ws.context({ testCommand: 'node --test', testTimeoutSeconds: 20, ...settings }, { processes: runner });
+    ws.context({ testCommand: 'node --test', testTimeoutSeconds: 20, testCoverage: false, ...settings }, { processes: runner });
 
   async function requireBubblewrap(test: Mocha.Context): Promise<void> {
     const probe = await probeBubblewrap(runner);
