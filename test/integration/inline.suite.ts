@@ -27,7 +27,7 @@ export function registerInlineSuite(): void {
       await restoreFixture('src/math.ts', math);
     });
 
-    const inlineState = () => vscode.commands.executeCommand<InlineTestState | undefined>(TEST_COMMANDS.inlineState.id);
+    const inlineState = async () => vscode.commands.executeCommand<InlineTestState | undefined>(TEST_COMMANDS.inlineState.id);
 
     async function openInline(): Promise<{ record: RunRecord; state: InlineTestState }> {
       const record = await propose('Check the inputs of add and scale', 'src/math.ts', 'inline-review.json');
