@@ -402,6 +402,15 @@ async function runPass(tools, pass) {
         }
         writeFileSync(path.join(dirs.screenshots, `${name}.done`), answer);
       }
+      // <name>.frameclick holds {"selector", "text"?}: a click on that element in some webview (any frame).
+      for (const f of readdirSync(dirs.screenshots).filter((n) => n.endsWith('.frameclick'))) {
+        const name = f.slice(0, -'.frameclick'.length);
+        const request = JSON.parse(readFileSync(path.join(dirs.screenshots, f), 'utf8'));
+        rmSync(path.join(dirs.screenshots, f), { force: true });
+        const answer = await probeFrames(page, request, (loc) => loc.first().click({ timeout: 5000 }));
+        if (answer !== 'ok') say(`frame click ${name} ${answer}`);
+        writeFileSync(path.join(dirs.screenshots, `${name}.done`), answer);
+      }
       // <name>.probe holds {"selector", "text"?, "style"?}: is that drawn in some webview (any frame)?
       for (const f of readdirSync(dirs.screenshots).filter((n) => n.endsWith('.probe'))) {
         const name = f.slice(0, -'.probe'.length);
@@ -463,8 +472,11 @@ async function runPass(tools, pass) {
   return exitCode;
 }
 
-/** Looks through every frame (webviews are nested iframes) for the element a probe asks for, for up to 20 s. */
-async function probeFrames(page, { selector, text, style }) {
+/**
+ * Looks through every frame (webviews are nested iframes) for the element a probe asks for, for up
+ * to 20 s; `act`, when given, is done to the element found.
+ */
+async function probeFrames(page, { selector, text, style }, act) {
   const until = Date.now() + 20_000;
   let last = 'not found';
   while (Date.now() < until) {
@@ -473,6 +485,10 @@ async function probeFrames(page, { selector, text, style }) {
         let loc = frame.locator(selector);
         if (text) loc = loc.filter({ hasText: text });
         if ((await loc.count()) === 0) continue;
+        if (act) {
+          await act(loc);
+          return 'ok';
+        }
         if (!style) return 'ok';
         const computed = await loc.first().evaluate((el, keys) => {
           const cs = getComputedStyle(el);

@@ -163,3 +163,13 @@ export async function probeWebview(
   if (answered !== true) return undefined;
   return readFileSync(done, 'utf8') === 'ok';
 }
+
+/** Asks the harness to click an element in a webview's page; false when no harness answers. */
+export async function clickInWebview(name: string, selector: string, text?: string): Promise<boolean> {
+  const dir = path.join(path.dirname(root()), 'screenshots');
+  if (!existsSync(dir)) return false;
+  writeFileSync(path.join(dir, `${name}.frameclick`), JSON.stringify({ selector, text }));
+  const done = path.join(dir, `${name}.done`);
+  const answered = await waitFor(`click ${name}`, () => (existsSync(done) ? true : undefined), 30_000).catch(() => false);
+  return answered === true && readFileSync(done, 'utf8') === 'ok';
+}

@@ -11,7 +11,18 @@ import { COMMANDS, TEST_COMMANDS } from '../../src/vscode/commands/commandIds';
 import type { ProvenanceTestState } from '../../src/vscode/provenance/index';
 import type { PanelVM } from '../../src/vscode/provenance/protocol';
 import { SAMPLE_BLOBS, SHA_A, sampleDecisions, sampleRun } from '../unit/provenance-view/sampleRun';
-import { api, closeAllEditors, propose, readBytes, restoreFixture, screenshot, uriOf, waitFor } from './helpers';
+import {
+  api,
+  clickInWebview,
+  closeAllEditors,
+  probeWebview,
+  propose,
+  readBytes,
+  restoreFixture,
+  screenshot,
+  uriOf,
+  waitFor,
+} from './helpers';
 
 /**
  * The Provenance view and its palette commands inside a real VS Code. What the page draws is
@@ -257,7 +268,7 @@ export function registerProvenanceSuite(): void {
       // The other attempt edited the same file too: its text is not in the record, and the note says so.
       const other = kept === 1 ? 2 : 1;
       const note = await click(other);
-      const text = note.editor.document.getText();
+      const text = note.editor.document.getText().replace(/\s+/g, ' ');
       assert.match(text, new RegExp(`attempt ${other} left it is not kept`));
       assert.ok(text.includes(note.f.message), text);
       assert.equal((await testState()).lastFinding?.kind, 'unknown');
@@ -298,6 +309,29 @@ export function registerProvenanceSuite(): void {
         1,
         'one panel',
       );
+    });
+
+    test('in the narrow side view a run reads whole: its badge, and count pills on one line (screenshot)', async function () {
+      await closeAllEditors();
+      await vscode.commands.executeCommand('notifications.hideList');
+      const fold = ['run:timeline', 'run:patches'];
+      try {
+        // Show Run Status scrolls the run's section into sight; the timeline and patches folded, the attempts follow.
+        await vscode.commands.executeCommand(COMMANDS.showRunStatus.id, runId);
+        await shown(runId);
+        for (const key of fold)
+          if (!(await clickInWebview(`fold-${key.replace(':', '-')}`, `details[data-key="${key}"] > summary`))) this.skip();
+        await clickInWebview('open-a1-syntax', 'details[data-key="a1:after:syntax"] > summary');
+        const pill = await probeWebview('side-attempts-pill', 'details[data-key="run:attempts"] > summary .count', '2 attempts, 1 repair', {
+          whiteSpace: 'nowrap',
+        });
+        assert.equal(pill, true);
+        assert.equal(await probeWebview('side-run-badge', '.run-title .badge', 'Partly applied'), true);
+        await new Promise((r) => setTimeout(r, 500));
+        await screenshot('provenance-side-view');
+      } finally {
+        for (const key of fold) await clickInWebview(`unfold-${key.replace(':', '-')}`, `details[data-key="${key}"] > summary`);
+      }
     });
 
     test('Export Provenance writes schema-valid JSON for one run and for all runs', async () => {

@@ -84,15 +84,31 @@ export class AttemptDocuments implements vscode.TextDocumentContentProvider {
 
 function noteText(f: AttemptFinding, note: string): string {
   return [
-    note,
+    ...wrap(note),
     '',
     `Finding of attempt ${f.attempt} in run ${f.runId}:`,
     `  ${f.file}:${f.line}:${f.column}${f.message ? `  ${f.message}` : ''}`,
     '',
-    "Its line numbers are those of that attempt's text. The Provenance view lists the attempt's edits and",
-    'the findings of every attempt; the kept candidate opens from a finding of the attempt that was kept.',
+    ...wrap(
+      "Its line numbers are those of that attempt's text. The Provenance view lists the attempt's edits and the findings of " +
+        'every attempt; a finding of the kept attempt opens the kept candidate.',
+    ),
     '',
   ].join('\n');
+}
+
+/** Lines of at most `width` characters, broken between words: a note is read without scrolling sideways. */
+function wrap(text: string, width = 88): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 /**

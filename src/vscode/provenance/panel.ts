@@ -32,10 +32,16 @@ export class ProvenanceViewProvider implements vscode.WebviewViewProvider, vscod
     );
   }
 
-  /** Shows `runId` (undefined: the latest again). Reveals the view when asked. */
+  /**
+   * Shows `runId` (undefined: the latest again). Reveals the view when asked, with the run's
+   * section scrolled into sight (the statistics above it can push it below a short side bar).
+   */
   async showRun(runId: string | undefined, reveal = false): Promise<void> {
     this.surface.pickedRunId = runId;
-    if (reveal) await this.reveal();
+    if (reveal) {
+      this.surface.focusNext('run');
+      await this.reveal();
+    }
     await this.refresh();
   }
 
