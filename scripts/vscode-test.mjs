@@ -6,9 +6,10 @@
 //
 //   node scripts/vscode-test.mjs [--no-build] [--keep] [--grep PATTERN] [--shots DIR] [--trusted-only] [--no-vsix] [--vsix-only] [--prepare-only]
 //
-// After the passes over this folder comes a vsix pass: `npm run package` builds the .vsix, code-server
-// installs it (--install-extension) into a fresh extensions dir, and VSIX_SUITES run against the
-// installed copy, so a file the .vscodeignore allowlist forgets fails a test. --no-vsix skips it (and
+// After the passes over this folder comes a vsix pass: `npm run package` builds the .vsix (first,
+// before the development build), code-server installs it (--install-extension) into a fresh
+// extensions dir, and VSIX_SUITES run against the installed copy, so a file the .vscodeignore
+// allowlist forgets fails a test. --no-vsix skips it (and
 // so does --grep, unless the pattern names those suites); --vsix-only runs only it.
 //
 // Exit code: the suites' exit code (0 all passed), or 2 when the harness itself failed.
@@ -193,10 +194,23 @@ async function main() {
   if (args.includes('--prepare-only')) return prepareOnly();
   const tools = ensureTools();
   say(`tools ready (${elapsed()})`);
-  if (!args.includes('--no-build')) buildExtension();
+  const build = !args.includes('--no-build');
+  const vsixOnly = args.includes('--vsix-only');
+  const wantVsix = vsixOnly || (!args.includes('--no-vsix') && (grep === undefined || /packaged|rollback|vsix/i.test(grep)));
+  // Packaged first: `npm run package` rebuilds dist/ for production, and then the development build
+  // goes over it, so nothing rebuilds dist/ while a pass runs from it (and dist/ is left as F5 wants it).
+  let vsix;
+  let packaging;
+  if (wantVsix) {
+    try {
+      vsix = packageVsix(build);
+    } catch (err) {
+      packaging = err;
+    }
+  }
+  if (build) buildExtension();
   // Pass 1: a trusted workspace, every suite. Pass 2: workspace trust on and the folder untrusted,
   // only the suite that checks what must not run there (it skips itself in pass 1).
-  const vsixOnly = args.includes('--vsix-only');
   let exitCode = 0;
   const results = [];
   if (!vsixOnly) {
@@ -209,10 +223,10 @@ async function main() {
     }
   }
   // Pass 3: the extension as a user installs it, from the .vsix, not from this folder.
-  if (vsixOnly || (!args.includes('--no-vsix') && (grep === undefined || /packaged|rollback|vsix/i.test(grep)))) {
+  if (wantVsix) {
     let vsixCode;
     try {
-      const vsix = packageVsix();
+      if (packaging) throw packaging;
       vsixCode = await runPass(tools, { trusted: true, grep: VSIX_SUITES, vsix });
     } catch (err) {
       say(`vsix pass failed: ${err.message}`);
@@ -220,21 +234,31 @@ async function main() {
     }
     results.push(`vsix ${vsixCode === 0 ? 'passed' : 'failed'}`);
     exitCode = Math.max(exitCode, vsixCode);
+    if (vsix && !keep) rmSync(path.dirname(vsix), { recursive: true, force: true });
   }
   say(`${exitCode === 0 ? 'passed' : `failed (exit ${exitCode})`} in ${elapsed()}: ${results.join(', ')}`);
   process.exit(exitCode);
 }
 
 /**
- * The .vsix exactly as `npm run package` makes it (production build, `vsce package
- * --no-dependencies`), written into a temporary folder; the repository's own .vsix is left alone.
+ * The .vsix as `npm run package` makes it (production build, `vsce package --no-dependencies`),
+ * written into a temporary folder; the repository's own .vsix is left alone. With --no-build,
+ * dist/ as it is, packaged by the same vsce command without rebuilding it.
  */
-function packageVsix() {
+function packageVsix(rebuild) {
   const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'rg-vsix-')), 'refactor-guard.vsix');
-  say('packaging the extension with npm run package');
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const r = spawnSync(npm, ['run', '--silent', 'package', '--', '--out', out], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (r.status !== 0 || !existsSync(out)) throw new Error(`npm run package failed (exit ${r.status})`);
+  const quiet = { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] };
+  let r;
+  if (rebuild) {
+    say('packaging the extension with npm run package');
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    r = spawnSync(npm, ['run', '--silent', 'package', '--', '--out', out], quiet);
+  } else {
+    say('packaging dist/ as it is with vsce (--no-build)');
+    const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+    r = spawnSync(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', out], quiet);
+  }
+  if (r.status !== 0 || !existsSync(out)) throw new Error(`packaging failed (exit ${r.status})`);
   say(`packaged ${out} (${elapsed()})`);
   return out;
 }
