@@ -42,6 +42,9 @@ describe('provenance view: messages from the page', () => {
     assert.ok(isPageToHost({ type: 'ready' }));
     assert.ok(isPageToHost({ type: 'openPatch', runId: 'r', patchId: 'p1' }));
     assert.ok(isPageToHost({ type: 'openFinding', file: 'src/a.ts', line: 3, column: 1 }));
+    assert.ok(isPageToHost({ type: 'openFinding', file: 'src/a.ts', line: 3, column: 1, runId: 'r', attempt: 2 }));
+    assert.ok(!isPageToHost({ type: 'openFinding', file: 'src/a.ts', line: 3, column: 1, runId: 'r' }), 'a run needs its attempt');
+    assert.ok(!isPageToHost({ type: 'openFinding', file: 'src/a.ts', line: 3, column: 1, runId: 'r', attempt: 0 }));
     assert.ok(isPageToHost({ type: 'command', command: 'verifyProvenance' }));
     assert.ok(!isPageToHost({ type: 'command', command: 'workbench.action.terminal.new' }), 'only the page’s own commands');
     assert.ok(!isPageToHost({ type: 'openFinding', file: 'src/a.ts', line: '3', column: 1 }));
