@@ -89,6 +89,9 @@ export function registerInlineSuite(): void {
         assert.match(h.lenses[0]!, /^Risk \d\.\d\d (low|medium|high)/, h.lenses.join(' | '));
         assert.ok(h.lenses.includes('Approve') && h.lenses.includes('Reject'), h.lenses.join(' | '));
       }
+      // VS Code draws the CodeLenses it cached for this file first (an earlier review's) and asks
+      // again after its debounce: the picture waits for that.
+      await new Promise((r) => setTimeout(r, 1500));
       await screenshot('inline-review');
     });
 
