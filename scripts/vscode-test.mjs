@@ -14,7 +14,18 @@
 //
 // Exit code: the suites' exit code (0 all passed), or 2 when the harness itself failed.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, createWriteStream, readFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  createWriteStream,
+  readFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -77,6 +88,46 @@ async function buildTests(outDir, testGrep = grep, vsix = false) {
     logLevel: 'warning',
   });
   return outfile;
+}
+
+/**
+ * The extension as a development path of its own: package.json, media/ and prompts/ copied, dist/
+ * hard-linked (a build writes new files, so the links keep this pass's). Another run's build in this
+ * folder (it empties dist/ first) cannot then pull the bundle from under a pass that is running.
+ */
+function stageExtension(tmp) {
+  const dir = path.join(tmp, 'extension');
+  for (let tries = 0; ; tries++) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    for (const f of ['package.json', 'README.md', 'LICENSE'])
+      if (existsSync(path.join(root, f))) cpSync(path.join(root, f), path.join(dir, f));
+    for (const d of ['media', 'prompts']) cpSync(path.join(root, d), path.join(dir, d), { recursive: true });
+    try {
+      linkTree(path.join(root, 'dist'), path.join(dir, 'dist'));
+      if (existsSync(path.join(dir, 'dist', 'extension.js')) && existsSync(path.join(dir, 'dist', 'engine.js'))) return dir;
+    } catch {
+      // dist/ changed while we linked it: another build is running.
+    }
+    if (tries >= 10) throw new Error('dist/ has no complete build to stage (is another build running?)');
+    spawnSync('sleep', ['2']);
+  }
+}
+
+function linkTree(from, to) {
+  mkdirSync(to, { recursive: true });
+  for (const e of readdirSync(from, { withFileTypes: true })) {
+    const src = path.join(from, e.name);
+    const dst = path.join(to, e.name);
+    if (e.isDirectory()) linkTree(src, dst);
+    else {
+      try {
+        linkSync(src, dst);
+      } catch {
+        cpSync(src, dst);
+      }
+    }
+  }
 }
 
 /** Must match TEST_API_KEY in test/integration/secrets.suite.ts. */
@@ -291,6 +342,7 @@ async function runPass(tools, pass) {
   );
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   const workspace = prepareWorkspace(tmp);
+  const extensionDir = pass.vsix ? undefined : stageExtension(tmp);
   // The test language model for the vscode-lm suite is an installed extension: the payload takes one
   // development path only. A folder in a fresh extensions dir is picked up at the first scan (not
   // in the vsix pass, whose --install-extension writes the extensions.json that hides such folders).
@@ -385,7 +437,7 @@ async function runPass(tools, pass) {
     // VS Code runs extensionTestsPath only beside a development path: in the vsix pass that is the
     // test language model's folder, so Refactor Guard itself is the installed copy.
     const payload = [
-      ['extensionDevelopmentPath', remote(pass.vsix ? LM_EXTENSION : root)],
+      ['extensionDevelopmentPath', remote(pass.vsix ? LM_EXTENSION : extensionDir)],
       ['extensionTestsPath', remote(testEntry)],
     ];
     const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
@@ -478,9 +530,9 @@ async function runPass(tools, pass) {
     await stopGroup(server);
     logStream.end();
     // The API key typed by the secrets test must not be anywhere on disk but in secret storage
-    // (which code-server keeps encrypted); the browser's own profile is not ours to judge, and the
-    // test bundle holds the key as a constant.
-    const leaks = findText(tmp, TEST_API_KEY, [dirs.browser, path.join(tmp, 'tests')]);
+    // (which code-server keeps encrypted); the browser's own profile is not ours to judge, the
+    // test bundle holds the key as a constant, and the staged bundle is the build's, not the run's.
+    const leaks = findText(tmp, TEST_API_KEY, [dirs.browser, path.join(tmp, 'tests'), path.join(tmp, 'extension', 'dist')]);
     if (leaks.length > 0) {
       say(`the test API key was written in plain text: ${leaks.join(', ')}`);
       exitCode = Math.max(exitCode, 1);
