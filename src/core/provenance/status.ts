@@ -134,7 +134,8 @@ function stepPatch(patch: Patch, s: PatchState, d: DecisionInput): PatchState | 
         return `Cannot revise patch ${patch.id}: some of its hunks are already decided.`;
       if (r.patch.id !== patch.id || r.patch.file !== patch.file || r.patch.beforeSha256 !== patch.beforeSha256)
         return `The revision of patch ${patch.id} is of another file or another original.`;
-      if (r.baseSha256 !== patch.afterSha256) return `The revision of patch ${patch.id} was made from a proposal that is no longer current.`;
+      if (r.baseSha256 !== patch.afterSha256)
+        return `The revision of patch ${patch.id} was made from a proposal that is no longer current.`;
       // Approval was of the text before the edit: the revision is pending until approved again.
       return { ...s, ...stamp, status: 'pending', revisions: s.revisions + 1 };
     }

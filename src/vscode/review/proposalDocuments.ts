@@ -171,23 +171,4 @@ export async function openPatchDiff(session: Session, runId: string, patchId: st
   const options: vscode.TextDocumentShowOptions = { preview: false };
   if (revealLine !== undefined) options.selection = new vscode.Range(revealLine, 0, revealLine, 0);
   await vscode.commands.executeCommand('vscode.diff', left, right, title, options);
-  void offerDiffCodeLens(session.context);
-}
-
-const CODELENS_NOTICE = 'refactorGuard.diffCodeLensNotice';
-
-/**
- * The per-hunk Approve and Reject are CodeLenses, and VS Code hides CodeLenses in diff editors
- * unless `diffEditor.codeLens` is on. It is the user's setting, so we ask once rather than change it.
- */
-async function offerDiffCodeLens(context: vscode.ExtensionContext): Promise<void> {
-  if (vscode.workspace.getConfiguration('diffEditor').get<boolean>('codeLens') || context.globalState.get(CODELENS_NOTICE)) return;
-  await context.globalState.update(CODELENS_NOTICE, true);
-  const choice = await vscode.window.showInformationMessage(
-    'Refactor Guard shows Approve and Reject above each hunk as CodeLenses, which VS Code hides in diff editors unless "diffEditor.codeLens" is on.',
-    'Turn On',
-    'Not Now',
-  );
-  if (choice === 'Turn On')
-    await vscode.workspace.getConfiguration('diffEditor').update('codeLens', true, vscode.ConfigurationTarget.Global);
 }

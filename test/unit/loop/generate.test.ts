@@ -67,8 +67,7 @@ describe('generate: new code and its tests', function () {
     return { code, run: io.stdout ? (JSON.parse(io.stdout) as JsonRun) : (undefined as unknown as JsonRun), stderr: io.stderr };
   }
   const testFindings = (run: JsonRun, attempt: number) =>
-    run.attemptDetails[attempt - 1]!.gates
-      .filter((g) => g.gate === 'tests' || g.gate === 'generated-tests')
+    run.attemptDetails[attempt - 1]!.gates.filter((g) => g.gate === 'tests' || g.gate === 'generated-tests')
       .flatMap((g) => g.findings)
       .filter((f) => f.severity === 'error');
 
