@@ -118,8 +118,8 @@ describe('coverage of changed lines', function () {
       'src/pricing.js',
       patchCalls('src/pricing.js', [
         [
-          "    sum += item.price * item.quantity;\n  }\n  return sum;\n}",
-          "    sum += lineTotal(item);\n  }\n  return sum;\n}\n\nfunction lineTotal(item) {\n  const each = item.price;\n  return each * item.quantity;\n}\n\nfunction unusedHelper(x) {\n  const y = x + 1;\n  return y;\n}",
+          '    sum += item.price * item.quantity;\n  }\n  return sum;\n}',
+          '    sum += lineTotal(item);\n  }\n  return sum;\n}\n\nfunction lineTotal(item) {\n  const each = item.price;\n  return each * item.quantity;\n}\n\nfunction unusedHelper(x) {\n  const y = x + 1;\n  return y;\n}',
         ],
         ['module.exports = { total, label, discount };', 'module.exports = { total, label, discount, lineTotal, unusedHelper };'],
       ]),
