@@ -4,7 +4,8 @@ import type { LockedStore } from '../provenance/store';
 import type { RunView } from '../provenance/views';
 import { sameBytes, sha256Hex } from '../sha256';
 import { describeState, nowIso, requireIntactChain, requireSigned, selectPatches, type ReviewContext } from './context';
-import { HunkSubsetError, bytesWithHunks, loadVersions, type PatchVersions } from './hunkBytes';
+import { loadVersions } from './hunkBytes';
+import { expectedBytes, recordStale, staleReason } from './stale';
 import { ReviewError, type PatchOutcome } from './outcome';
 import { writeRefusals } from './pathRules';
 import { commit } from './transaction';
@@ -93,43 +94,16 @@ export async function applyRun(ctx: ReviewContext, req: ApplyRequest): Promise<P
         skip(`${patch.file}: no hunk left to apply.`);
         continue;
       }
-      const versions = await loadVersions(tx.store, patch);
       const partial = named !== undefined || state.appliedHunkIds.length > 0 || state.rejectedHunkIds.length > 0;
-      // Whole patches move between the two stored versions; only hunk subsets are rebuilt.
-      const from = state.appliedHunkIds.length === 0 ? versions.before : bytesFor(patch, versions, state.appliedHunkIds);
-      const to = partial ? bytesFor(patch, versions, [...state.appliedHunkIds, ...target]) : versions.after;
+      const bytes = expectedBytes(patch, await loadVersions(tx.store, patch), state, [...state.appliedHunkIds, ...target], partial);
       const current = await ctx.writer.read(patch.file);
-      // A file that already holds exactly the result (written, then the record was lost to an
-      // earlier release's crash) is recorded, so that its rollback works again.
-      if (sameBytes(current, from) || sameBytes(current, to)) ready.push({ patch, state, target, partial, from: current, to });
-      else
-        stale.push({
-          patch,
-          reason:
-            current === undefined
-              ? `${patch.file} no longer exists`
-              : `${patch.file} changed since the proposal (now sha256 ${sha256Hex(current).slice(0, 12)}, proposal made from ${from ? sha256Hex(from).slice(0, 12) : 'no file'})`,
-        });
+      const reason = staleReason(patch.file, current, bytes);
+      if (reason === undefined) ready.push({ patch, state, target, partial, from: current, to: bytes.to });
+      else stale.push({ patch, reason });
     }
 
     if (stale.length > 0) {
-      for (const s of stale) {
-        await tx.appendDecision({
-          kind: 'decision',
-          runId: view.run.runId,
-          createdAt: nowIso(ctx),
-          decision: 'stale',
-          patchIds: [s.patch.id],
-          actor: ctx.actor,
-          detail: s.reason,
-        });
-        outcomes.push({
-          patchId: s.patch.id,
-          file: s.patch.file,
-          outcome: 'stale',
-          message: `${s.reason}; not applied. Run the refactor again.`,
-        });
-      }
+      for (const s of stale) outcomes.push(await recordStale(tx, ctx, view.run.runId, s.patch, s.reason));
       // Validated together, landed together: half a refactor is one the gates never saw.
       const why = stale.map((s) => s.patch.file).join(', ');
       for (const r of ready)
@@ -207,14 +181,4 @@ async function record(ctx: ReviewContext, tx: LockedStore, view: RunView, ready:
     },
     ctx.logger,
   );
-}
-
-/** The file's bytes with these hunks of the patch applied (none: the original; all: the proposal). */
-export function bytesFor(patch: Patch, versions: PatchVersions, hunkIds: readonly string[]): Uint8Array | undefined {
-  try {
-    return bytesWithHunks(patch, versions, [...new Set(hunkIds)]);
-  } catch (err) {
-    if (err instanceof HunkSubsetError) throw new ReviewError(err.message, 'usage');
-    throw err;
-  }
 }

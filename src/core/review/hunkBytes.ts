@@ -3,6 +3,7 @@ import { decode, encode } from '../edits/textFormat';
 import type { Patch } from '../provenance/schema';
 import type { ProvenanceStore } from '../provenance/store';
 import { sameBytes, sha256Hex } from '../sha256';
+import { ReviewError } from './outcome';
 
 export { sameBytes };
 
@@ -105,4 +106,14 @@ export function hunkLinesIn(patch: Patch, included: ReadonlySet<string>): Map<st
     shift += h.newLines - h.oldLines;
   }
   return at;
+}
+
+/** The file's bytes with these hunks of the patch applied (none: the original; all: the proposal). */
+export function bytesFor(patch: Patch, versions: PatchVersions, hunkIds: readonly string[]): Uint8Array | undefined {
+  try {
+    return bytesWithHunks(patch, versions, [...new Set(hunkIds)]);
+  } catch (err) {
+    if (err instanceof HunkSubsetError) throw new ReviewError(err.message, 'usage');
+    throw err;
+  }
 }

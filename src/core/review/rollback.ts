@@ -1,8 +1,7 @@
 import { isOnDisk } from '../provenance/status';
 import { sameBytes, sha256Hex } from '../sha256';
-import { bytesFor } from './apply';
 import { nowIso, requireSigned, selectPatches, type ReviewContext } from './context';
-import { loadVersions } from './hunkBytes';
+import { bytesFor, loadVersions } from './hunkBytes';
 import { ReviewError, type PatchOutcome } from './outcome';
 import { writeRefusals } from './pathRules';
 import { commit, type Change } from './transaction';

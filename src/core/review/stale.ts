@@ -1,8 +1,57 @@
+import type { Patch } from '../provenance/schema';
+import type { PatchState } from '../provenance/status';
+import type { LockedStore } from '../provenance/store';
 import { sameBytes, sha256Hex } from '../sha256';
-import { bytesFor } from './apply';
 import { nowIso, requireIntactChain, requireSigned, selectPatches, type ReviewContext } from './context';
-import { loadVersions } from './hunkBytes';
+import { bytesFor, loadVersions, type PatchVersions } from './hunkBytes';
 import type { PatchOutcome } from './outcome';
+
+/**
+ * What the file must hold for the patch to go on (`from`: the original, or what its applied hunks
+ * left) and what it holds once `hunksAfter` are on disk (`to`). Whole patches move between the two
+ * stored versions; only hunk subsets are rebuilt.
+ */
+export function expectedBytes(
+  patch: Patch,
+  versions: PatchVersions,
+  state: PatchState,
+  hunksAfter: readonly string[],
+  partial: boolean,
+): { from: Uint8Array | undefined; to: Uint8Array | undefined } {
+  return {
+    from: state.appliedHunkIds.length === 0 ? versions.before : bytesFor(patch, versions, state.appliedHunkIds),
+    to: partial ? bytesFor(patch, versions, hunksAfter) : versions.after,
+  };
+}
+
+/**
+ * Why the file can no longer take the patch, or undefined when it holds `from`, or already `to` (a
+ * write whose record an earlier release lost to a crash is recorded, so its rollback works again).
+ */
+export function staleReason(
+  file: string,
+  current: Uint8Array | undefined,
+  bytes: { from: Uint8Array | undefined; to: Uint8Array | undefined },
+): string | undefined {
+  if (sameBytes(current, bytes.from) || sameBytes(current, bytes.to)) return undefined;
+  if (current === undefined) return `${file} no longer exists`;
+  const made = bytes.from ? sha256Hex(bytes.from).slice(0, 12) : 'no file';
+  return `${file} changed since the proposal (now sha256 ${sha256Hex(current).slice(0, 12)}, proposal made from ${made})`;
+}
+
+/** Records the patch stale, under the lock the caller holds, and says so as apply does. */
+export async function recordStale(tx: LockedStore, ctx: ReviewContext, runId: string, patch: Patch, reason: string): Promise<PatchOutcome> {
+  await tx.appendDecision({
+    kind: 'decision',
+    runId,
+    createdAt: nowIso(ctx),
+    decision: 'stale',
+    patchIds: [patch.id],
+    actor: ctx.actor,
+    detail: reason,
+  });
+  return { patchId: patch.id, file: patch.file, outcome: 'stale', message: `${reason}; not applied. Run the refactor again.` };
+}
 
 export interface StaleCheckRequest {
   runId: string;
@@ -30,30 +79,15 @@ export async function recordStaleIfChanged(ctx: ReviewContext, req: StaleCheckRe
         skip(`${patch.file}: not awaiting review.`);
         continue;
       }
-      const versions = await loadVersions(tx.store, patch);
       const remaining = patch.hunks.map((h) => h.id).filter((h) => !state.rejectedHunkIds.includes(h));
       const partial = state.appliedHunkIds.length > 0 || state.rejectedHunkIds.length > 0;
-      const from = state.appliedHunkIds.length === 0 ? versions.before : bytesFor(patch, versions, state.appliedHunkIds);
-      const to = partial ? bytesFor(patch, versions, remaining) : versions.after;
-      const current = await ctx.writer.read(patch.file);
-      if (sameBytes(current, from) || sameBytes(current, to)) {
+      const bytes = expectedBytes(patch, await loadVersions(tx.store, patch), state, remaining, partial);
+      const reason = staleReason(patch.file, await ctx.writer.read(patch.file), bytes);
+      if (reason === undefined) {
         skip(`${patch.file}: unchanged since the proposal.`);
         continue;
       }
-      const reason =
-        current === undefined
-          ? `${patch.file} no longer exists`
-          : `${patch.file} changed since the proposal (now sha256 ${sha256Hex(current).slice(0, 12)}, proposal made from ${from ? sha256Hex(from).slice(0, 12) : 'no file'})`;
-      await tx.appendDecision({
-        kind: 'decision',
-        runId: view.run.runId,
-        createdAt: nowIso(ctx),
-        decision: 'stale',
-        patchIds: [patch.id],
-        actor: ctx.actor,
-        detail: reason,
-      });
-      outcomes.push({ patchId: patch.id, file: patch.file, outcome: 'stale', message: `${reason}; not applied. Run the refactor again.` });
+      outcomes.push(await recordStale(tx, ctx, view.run.runId, patch, reason));
     }
     return outcomes;
   });
