@@ -32,42 +32,40 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     async (...args: A) =>
       setExit(await fn(...args));
 
-  program
+  /** The flags of a guarded run, `refactor`'s and `generate`'s alike (commands/guardedCommand.ts). */
+  const runFlags = (cmd: Command): Command =>
+    cmd
+      .addOption(new Option('--config <preset>', 'preset: model, token and repair budget').choices(['fast', 'balanced', 'quality']))
+      .addOption(new Option('--provider <id>', 'model provider').choices(['anthropic', 'openai', 'replay']))
+      .option('--transcript <file>', 'recorded transcript for --provider replay')
+      .option('--dry-run', 'propose only; apply later with `apply RUN`')
+      .option('--auto-apply', 'apply valid patches whose risk is at most --max-risk')
+      .option('--max-risk <x>', 'risk limit for --auto-apply, 0 to 1 (default: setting maxRisk)')
+      .option('--no-test-coverage', 'do not measure which changed lines the tests run')
+      .addOption(ws)
+      .addOption(json);
+
+  const refactor = program
     .command('refactor')
     .description('propose a guarded refactor of the target files')
     .argument('<instruction>', 'what to change, e.g. "Add caching to getUser"')
     .requiredOption('-t, --target <file>', 'a target file, relative to the workspace (repeatable)', collect)
     .option('-f, --function <name>', 'narrow the target to one function')
-    .addOption(new Option('--config <preset>', 'preset: model, token and repair budget').choices(['fast', 'balanced', 'quality']))
-    .addOption(new Option('--provider <id>', 'model provider').choices(['anthropic', 'openai', 'replay']))
-    .option('--transcript <file>', 'recorded transcript for --provider replay')
-    .option('--dry-run', 'propose only; apply later with `apply RUN`')
-    .option('--auto-apply', 'apply valid patches whose risk is at most --max-risk')
-    .option('--max-risk <x>', 'risk limit for --auto-apply, 0 to 1 (default: setting maxRisk)')
     .option('--test-command <cmd>', "run the project's tests on each candidate in a sandbox copy")
-    .option('--no-test-coverage', 'do not measure which changed lines the tests run')
-    .option('--allow-new-files', 'let the model create files besides the targets')
-    .addOption(ws)
-    .addOption(json)
-    .action(run((instruction: string, flags) => refactorCommand(instruction, flags, io)));
+    .option('--allow-new-files', 'let the model create files besides the targets');
+  runFlags(refactor).action(run((instruction: string, flags) => refactorCommand(instruction, flags, io)));
 
-  program
+  const generate = program
     .command('generate')
     .description('propose new code and tests for it, through the same gates, including its new tests in the sandbox')
     .argument('<spec>', 'what to write, e.g. "An LRU cache with get and set"')
     .requiredOption('--file <path>', 'the file to write, relative to the workspace (repeatable)', collect)
     .option('--tests <path>', "the test file to write (default: one the model names, in the project's test folder and naming)")
-    .option('--test-command <cmd>', "the command that runs the tests (default: setting testCommand, else the project's npm test or pytest)")
-    .option('--no-test-coverage', 'do not measure which changed lines the tests run')
-    .addOption(new Option('--config <preset>', 'preset: model, token and repair budget').choices(['fast', 'balanced', 'quality']))
-    .addOption(new Option('--provider <id>', 'model provider').choices(['anthropic', 'openai', 'replay']))
-    .option('--transcript <file>', 'recorded transcript for --provider replay')
-    .option('--dry-run', 'propose only; apply later with `apply RUN`')
-    .option('--auto-apply', 'apply valid patches whose risk is at most --max-risk')
-    .option('--max-risk <x>', 'risk limit for --auto-apply, 0 to 1 (default: setting maxRisk)')
-    .addOption(ws)
-    .addOption(json)
-    .action(run((spec: string, flags) => generateCommand(spec, flags, io)));
+    .option(
+      '--test-command <cmd>',
+      "the command that runs the tests (default: setting testCommand, else the project's npm test or pytest)",
+    );
+  runFlags(generate).action(run((spec: string, flags) => generateCommand(spec, flags, io)));
 
   program
     .command('validate')

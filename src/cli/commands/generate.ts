@@ -1,9 +1,8 @@
 import { runGenerate } from '../../core/loop/runGenerate';
-import { NodeProcessRunner } from '../../core/host/nodeProcessRunner';
 import { usage } from '../errors';
 import type { CliIO } from '../io';
 import { targetPath } from '../workspace';
-import { guardedCommand, type RunFlags } from './guardedCommand';
+import { engineOptions, guardedCommand, type RunFlags } from './guardedCommand';
 
 export interface GenerateFlags extends RunFlags {
   file: string[];
@@ -19,16 +18,7 @@ export async function generateCommand(spec: string, flags: GenerateFlags, io: Cl
       instruction: spec,
       paths: flags.file.map((f) => targetPath(s.ws, f)),
       ...(flags.tests !== undefined ? { tests: targetPath(s.ws, flags.tests) } : {}),
-      settings: s.settings,
-      preset: s.preset,
-      provider: s.provider,
-      files: s.ws.files,
-      store: s.store,
-      processes: new NodeProcessRunner(),
-      trusted: true,
-      cacheDir: `${s.ws.storeDir}/cache`,
-      signal: s.signal,
-      onProgress: s.onProgress,
+      ...engineOptions(s),
     }),
   );
 }

@@ -1,4 +1,5 @@
 import { RunInputError } from '../../core/loop/runRefactor';
+import { NodeProcessRunner } from '../../core/host/nodeProcessRunner';
 import type { RunProgress } from '../../core/loop/runOptions';
 import type { ModelProvider } from '../../core/models/provider';
 import { applyRun, rejectRun, workspaceWriter, type PatchOutcome } from '../../core/review';
@@ -37,6 +38,23 @@ export interface RunSetup {
   store: ProvenanceStore;
   signal: AbortSignal;
   onProgress: (p: RunProgress) => void;
+}
+
+/** What every CLI run hands the engine from its setup: the files, the store, the processes, progress. */
+export function engineOptions(s: RunSetup) {
+  return {
+    settings: s.settings,
+    preset: s.preset,
+    provider: s.provider,
+    files: s.ws.files,
+    store: s.store,
+    processes: new NodeProcessRunner(),
+    // The CLI runs where the person typed it: the workspace is theirs to trust.
+    trusted: true,
+    cacheDir: `${s.ws.storeDir}/cache`,
+    signal: s.signal,
+    onProgress: s.onProgress,
+  };
 }
 
 /**

@@ -1,9 +1,8 @@
 import { runRefactor } from '../../core/loop/runRefactor';
-import { NodeProcessRunner } from '../../core/host/nodeProcessRunner';
 import { usage } from '../errors';
 import type { CliIO } from '../io';
 import { targetPath } from '../workspace';
-import { guardedCommand, type RunFlags } from './guardedCommand';
+import { engineOptions, guardedCommand, type RunFlags } from './guardedCommand';
 
 export interface RefactorFlags extends RunFlags {
   target: string[];
@@ -19,17 +18,8 @@ export async function refactorCommand(instruction: string, flags: RefactorFlags,
     runRefactor({
       instruction,
       targets: flags.target.map((t) => ({ path: targetPath(s.ws, t), ...(flags.function ? { function: flags.function } : {}) })),
-      settings: s.settings,
-      preset: s.preset,
-      provider: s.provider,
-      files: s.ws.files,
-      store: s.store,
-      processes: new NodeProcessRunner(),
-      trusted: true,
+      ...engineOptions(s),
       allowNewFiles: flags.allowNewFiles ?? false,
-      cacheDir: `${s.ws.storeDir}/cache`,
-      signal: s.signal,
-      onProgress: s.onProgress,
     }),
   );
 }
