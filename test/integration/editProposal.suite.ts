@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { api, closeAllEditors, propose, readBytes, restoreFixture, sha, waitFor } from './helpers';
+import { api, keepFixture, propose, readBytes, sha, waitFor } from './helpers';
 
 /**
  * Edit before approve, in the real VS Code: a pending proposal opens as a document the person can
@@ -9,17 +9,7 @@ import { api, closeAllEditors, propose, readBytes, restoreFixture, sha, waitFor 
  */
 export function registerEditProposalSuite(): void {
   suite('Edit a proposal before approving it', () => {
-    let math: Buffer;
-
-    suiteSetup(async () => {
-      await api();
-      math = await readBytes('src/math.ts');
-    });
-
-    teardown(async () => {
-      await closeAllEditors();
-      await restoreFixture('src/math.ts', math);
-    });
+    const math = keepFixture('src/math.ts');
 
     async function editAndSave(editor: vscode.TextEditor, from: string, to: string): Promise<void> {
       const doc = editor.document;
@@ -50,7 +40,7 @@ export function registerEditProposalSuite(): void {
       assert.ok(revision.revision!.gates.some((g) => g.gate === 'typescript' && !g.skipped && g.findings.length === 0));
       assert.equal(view.run.patches[0]!.afterSha256, sha(Buffer.from(edited)));
       assert.equal(view.record.patches[0]!.afterSha256, patch.afterSha256, "the model's patch stays in the run record");
-      assert.equal(sha(await readBytes('src/math.ts')), sha(math), 'saving the proposal wrote nothing to the file');
+      assert.equal(sha(await readBytes('src/math.ts')), sha(math()), 'saving the proposal wrote nothing to the file');
 
       await vscode.commands.executeCommand('refactorGuard.approvePatch', { kind: 'patch', runId: record.runId, patchId: patch.id });
       assert.equal((await readBytes('src/math.ts')).toString('utf8'), edited);
@@ -60,7 +50,7 @@ export function registerEditProposalSuite(): void {
       );
 
       await vscode.commands.executeCommand('refactorGuard.rollbackRun', { kind: 'run', runId: record.runId });
-      assert.deepEqual(await readBytes('src/math.ts'), math);
+      assert.deepEqual(await readBytes('src/math.ts'), math());
     });
 
     test('an edit that breaks the types is recorded, cannot be approved, and a fix makes it approvable', async () => {
@@ -73,7 +63,7 @@ export function registerEditProposalSuite(): void {
       assert.equal(view.run.patches[0]!.valid, false);
       assert.ok(view.run.patches[0]!.findings.some((f) => f.introduced && f.category === 'undefined_name'));
       await vscode.commands.executeCommand('refactorGuard.approvePatch', { kind: 'patch', runId: record.runId, patchId: patch.id });
-      assert.deepEqual(await readBytes('src/math.ts'), math, 'an invalid revision is not written');
+      assert.deepEqual(await readBytes('src/math.ts'), math(), 'an invalid revision is not written');
 
       await editAndSave(editor, 'return a + c;', 'return b + a;');
       view = await session!.run(record.runId);

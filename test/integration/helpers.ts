@@ -132,6 +132,23 @@ export async function clickButton(name: string, within: string, button: string):
   return answered === true && readFileSync(done, 'utf8') === 'ok';
 }
 
+/**
+ * For a suite that changes fixture files: each file's bytes as the suite found them, put back with
+ * every editor closed after each test. Returns those bytes (read once the suite has begun).
+ */
+export function keepFixture(rel: string): () => Buffer {
+  let original: Buffer | undefined;
+  suiteSetup(async () => {
+    await api();
+    original = await readBytes(rel);
+  });
+  teardown(async () => {
+    await closeAllEditors();
+    await restoreFixture(rel, original!);
+  });
+  return () => original!;
+}
+
 /** Asks the harness to type into the open input box and press Enter; false when no harness answers. */
 export async function typeIntoInput(name: string, text: string): Promise<boolean> {
   const dir = path.join(path.dirname(root()), 'screenshots');

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { RunRecord } from '../../src/core/provenance/schema';
 import { TEST_COMMANDS } from '../../src/vscode/commands/commandIds';
 import type { InlineTestState } from '../../src/vscode/review/inlineReview';
-import { api, closeAllEditors, propose, readBytes, restoreFixture, screenshot, setWorkspaceSetting, sha, uriOf, waitFor } from './helpers';
+import { api, keepFixture, propose, readBytes, screenshot, setWorkspaceSetting, sha, uriOf, waitFor } from './helpers';
 
 /**
  * Inline review (review.layout "inline", the default): the proposal drawn in src/math.ts's own
@@ -15,17 +15,7 @@ const ADDED_SCALE = "  if (!Number.isFinite(factor)) throw new RangeError('scale
 
 export function registerInlineSuite(): void {
   suite('Inline review', () => {
-    let math: Buffer;
-
-    suiteSetup(async () => {
-      await api();
-      math = await readBytes('src/math.ts');
-    });
-
-    teardown(async () => {
-      await closeAllEditors();
-      await restoreFixture('src/math.ts', math);
-    });
+    const math = keepFixture('src/math.ts');
 
     const inlineState = async () => vscode.commands.executeCommand<InlineTestState | undefined>(TEST_COMMANDS.inlineState.id);
 
@@ -63,7 +53,7 @@ export function registerInlineSuite(): void {
       assert.ok(tab?.input instanceof vscode.TabInputText, 'a normal editor, not a diff');
       assert.equal(tab.input.uri.fsPath, uriOf('src/math.ts').fsPath);
       const doc = vscode.window.activeTextEditor!.document;
-      assert.equal(doc.getText(), math.toString('utf8'), 'the document is not edited');
+      assert.equal(doc.getText(), math().toString('utf8'), 'the document is not edited');
       assert.equal(doc.isDirty, false);
 
       assert.equal(state.patchId, patch.id);
@@ -101,8 +91,10 @@ export function registerInlineSuite(): void {
       const [first, second] = patch.hunks;
       await run(await lensAt('Approve', 4));
 
-      const expected = math.toString('utf8').replace('  return a + b;\n', ADDED_ADD.map((l) => `${l}\n`).join(''));
-      assert.notEqual(expected, math.toString('utf8'));
+      const expected = math()
+        .toString('utf8')
+        .replace('  return a + b;\n', ADDED_ADD.map((l) => `${l}\n`).join(''));
+      assert.notEqual(expected, math().toString('utf8'));
       assert.equal((await readBytes('src/math.ts')).toString('utf8'), expected, 'exactly the first hunk is on disk');
       const { session } = await api();
       let view = await session!.run(record.runId);
@@ -130,7 +122,7 @@ export function registerInlineSuite(): void {
 
       // Rollback restores the exact bytes.
       await vscode.commands.executeCommand('refactorGuard.rollbackRun', { kind: 'run', runId: record.runId });
-      assert.equal(sha(await readBytes('src/math.ts')), sha(math));
+      assert.equal(sha(await readBytes('src/math.ts')), sha(math()));
     });
 
     test('typing in the file under review ends the review and records the patch stale; nothing is written', async () => {
@@ -150,7 +142,7 @@ export function registerInlineSuite(): void {
         [],
         'no lens is left',
       );
-      assert.equal(sha(await readBytes('src/math.ts')), sha(math), 'nothing written');
+      assert.equal(sha(await readBytes('src/math.ts')), sha(math()), 'nothing written');
       assert.ok(editor.document.getText().startsWith('// my note\n'), "the user's text stays");
     });
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../../src/vscode/commands/commandIds';
-import { api, closeAllEditors, EXTENSION_ID, probeWebview, propose, readBytes, restoreFixture, root, sha } from './helpers';
+import { EXTENSION_ID, keepFixture, probeWebview, propose, readBytes, root, sha } from './helpers';
 
 /**
  * What must work from the packaged extension as well as from this folder: the harness's vsix pass
@@ -14,17 +14,7 @@ import { api, closeAllEditors, EXTENSION_ID, probeWebview, propose, readBytes, r
  */
 export function registerPackagedSuite(): void {
   suite('Packaged: propose, approve, rollback and the Provenance page', () => {
-    let math: Buffer;
-
-    suiteSetup(async () => {
-      await api();
-      math = await readBytes('src/math.ts');
-    });
-
-    teardown(async () => {
-      await closeAllEditors();
-      await restoreFixture('src/math.ts', math);
-    });
+    const math = keepFixture('src/math.ts');
 
     test('the extension under test is the one the pass means: installed from the .vsix, or this folder', () => {
       const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
@@ -46,7 +36,7 @@ export function registerPackagedSuite(): void {
       await vscode.commands.executeCommand('refactorGuard.approvePatch', { kind: 'patch', runId: record.runId, patchId: patch.id });
       assert.equal(sha(await readBytes('src/math.ts')), patch.afterSha256);
       await vscode.commands.executeCommand('refactorGuard.rollbackRun', { kind: 'run', runId: record.runId });
-      assert.equal(sha(await readBytes('src/math.ts')), sha(math));
+      assert.equal(sha(await readBytes('src/math.ts')), sha(math()));
     });
 
     test('the Provenance page draws the run, in the side view and in the editor panel', async function () {

@@ -2,21 +2,11 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, closeAllEditors, propose, readBytes, restoreFixture, root, setWorkspaceSetting, sha, waitFor } from './helpers';
+import { api, keepFixture, propose, readBytes, root, setWorkspaceSetting, sha, waitFor } from './helpers';
 
 export function registerRollbackSuite(): void {
   suite('Rollback', () => {
-    let math: Buffer;
-
-    suiteSetup(async () => {
-      await api();
-      math = await readBytes('src/math.ts');
-    });
-
-    teardown(async () => {
-      await closeAllEditors();
-      await restoreFixture('src/math.ts', math);
-    });
+    const math = keepFixture('src/math.ts');
 
     test('restores the exact bytes a patch replaced', async () => {
       const record = await propose('Validate inputs in add and scale', 'src/math.ts', 'validate-inputs.json');
@@ -24,7 +14,7 @@ export function registerRollbackSuite(): void {
       await vscode.commands.executeCommand('refactorGuard.approvePatch', { kind: 'patch', runId: record.runId, patchId: patch.id });
       assert.equal(sha(await readBytes('src/math.ts')), patch.afterSha256);
       await vscode.commands.executeCommand('refactorGuard.rollbackRun', { kind: 'run', runId: record.runId });
-      assert.equal(sha(await readBytes('src/math.ts')), sha(math));
+      assert.equal(sha(await readBytes('src/math.ts')), sha(math()));
       const view = await (await api()).session!.run(record.runId);
       assert.equal(view.patches[0]!.status, 'rolled_back');
       assert.ok(view.decisions.some((d) => d.decision === 'rollback'));
@@ -44,7 +34,7 @@ export function registerRollbackSuite(): void {
         await vscode.commands.executeCommand('refactorGuard.approveAllUnderMaxRisk');
         assert.equal(sha(await readBytes('src/math.ts')), patch.afterSha256);
         await vscode.commands.executeCommand('refactorGuard.rollbackRun');
-        assert.equal(sha(await readBytes('src/math.ts')), sha(math));
+        assert.equal(sha(await readBytes('src/math.ts')), sha(math()));
       } finally {
         await undo();
       }

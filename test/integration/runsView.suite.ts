@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { TEST_COMMANDS } from '../../src/vscode/commands/commandIds';
 import type { ReviewNode } from '../../src/vscode/review/approvalTree';
-import { api, closeAllEditors, EXTENSION_ID, propose, readBytes, restoreFixture, screenshot, treeChildren, waitFor } from './helpers';
+import { api, EXTENSION_ID, keepFixture, propose, readBytes, screenshot, treeChildren, waitFor } from './helpers';
 
 interface MenuEntry {
   command: string;
@@ -30,17 +30,7 @@ function inlineActions(contextValue: string): string[] {
  */
 export function registerRunsViewSuite(): void {
   suite('Runs view: status first, inline hunk actions, ready for review', () => {
-    let math: Buffer;
-
-    suiteSetup(async () => {
-      await api();
-      math = await readBytes('src/math.ts');
-    });
-
-    teardown(async () => {
-      await closeAllEditors();
-      await restoreFixture('src/math.ts', math);
-    });
+    keepFixture('src/math.ts');
 
     test('a pending patch with hunks opens on them, each hunk with inline Approve and Reject that need no setting', async () => {
       // The diff editor's CodeLenses need diffEditor.codeLens (the harness turns it on); the tree's inline actions do not.

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, closeAllEditors, propose, readBytes, restoreFixture, root, setWorkspaceSetting } from './helpers';
+import { keepFixture, propose, root, setWorkspaceSetting } from './helpers';
 
 /**
  * Workspace trust: the project's test command is workspace code, so the test gate runs it only in
@@ -12,17 +12,7 @@ import { api, closeAllEditors, propose, readBytes, restoreFixture, root, setWork
  */
 export function registerUntrustedSuite(): void {
   suite('Untrusted workspace', () => {
-    let math: Buffer;
-
-    suiteSetup(async () => {
-      await api();
-      math = await readBytes('src/math.ts');
-    });
-
-    teardown(async () => {
-      await closeAllEditors();
-      await restoreFixture('src/math.ts', math);
-    });
+    keepFixture('src/math.ts');
 
     test("trusted: the test gate runs the project's test command", async function () {
       if (!vscode.workspace.isTrusted) this.skip();
