@@ -215,24 +215,13 @@ export class ApprovalTree implements vscode.TreeDataProvider<ReviewNode>, vscode
   }
 }
 
-/** The shape says the status; an undecided one is coloured by its risk level. */
+/** The shape says the status, as a run's icon does; an undecided one is coloured by its risk level. */
 function statusIcon(status: HunkStatus | PatchState['status'] | 'partly', risk: Risk | undefined): vscode.ThemeIcon {
-  const icon = (id: string, color: string) => new vscode.ThemeIcon(id, new vscode.ThemeColor(color));
-  switch (status) {
-    case 'pending':
-    case 'approved':
-      return icon('diff', risk?.level === 'high' ? 'charts.red' : risk?.level === 'medium' ? 'charts.yellow' : 'charts.green');
-    case 'partly':
-      return icon('pass', 'charts.yellow');
-    case 'applied':
-      return icon('pass-filled', 'testing.iconPassed');
-    case 'rejected':
-      return icon('close', 'descriptionForeground');
-    case 'rolled_back':
-      return icon('discard', 'descriptionForeground');
-    case 'stale':
-      return icon('history', 'editorWarning.foreground');
+  if (status === 'pending' || status === 'approved') {
+    const color = risk?.level === 'high' ? 'charts.red' : risk?.level === 'medium' ? 'charts.yellow' : 'charts.green';
+    return new vscode.ThemeIcon('diff', new vscode.ThemeColor(color));
   }
+  return runStateIcon(status === 'partly' ? 'partly_applied' : status);
 }
 
 function maxRisk(risks: Risk[]): Risk | undefined {
