@@ -1,4 +1,14 @@
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { NodeWorkspaceFiles } from '../../src/core/host/nodeWorkspaceFiles';
+import { runRefactor } from '../../src/core/loop/runRefactor';
+import { ReplayProvider, type Transcript } from '../../src/core/models/replay';
+import { ProvenanceStore } from '../../src/core/provenance/store';
+import { workspaceWriter } from '../../src/core/review';
+import { readSettings } from '../../src/core/settings';
+import { copyFixture } from './tempWorkspace';
+import { TEST_KEY } from './testKey';
 
 /** The demo's fixture: a sample workspace and the replay transcript of its run. */
 export const DEMO = join(__dirname, '..', 'fixtures', 'demo');
@@ -19,4 +29,29 @@ export function demoRefactorArgs(workspace: string, ...extra: string[]): string[
     workspace,
     ...extra,
   ];
+}
+
+/**
+ * The demo's run, replayed in-process on a copy of its workspace: a pending proposal for
+ * src/userService.ts, with what a review decision needs (`ctx`, deciding as `actor`).
+ */
+export async function demoProposal(opts: { actor?: string; prepare?: (dir: string) => void } = {}) {
+  const ws = copyFixture(join(DEMO, 'workspace'));
+  opts.prepare?.(ws.dir);
+  const store = await ProvenanceStore.open(join(ws.dir, '.refactor-guard'), { key: TEST_KEY });
+  const files = new NodeWorkspaceFiles(ws.dir);
+  const settings = readSettings({ provider: 'replay' });
+  const run = await runRefactor({
+    instruction: 'Add caching to the user service',
+    targets: [{ path: 'src/userService.ts' }],
+    settings,
+    preset: 'balanced',
+    provider: new ReplayProvider(JSON.parse(readFileSync(DEMO_TRANSCRIPT, 'utf8')) as Transcript),
+    files,
+    store,
+    trusted: true,
+  });
+  assert.equal(run.status, 'proposed');
+  const target = join(ws.dir, 'src', 'userService.ts');
+  return { ws, store, files, settings, run, target, ctx: { store, files, writer: workspaceWriter(files), actor: opts.actor ?? 'test' } };
 }

@@ -10,29 +10,11 @@ import { readSettings } from '../../../src/core/settings';
 import { copyFixture, snapshotFiles } from '../../support/tempWorkspace';
 import { recordFileName } from '../../../src/core/provenance/records';
 import { TEST_KEY } from '../../support/testKey';
+import { demoProposal } from '../../support/demoRun';
 
 const DEMO = join(__dirname, '..', '..', 'fixtures', 'demo');
 
-async function proposed(prepare?: (dir: string) => void) {
-  const ws = copyFixture(join(DEMO, 'workspace'));
-  prepare?.(ws.dir);
-  const store = await ProvenanceStore.open(join(ws.dir, '.refactor-guard'), { key: TEST_KEY });
-  const files = new NodeWorkspaceFiles(ws.dir);
-  const transcript = JSON.parse(readFileSync(join(DEMO, 'transcript.json'), 'utf8')) as Transcript;
-  const run = await runRefactor({
-    instruction: 'Add caching to the user service',
-    targets: [{ path: 'src/userService.ts' }],
-    settings: readSettings({ provider: 'replay' }),
-    preset: 'balanced',
-    provider: new ReplayProvider(transcript),
-    files,
-    store,
-    trusted: true,
-  });
-  assert.equal(run.status, 'proposed');
-  const target = join(ws.dir, 'src', 'userService.ts');
-  return { ws, store, files, run, target, ctx: { store, files, writer: workspaceWriter(files), actor: 'test' } };
-}
+const proposed = (prepare?: (dir: string) => void) => demoProposal(prepare ? { prepare } : {});
 
 /** A proposed run with two patches: src/app.ts (p1) and src/userService.ts (p2). */
 async function twoPatchRun(dir: string) {

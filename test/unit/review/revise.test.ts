@@ -13,7 +13,7 @@ import { ProvenanceStore } from '../../../src/core/provenance/store';
 import { applyRun, rollbackRun, workspaceWriter, ReviewError } from '../../../src/core/review';
 import { pipelineChecks, reviseProposal } from '../../../src/core/review/revise';
 import { readSettings } from '../../../src/core/settings';
-import { DEMO, DEMO_TRANSCRIPT } from '../../support/demoRun';
+import { demoProposal } from '../../support/demoRun';
 import { copyFixture, snapshotFiles } from '../../support/tempWorkspace';
 import { TEST_KEY } from '../../support/testKey';
 
@@ -27,25 +27,11 @@ const WORKSPACES = join(__dirname, '..', '..', 'fixtures', 'workspaces');
 const sha = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
 
 async function proposed() {
-  const ws = copyFixture(join(DEMO, 'workspace'));
-  const store = await ProvenanceStore.open(join(ws.dir, '.refactor-guard'), { key: TEST_KEY });
-  const files = new NodeWorkspaceFiles(ws.dir);
-  const settings = readSettings({ provider: 'replay' });
-  const run = await runRefactor({
-    instruction: 'Add caching to the user service',
-    targets: [{ path: 'src/userService.ts' }],
-    settings,
-    preset: 'balanced',
-    provider: new ReplayProvider(JSON.parse(readFileSync(DEMO_TRANSCRIPT, 'utf8')) as Transcript),
-    files,
-    store,
-    trusted: true,
-  });
-  assert.equal(run.status, 'proposed');
-  const ctx = { store, writer: workspaceWriter(files), actor: 'vscode:ada' };
+  const demo = await demoProposal({ actor: 'vscode:ada' });
+  const { store, files, settings, run } = demo;
   const checks = pipelineChecks({ settings, files, trusted: true, logger: silentLogger, instruction: run.instruction });
-  const proposal = (await store.blobs.get(run.patches[0]!.afterSha256!))!;
-  return { ws, store, run, ctx, checks, proposal: Buffer.from(proposal).toString('utf8'), target: join(ws.dir, 'src', 'userService.ts') };
+  const proposal = Buffer.from((await store.blobs.get(run.patches[0]!.afterSha256!))!).toString('utf8');
+  return { ...demo, checks, proposal };
 }
 
 describe('review: edit a proposal before approving it', function () {
