@@ -55,3 +55,37 @@ export async function demoProposal(opts: { actor?: string; prepare?: (dir: strin
   const target = join(ws.dir, 'src', 'userService.ts');
   return { ws, store, files, settings, run, target, ctx: { store, files, writer: workspaceWriter(files), actor: opts.actor ?? 'test' } };
 }
+
+/** A proposed run on the demo's workspace (in `dir`) with two patches: src/app.ts (p1) and src/userService.ts (p2). */
+export async function demoTwoPatchRun(dir: string, opened?: ProvenanceStore) {
+  const store = opened ?? (await ProvenanceStore.open(join(dir, '.refactor-guard'), { key: TEST_KEY }));
+  const files = new NodeWorkspaceFiles(dir);
+  const run = await runRefactor({
+    instruction: 'Say hi',
+    targets: [{ path: 'src/app.ts' }, { path: 'src/userService.ts' }],
+    settings: readSettings({ provider: 'replay' }),
+    preset: 'balanced',
+    provider: new ReplayProvider({
+      replies: [
+        {
+          phase: 'generate',
+          toolCalls: [
+            { name: 'patch_file', input: { path: 'src/app.ts', old_string: 'Hello, ', new_string: 'Hi, ' } },
+            {
+              name: 'patch_file',
+              input: {
+                path: 'src/userService.ts',
+                old_string: '    return this.repo.findById(id);',
+                new_string: '    const user = await this.repo.findById(id);\n    return user;',
+              },
+            },
+          ],
+        },
+      ],
+    } as Transcript),
+    files,
+    store,
+    trusted: true,
+  });
+  return { store, files, run };
+}

@@ -1,54 +1,17 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NodeWorkspaceFiles } from '../../../src/core/host/nodeWorkspaceFiles';
 import { applyRun, rejectRun, rollbackRun, workspaceWriter } from '../../../src/core/review';
 import { runRefactor } from '../../../src/core/loop/runRefactor';
 import { ReplayProvider, type Transcript } from '../../../src/core/models/replay';
-import { ProvenanceStore } from '../../../src/core/provenance/store';
 import { readSettings } from '../../../src/core/settings';
 import { copyFixture, snapshotFiles } from '../../support/tempWorkspace';
 import { recordFileName } from '../../../src/core/provenance/records';
-import { TEST_KEY } from '../../support/testKey';
-import { demoProposal } from '../../support/demoRun';
+import { demoProposal, demoTwoPatchRun } from '../../support/demoRun';
 
 const DEMO = join(__dirname, '..', '..', 'fixtures', 'demo');
 
 const proposed = (prepare?: (dir: string) => void) => demoProposal(prepare ? { prepare } : {});
-
-/** A proposed run with two patches: src/app.ts (p1) and src/userService.ts (p2). */
-async function twoPatchRun(dir: string) {
-  const store = await ProvenanceStore.open(join(dir, '.refactor-guard'), { key: TEST_KEY });
-  const files = new NodeWorkspaceFiles(dir);
-  const run = await runRefactor({
-    instruction: 'Say hi',
-    targets: [{ path: 'src/app.ts' }, { path: 'src/userService.ts' }],
-    settings: readSettings({ provider: 'replay' }),
-    preset: 'balanced',
-    provider: new ReplayProvider({
-      replies: [
-        {
-          phase: 'generate',
-          toolCalls: [
-            { name: 'patch_file', input: { path: 'src/app.ts', old_string: 'Hello, ', new_string: 'Hi, ' } },
-            {
-              name: 'patch_file',
-              input: {
-                path: 'src/userService.ts',
-                old_string: '    return this.repo.findById(id);',
-                new_string: '    const user = await this.repo.findById(id);\n    return user;',
-              },
-            },
-          ],
-        },
-      ],
-    } as Transcript),
-    files,
-    store,
-    trusted: true,
-  });
-  return { store, files, run };
-}
 
 describe('apply, reject and rollback', function () {
   this.timeout(60000);
@@ -199,7 +162,7 @@ describe('apply, reject and rollback', function () {
   it("applies a run's patches together or not at all: one stale file keeps every other file of the apply as it was", async () => {
     const ws = copyFixture(join(DEMO, 'workspace'));
     try {
-      const { store, files, run } = await twoPatchRun(ws.dir);
+      const { store, files, run } = await demoTwoPatchRun(ws.dir);
       assert.equal(run.status, 'proposed');
       assert.equal(run.patches.length, 2);
       const app = join(ws.dir, 'src', 'app.ts');
@@ -251,7 +214,7 @@ describe('apply, reject and rollback', function () {
   it('rollback reads every original before it writes any: a missing blob leaves all files as they are', async () => {
     const ws = copyFixture(join(DEMO, 'workspace'));
     try {
-      const { store, files, run } = await twoPatchRun(ws.dir);
+      const { store, files, run } = await demoTwoPatchRun(ws.dir);
       const ctx = { store, writer: workspaceWriter(files), actor: 'test' };
       assert.deepEqual(
         (await applyRun(ctx, { runId: run.runId })).map((o) => o.outcome),

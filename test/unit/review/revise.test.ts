@@ -13,7 +13,7 @@ import { ProvenanceStore } from '../../../src/core/provenance/store';
 import { applyRun, rollbackRun, workspaceWriter, ReviewError } from '../../../src/core/review';
 import { pipelineChecks, reviseProposal } from '../../../src/core/review/revise';
 import { readSettings } from '../../../src/core/settings';
-import { demoProposal } from '../../support/demoRun';
+import { demoProposal, demoTwoPatchRun } from '../../support/demoRun';
 import { copyFixture, snapshotFiles } from '../../support/tempWorkspace';
 import { TEST_KEY } from '../../support/testKey';
 
@@ -171,33 +171,7 @@ describe('review: edit a proposal before approving it', function () {
 
   it('refuses to apply a whole run one of whose patches an edit left failing, and applies the others named', async () => {
     const { ws, store, ctx, checks } = env;
-    const files = new NodeWorkspaceFiles(ws.dir);
-    const two = await runRefactor({
-      instruction: 'Say hi',
-      targets: [{ path: 'src/app.ts' }, { path: 'src/userService.ts' }],
-      settings: readSettings({ provider: 'replay' }),
-      preset: 'fast',
-      provider: new ReplayProvider({
-        replies: [
-          {
-            toolCalls: [
-              { name: 'patch_file', input: { path: 'src/app.ts', old_string: 'Hello, ', new_string: 'Hi, ' } },
-              {
-                name: 'patch_file',
-                input: {
-                  path: 'src/userService.ts',
-                  old_string: '    return this.repo.findById(id);',
-                  new_string: '    return await this.repo.findById(id);',
-                },
-              },
-            ],
-          },
-        ],
-      } as Transcript),
-      files,
-      store,
-      trusted: true,
-    });
+    const { run: two } = await demoTwoPatchRun(ws.dir, store);
     assert.equal(two.status, 'proposed');
     const app = two.patches.find((p) => p.file === 'src/app.ts')!;
     const text = Buffer.from((await store.blobs.get(app.afterSha256!))!).toString('utf8');
