@@ -70,6 +70,9 @@ builds.push({
   external: [...common.external, './engine.js'],
 });
 builds.push({ ...common, entryPoints: { engine: 'src/vscode/engine.ts' }, outdir: dist });
+// The engine's worker thread (src/vscode/engineHost/): runs execute there, off the extension
+// host's event loop. Its own file beside extension.js, which starts it by path on the first run.
+builds.push({ ...common, entryPoints: { engineWorker: 'src/vscode/engineHost/engineWorker.ts' }, outdir: dist });
 // The provenance webview's page script and the codicon font it uses, under media/.
 copyCodicons();
 builds.push({ ...provenanceBuildOptions, minify: production });

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { runningEngine } from './engineHost/editorEngine';
 import { loadedRunner } from './loadEngine';
 import type { Session } from './session';
 
@@ -10,12 +11,14 @@ import type { Session } from './session';
 export function watchSymbolGraph(session: Session): vscode.Disposable {
   const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(session.folder, '**/*'));
   const update = async (uri: vscode.Uri): Promise<void> => {
-    const engine = await loadedRunner();
-    if (!engine) return;
     // Relative to this session's folder only: asRelativePath answers for any folder of a
     // multi-root window, which would re-index the wrong file.
     const rel = session.files.relativeOf(uri);
     if (rel === undefined) return;
+    // Runs build their graph in the engine's worker thread; it updates it there if a run built it.
+    runningEngine()?.fileChanged(session.files.root, session.cacheDir, rel);
+    const engine = await loadedRunner();
+    if (!engine) return;
     const graph = engine.getSymbolGraph({ files: session.files, cacheDir: session.cacheDir });
     // The engine is also loaded by just reading the store (the Runs view). A graph no run has built
     // yet has neither its .gitignore rules nor its disk cache loaded: updating it would parse
@@ -29,6 +32,8 @@ export function watchSymbolGraph(session: Session): vscode.Disposable {
 
 /** On deactivate: the graph's pending cache write goes to disk, warm TypeScript services are freed. */
 export async function flushEngineState(session: Session | undefined): Promise<void> {
+  // The worker writes its graph caches, frees its TypeScript services and ends; the next run starts a fresh one.
+  await runningEngine()?.dispose();
   const engine = await loadedRunner();
   if (!engine) return;
   if (session)

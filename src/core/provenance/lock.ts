@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { writeTempFile } from '../host/durableWrite';
 import { StoreError } from './errors';
 import { errorLine } from '../errorLine';
@@ -12,6 +13,12 @@ const OWNER = 'owner.json';
 /** Who holds the lock: written into the lock folder right after it is made. */
 interface Owner {
   pid: number;
+  /**
+   * The worker thread holding it (0 the main thread; absent in locks older releases wrote). Threads
+   * of one process share its pid, so a thread stopped mid-write looks alive to `isAbandoned`: the
+   * thread that stopped it frees its lock with `releaseThreadLock`.
+   */
+  thread?: number;
   host: string;
   token: string;
   since: string;
@@ -48,7 +55,13 @@ export async function withStoreLock<T>(storeDir: string, fn: (lock: HeldLock) =>
   const waitMs = options.waitMs ?? 30_000;
   const staleMs = options.staleMs ?? 15_000;
   const dir = join(storeDir, LOCK_NAME);
-  const me: Owner = { pid: process.pid, host: hostname(), token: randomBytes(12).toString('hex'), since: new Date().toISOString() };
+  const me: Owner = {
+    pid: process.pid,
+    thread: threadId,
+    host: hostname(),
+    token: randomBytes(12).toString('hex'),
+    since: new Date().toISOString(),
+  };
   await acquire(dir, me, waitMs, staleMs);
   const touch = setInterval(
     () => {
@@ -74,6 +87,25 @@ export async function withStoreLock<T>(storeDir: string, fn: (lock: HeldLock) =>
     clearInterval(touch);
     await release(dir, me);
   }
+}
+
+/**
+ * Frees the store's lock if a worker thread of this process held it and is gone (it was terminated
+ * or crashed between taking and releasing it). Only the caller can know that thread is gone: call
+ * this after its Worker's 'exit' event. Returns whether a lock was freed.
+ */
+export async function releaseThreadLock(storeDir: string, thread: number): Promise<boolean> {
+  const dir = join(storeDir, LOCK_NAME);
+  const owner = await readOwner(dir);
+  if (!owner || owner.pid !== process.pid || owner.host !== hostname() || owner.thread !== thread || thread === threadId) return false;
+  const aside = `${dir}.removing-${randomBytes(6).toString('hex')}`;
+  try {
+    await fs.rename(dir, aside);
+  } catch {
+    return false;
+  }
+  await fs.rm(aside, { recursive: true, force: true }).catch(() => undefined);
+  return true;
 }
 
 async function acquire(dir: string, me: Owner, waitMs: number, staleMs: number): Promise<void> {

@@ -1,20 +1,36 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { RunOptions } from '../../core/loop/runOptions';
 import type { RunRecord } from '../../core/provenance/schema';
 import type { PresetName, Settings } from '../../core/settings';
-import type { Runner } from '../loadEngine';
 import type { ReviewNode } from '../review/approvalTree';
 import { applyUnderMaxRisk } from '../review/decisions';
 import { toAbortSignal } from '../host/cancellation';
 import { loadedRunner, loadRunner } from '../loadEngine';
 import { engineLogger, log, showLoggedError } from '../log';
 import { createProvider } from '../providers';
+import { getAnthropicKey } from '../secrets';
 import type { Session } from '../session';
+import { dirtyBuffers, editorEngine, vscodeLmModel } from '../engineHost/editorEngine';
+import type { RunInput } from '../engineHost/engineHost';
+import type { ProviderSpec, RunJob } from '../engineHost/protocol';
+import { recordStoppedRun } from '../engineHost/stoppedRun';
+import { VscodeLmProvider } from '../vscodeLmProvider';
 import { clearReadyForReview, showReadyForReview } from './readyForReview';
 
-/** What every guarded run takes from the editor: all of RunOptions but what the command asked. */
-export type EditorRunOptions = Omit<RunOptions, 'instruction' | 'targets'>;
+/** What every guarded run takes from the editor, as data: the engine runs in its own thread. */
+export interface EditorRunOptions {
+  settings: Settings;
+  preset: PresetName;
+  trusted: boolean;
+  promptsDir?: string;
+  cacheDir?: string;
+}
+
+/** The engine's two runs as a command calls them, wherever the engine runs. */
+export interface EngineCalls {
+  runRefactor(options: EditorRunOptions & { instruction: string; targets: { path: string; function?: string }[] }): Promise<RunRecord>;
+  runGenerate(options: EditorRunOptions & { instruction: string; paths: string[]; tests?: string }): Promise<RunRecord>;
+}
 
 /** One guarded run as a command starts it (Propose Refactor, Propose Code). */
 export interface EditorRun {
@@ -23,24 +39,41 @@ export interface EditorRun {
   settings: Settings;
   preset: PresetName;
   /** Calls the engine (runRefactor, runGenerate) with the editor's options. */
-  start(runner: Runner, options: EditorRunOptions): Promise<RunRecord>;
+  start(engine: EngineCalls, options: EditorRunOptions): Promise<RunRecord>;
 }
 
 /** Why a run's input was refused, as the engine says (RunInputError's `problem`). */
 export type RunInputProblem = 'no-targets' | 'target' | 'test-command' | 'untrusted';
+
+/** Input the engine refused, from either engine: no run is recorded. */
+class RefusedInput extends Error {
+  constructor(
+    readonly problem: RunInputProblem,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What a run reports, where the notification shows it. */
+type Report = (p: { stage: string; message: string }) => void;
 
 /**
  * A guarded run under a cancellable notification that names each stage, then the Runs view
  * revealed at the run and the outcome announced (auto-apply first when it is on). The engine never
  * writes the user's files. Input the engine refuses (RunInputError) is one line with the editor's
  * advice, and no run is recorded: the result is undefined.
+ *
+ * The engine runs in a worker thread (engineHost/), so the extension host's event loop stays free
+ * for the notification and every other extension; only a folder that is not on the local disk
+ * (the worker reads with node:fs) runs it here, in-process.
  */
 export async function runInEditor(
   session: Session,
   reveal: (node: ReviewNode) => Promise<void>,
   run: EditorRun,
 ): Promise<RunRecord | undefined> {
-  const { context, files } = session;
+  const { files } = session;
   const { settings, preset } = run;
   // The last run's "ready for review" entry gives way to this run's outcome.
   clearReadyForReview();
@@ -49,40 +82,34 @@ export async function runInEditor(
     record = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Refactor Guard', cancellable: true },
       async (progress, token) => {
-        // The notification shows at once; loading the engine the first time takes a moment.
         progress.report({ message: 'Starting' });
-        const runner = await loadRunner();
-        const provider = await createProvider(context, settings, preset, files.root);
-        const store = await session.store();
-        log().info(`Run: ${run.describe}, preset ${preset}, ${provider.label}, trusted ${vscode.workspace.isTrusted}`);
+        log().info(`Run: ${run.describe}, preset ${preset}, provider ${settings.provider}, trusted ${vscode.workspace.isTrusted}`);
+        const report: Report = (p) => {
+          log().info(`[${p.stage}] ${p.message}`);
+          progress.report({ message: p.message });
+        };
+        const options: EditorRunOptions = {
+          settings,
+          preset,
+          // Workspace trust: an untrusted folder's test command never runs.
+          trusted: vscode.workspace.isTrusted,
+          cacheDir: session.cacheDir,
+          ...(settings.promptsFolder ? { promptsDir: resolveFolder(files.root, settings.promptsFolder) } : {}),
+        };
         const abort = toAbortSignal(token);
         try {
-          return await run.start(runner, {
-            settings,
-            preset,
-            provider,
-            files,
-            store,
-            cacheDir: session.cacheDir,
-            processes: new runner.NodeProcessRunner(),
-            // Workspace trust: an untrusted folder's test command never runs.
-            trusted: vscode.workspace.isTrusted,
-            ...(settings.promptsFolder ? { promptsDir: resolveFolder(files.root, settings.promptsFolder) } : {}),
-            signal: abort.signal,
-            logger: engineLogger(),
-            onProgress: (p) => {
-              log().info(`[${p.stage}] ${p.message}`);
-              progress.report({ message: p.message });
-            },
-          });
+          const engine =
+            session.folder.uri.scheme === 'file'
+              ? workerCalls(session, abort.signal, report)
+              : inProcessCalls(session, abort.signal, report);
+          return await run.start(engine, options);
         } finally {
           abort.dispose();
         }
       },
     );
   } catch (err) {
-    const runner = await loadedRunner();
-    if (runner && err instanceof runner.RunInputError) {
+    if (err instanceof RefusedInput) {
       showRunInputProblem(err.problem, err.message);
       return undefined;
     }
@@ -92,6 +119,110 @@ export async function runInEditor(
   await reveal({ kind: 'run', runId: record.runId }).catch(() => undefined);
   await announce(session, record, settings.autoApply ? settings.maxRisk : undefined);
   return record;
+}
+
+/** The engine in its worker thread: the run goes over as data, progress and the record come back. */
+function workerCalls(session: Session, signal: AbortSignal, report: Report): EngineCalls {
+  const go = async (job: RunJob, options: EditorRunOptions): Promise<RunRecord> => {
+    const { settings } = options;
+    // Opened first: it settles an interrupted apply before the engine writes a record beside it.
+    const store = await session.store();
+    const input: RunInput = {
+      job,
+      settings,
+      preset: options.preset,
+      trusted: options.trusted,
+      ...(options.promptsDir ? { promptsDir: options.promptsDir } : {}),
+      ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+      root: session.files.root,
+      dirty: await dirtyBuffers(session.files),
+      // The key file session.ts opens the store with: the worker signs with the same key.
+      store: { dir: session.storeDir, keyFile: path.join(session.context.globalStorageUri.fsPath, 'store.key') },
+      provider: await providerSpec(session, settings),
+    };
+    const outcome = await editorEngine().run(input, {
+      signal,
+      onProgress: report,
+      ...(settings.provider === 'vscode-lm' ? { model: vscodeLmModel(settings['vscodeLm.family']) } : {}),
+    });
+    switch (outcome.kind) {
+      case 'record':
+        return outcome.record;
+      case 'refused':
+        if (outcome.failure.kind === 'input') throw new RefusedInput(outcome.failure.problem, outcome.failure.message);
+        throw new Error(outcome.failure.message);
+      case 'stopped':
+        log().warn(`Run stopped: ${outcome.message}`);
+        return recordStoppedRun(store, input, outcome);
+    }
+  };
+  return {
+    runRefactor: ({ instruction, targets, ...options }) => go({ mode: 'refactor', instruction, targets }, options),
+    runGenerate: ({ instruction, paths, tests, ...options }) =>
+      go({ mode: 'generate', instruction, paths, ...(tests !== undefined ? { tests } : {}) }, options),
+  };
+}
+
+/**
+ * The provider for the worker, as data. The Anthropic key from Secret Storage rides in the run
+ * message to the Anthropic client there; it is never logged or recorded on either side.
+ */
+async function providerSpec(session: Session, settings: Settings): Promise<ProviderSpec> {
+  switch (settings.provider) {
+    case 'vscode-lm': {
+      const family = settings['vscodeLm.family'];
+      const lm = new VscodeLmProvider(family);
+      return { kind: 'host', id: lm.id, label: lm.label, ...(lm.model ? { model: lm.model } : {}) };
+    }
+    case 'anthropic': {
+      const apiKey = await getAnthropicKey(session.context);
+      return { kind: 'engine', ...(apiKey ? { apiKey } : {}) };
+    }
+    case 'replay': {
+      const transcript = settings['replay.transcript'];
+      return { kind: 'engine', ...(transcript ? { replayTranscript: transcript } : {}) };
+    }
+    default:
+      return { kind: 'engine' };
+  }
+}
+
+/** The engine on this thread, for a folder the worker cannot read (not on the local disk). */
+function inProcessCalls(session: Session, signal: AbortSignal, report: Report): EngineCalls {
+  const { context, files } = session;
+  const full = async (options: EditorRunOptions) => {
+    const runner = await loadRunner();
+    return {
+      runner,
+      options: {
+        ...options,
+        provider: await createProvider(context, options.settings, options.preset, files.root),
+        files,
+        store: await session.store(),
+        processes: new runner.NodeProcessRunner(),
+        signal,
+        logger: engineLogger(),
+        onProgress: report,
+      },
+    };
+  };
+  const refused = async (err: unknown): Promise<never> => {
+    const runner = await loadedRunner();
+    if (runner && err instanceof runner.RunInputError) throw new RefusedInput(err.problem, err.message);
+    throw err;
+  };
+  return {
+    runRefactor: async (o) => {
+      const { runner, options } = await full(o);
+      return runner.runRefactor({ ...options, instruction: o.instruction, targets: o.targets }).catch(refused);
+    },
+    runGenerate: async (o) => {
+      const { runner, options } = await full(o);
+      return runner
+        .runGenerate({ ...options, instruction: o.instruction, paths: o.paths, ...(o.tests !== undefined ? { tests: o.tests } : {}) })
+        .catch(refused);
+    },
+  };
 }
 
 /**

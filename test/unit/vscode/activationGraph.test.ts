@@ -54,7 +54,10 @@ describe('activation evaluates only the small half of the extension', function (
 
   it('does not evaluate the engine (TypeScript, tree-sitter, the model SDKs)', () => {
     const engine = [...graph].filter(
-      (f) => /node_modules\/(typescript|web-tree-sitter|@anthropic-ai|openai)\//.test(f) || f === 'src/vscode/engine.ts',
+      (f) =>
+        /node_modules\/(typescript|web-tree-sitter|@anthropic-ai|openai)\//.test(f) ||
+        f === 'src/vscode/engine.ts' ||
+        f === 'src/vscode/engineHost/engineWorker.ts',
     );
     assert.deepEqual(engine, []);
   });
@@ -70,5 +73,29 @@ describe('loading the engine bundle for the store evaluates neither TypeScript n
       .filter((f) => /node_modules\/(typescript|web-tree-sitter|@anthropic-ai|openai|@astral-sh)\//.test(f))
       .map((f) => f.split('/').slice(0, 3).join('/'));
     assert.deepEqual([...new Set(heavy)], []);
+  });
+});
+
+describe('the engine worker bundle (dist/engineWorker.js)', function () {
+  this.timeout(30_000);
+  it('holds the engine and nothing of the editor: it runs in a worker thread, where vscode does not exist', async () => {
+    const result = await esbuild.build({
+      entryPoints: [path.join(root, 'src/vscode/engineHost/engineWorker.ts')],
+      absWorkingDir: root,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      write: false,
+      metafile: true,
+      external: ['vscode'],
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    assert.ok(inputs.includes('src/core/loop/runRefactor.ts'));
+    const vscodeImports = Object.entries(result.metafile.inputs).filter(([, i]) => i.imports.some((x) => x.path === 'vscode'));
+    assert.deepEqual(
+      vscodeImports.map(([f]) => f),
+      [],
+    );
   });
 });
