@@ -10,6 +10,7 @@ import type { LanguageId } from '../languages';
 import { throwIfAborted } from '../ports';
 import type { CandidateFile, Gate, GateContext, GateResult } from './gate';
 import { settingsSlice, type SettingsOf } from './gateSettings';
+import { disposeParseMemo } from './parseMemo';
 import { jsonSyntaxErrors } from './parsers/jsonParser';
 import { pythonSyntaxErrors } from './parsers/pythonParser';
 import type { RawSyntaxError } from './parsers/syntaxError';
@@ -30,6 +31,8 @@ export interface SyntaxCheckOptions {
   signal?: AbortSignal;
   /** ruff's name of the Python version the code must run on (`py39`); newer syntax is an error. */
   pythonTarget?: string;
+  /** The text this one was edited from: a tree-sitter parse starts from its tree (see parseMemo.ts). */
+  base?: string;
 }
 
 /** Which parser decides for a language. */
@@ -63,10 +66,10 @@ export async function syntaxErrors(language: LanguageId, text: string, options: 
       raw = await pythonSyntaxErrors(text, options.pythonTarget);
       break;
     case 'json':
-      raw = await jsonSyntaxErrors(text, { signal: options.signal });
+      raw = await jsonSyntaxErrors(text, { signal: options.signal, base: options.base });
       break;
     default:
-      raw = await treeSitterSyntaxErrors(language, text, { signal: options.signal });
+      raw = await treeSitterSyntaxErrors(language, text, { signal: options.signal, base: options.base });
   }
   const lines = text.split(/\r\n|\r|\n/);
   return raw
@@ -100,7 +103,7 @@ function excerptAt(lines: readonly string[], line: number): string {
 export async function syntaxFindingsForFile(file: CandidateFile, signal?: AbortSignal, pythonTarget?: string): Promise<Finding[]> {
   if (file.after === undefined || !file.language) return [];
   const opts = { path: file.path, signal, ...(pythonTarget ? { pythonTarget } : {}) };
-  const after = await syntaxErrors(file.language, file.after, opts);
+  const after = await syntaxErrors(file.language, file.after, { ...opts, base: file.before });
   if (after.length === 0) return [];
   const before = file.before === undefined ? [] : await syntaxErrors(file.language, file.before, opts);
   const withFile = (fs: SyntaxFinding[]): Omit<Finding, 'introduced'>[] => fs.map((f) => ({ ...f, file: file.path }));
@@ -151,6 +154,11 @@ export class SyntaxGate implements Gate<SettingsOf<typeof SYNTAX_GATE_SETTINGS>>
     const result: GateResult = { gate: this.name, findings, durationMs: performance.now() - started };
     if (checked === 0) result.skipped = 'no file in a language the syntax gate knows';
     return result;
+  }
+
+  /** The trees it shares with the rules (parseMemo.ts); trees in use are freed when their readers finish. */
+  dispose(): void {
+    disposeParseMemo();
   }
 }
 

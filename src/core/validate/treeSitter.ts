@@ -129,14 +129,23 @@ export async function parserFor(language: LanguageId): Promise<Parser> {
 export interface ParseTreeOptions {
   /** Cancels a long parse (checked by tree-sitter's progress callback); throws CancelledError. */
   signal?: AbortSignal;
+  /**
+   * A tree of an earlier text, already `edit()`ed to match `text`: tree-sitter reuses its unchanged
+   * subtrees (an incremental reparse). The caller still owns it; it is not freed here.
+   */
+  oldTree?: Tree;
 }
 
-/** Parses `text` in full. The caller owns the tree and must call `tree.delete()`. */
+/** Parses `text` (in full, or incrementally from `oldTree`). The caller owns the tree and must call `tree.delete()`. */
 export async function parseTree(language: LanguageId, text: string, options: ParseTreeOptions = {}): Promise<Tree> {
-  const parser = await parserFor(language);
+  return parseWith(await parserFor(language), language, text, options);
+}
+
+/** The synchronous part of `parseTree`, for a caller that already holds the language's parser. */
+export function parseWith(parser: Parser, language: LanguageId, text: string, options: ParseTreeOptions = {}): Tree {
   const signal = options.signal;
   if (signal?.aborted) throw new CancelledError();
-  const tree = parser.parse(text, null, signal ? { progressCallback: () => signal.aborted } : undefined);
+  const tree = parser.parse(text, options.oldTree ?? null, signal ? { progressCallback: () => signal.aborted } : undefined);
   if (!tree) {
     // A cancelled parse would otherwise resume from where it stopped on the next call.
     parser.reset();

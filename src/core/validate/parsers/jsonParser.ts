@@ -4,11 +4,11 @@
  * where it also tolerates the comments of JSONC files (tsconfig.json, .vscode/settings.json) and
  * gives a position for a real mistake.
  */
-import type { ParseTreeOptions } from '../treeSitter';
+import type { MemoTreeOptions } from '../parseMemo';
 import type { RawSyntaxError } from './syntaxError';
 import { treeSitterSyntaxErrors } from './treeSitterParser';
 
-export async function jsonSyntaxErrors(text: string, options: ParseTreeOptions = {}): Promise<RawSyntaxError[]> {
+export async function jsonSyntaxErrors(text: string, options: MemoTreeOptions = {}): Promise<RawSyntaxError[]> {
   try {
     JSON.parse(text);
     return [];

@@ -1,10 +1,12 @@
 /**
  * Syntax errors from a tree-sitter parse, for the languages with no in-process compiler parser
  * (Go, Rust, Java, C#, C, C++, Ruby, PHP, JSON, CSS, Bash). A grammar can flag valid code, so the
- * gate never trusts these alone: it compares the errors before and after a patch.
+ * gate never trusts these alone: it compares the errors before and after a patch. The trees go to
+ * the parse memo, where the rules find them.
  */
 import type { LanguageId } from '../../languages';
-import { withTree, type Node, type ParseTreeOptions, type Tree } from '../treeSitter';
+import { withMemoTree, type MemoTreeOptions } from '../parseMemo';
+import type { Node, Tree } from '../treeSitter';
 import type { RawSyntaxError } from './syntaxError';
 import { truncate } from '../../text';
 
@@ -12,12 +14,8 @@ import { truncate } from '../../text';
 const MAX_ERRORS = 200;
 const MAX_TOKEN = 40;
 
-export async function treeSitterSyntaxErrors(
-  language: LanguageId,
-  text: string,
-  options: ParseTreeOptions = {},
-): Promise<RawSyntaxError[]> {
-  return withTree(language, text, collectErrors, options);
+export async function treeSitterSyntaxErrors(language: LanguageId, text: string, options: MemoTreeOptions = {}): Promise<RawSyntaxError[]> {
+  return withMemoTree(language, text, collectErrors, options);
 }
 
 /**

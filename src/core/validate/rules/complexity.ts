@@ -18,7 +18,7 @@ export class ComplexityRule extends FileRule<SettingsOf<typeof COMPLEXITY_SETTIN
 
   protected async checkFile(file: CandidateFile, ctx: GateContext<SettingsOf<typeof COMPLEXITY_SETTINGS>>): Promise<Finding[]> {
     const budget = ctx.settings['rules.complexityBudget'];
-    const after = await codeFacts(file.language, file.after!);
+    const after = await codeFacts(file.language, file.after!, file.before);
     if (!after) return [];
     const before = file.before === undefined ? undefined : await codeFacts(file.language, file.before);
     const old = new Map<string, FunctionFact>();

@@ -44,7 +44,7 @@ export class MissingTestsRule extends FileRule {
 /** New public functions of a (non-test) file, with their body lines. */
 async function addedFunctions(file: CandidateFile): Promise<(SymbolFact & { body: number[] })[]> {
   if (isTestPath(file.path) || file.after === undefined) return [];
-  const after = await codeFacts(file.language, file.after);
+  const after = await codeFacts(file.language, file.after, file.before);
   if (!after?.publicSymbols) return [];
   const before = file.before === undefined ? undefined : await codeFacts(file.language, file.before);
   const had = new Set((before?.publicSymbols ?? []).map((s) => s.name));

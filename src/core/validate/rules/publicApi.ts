@@ -23,7 +23,8 @@ export class PublicApiRule extends FileRule {
     if (file.before === undefined) return [];
     const before = await codeFacts(file.language, file.before);
     if (!before?.publicSymbols) return [];
-    const after = file.after === undefined ? { publicSymbols: [] as SymbolFact[] } : await codeFacts(file.language, file.after);
+    const after =
+      file.after === undefined ? { publicSymbols: [] as SymbolFact[] } : await codeFacts(file.language, file.after, file.before);
     const afterSymbols = after?.publicSymbols ?? [];
 
     const signatures = (list: readonly SymbolFact[]): Map<string, string[]> => {

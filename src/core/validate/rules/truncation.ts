@@ -2,7 +2,8 @@ import type { Finding } from '../../findings';
 import type { LanguageId } from '../../languages';
 import type { CandidateFile, GateContext } from '../gate';
 import { settingsSlice, type SettingsOf } from '../gateSettings';
-import { withTree, type Node } from '../treeSitter';
+import { withMemoTree } from '../parseMemo';
+import type { Node } from '../treeSitter';
 import { openBracketsAtEnd } from './brackets';
 import { asksForRemoval, FileRule, lines, nonBlankCount, percent, ruleFinding } from './ruleSupport';
 
@@ -32,7 +33,8 @@ export class TruncationRule extends FileRule<SettingsOf<typeof TRUNCATION_SETTIN
     const lastLine = lastNonBlankLine(after);
 
     const openAfter = openBracketsAtEnd(after, file.language);
-    const openBefore = before === undefined ? [] : openBracketsAtEnd(before, file.language);
+    const openBefore =
+      before === undefined ? [] : ofBefore('brackets', file.language, before, () => openBracketsAtEnd(before, file.language));
     if (openAfter.length > 0 && openBefore.length === 0) {
       const first = openAfter[openAfter.length - 1]!;
       findings.push(
@@ -54,7 +56,7 @@ export class TruncationRule extends FileRule<SettingsOf<typeof TRUNCATION_SETTIN
       );
     } else if (
       file.language &&
-      (await missingAtEnd(file.language, after)) &&
+      (await missingAtEnd(file.language, after, before)) &&
       !(before !== undefined && (await missingAtEnd(file.language, before)))
     ) {
       findings.push(
@@ -69,7 +71,7 @@ export class TruncationRule extends FileRule<SettingsOf<typeof TRUNCATION_SETTIN
 
     if (before !== undefined && !asksForRemoval(ctx.instruction)) {
       const minShare = ctx.settings['rules.truncationMinShare'];
-      const was = nonBlankCount(before);
+      const was = ofBefore('non-blank', file.language, before, () => nonBlankCount(before));
       const now = nonBlankCount(after);
       if (was >= MIN_LINES_FOR_SHARE && now < was * minShare) {
         findings.push(
@@ -88,6 +90,27 @@ export class TruncationRule extends FileRule<SettingsOf<typeof TRUNCATION_SETTIN
 
 export function createTruncationRule(): TruncationRule {
   return new TruncationRule();
+}
+
+/**
+ * What the rule computes of the text before a patch, which is the same in every attempt of a run:
+ * computed once (the bracket scan of a 5k-line file costs ~2 ms). A few texts, most recent kept.
+ */
+const BEFORE_MEMO_SIZE = 16;
+const beforeMemo = new Map<string, unknown>();
+
+function ofBefore<T>(kind: string, language: LanguageId | undefined, text: string, compute: () => T): T {
+  const key = `${kind}\u0000${language}\u0000${text}`;
+  if (beforeMemo.has(key)) {
+    const value = beforeMemo.get(key) as T;
+    beforeMemo.delete(key);
+    beforeMemo.set(key, value);
+    return value;
+  }
+  const value = compute();
+  beforeMemo.set(key, value);
+  while (beforeMemo.size > BEFORE_MEMO_SIZE) beforeMemo.delete(beforeMemo.keys().next().value!);
+  return value;
 }
 
 function lastNonBlankLine(text: string): number {
@@ -109,18 +132,23 @@ function endsWithBlockHeader(text: string): boolean {
   );
 }
 
-/** Whether the tree has a MISSING node on the last line with code (or after it). */
-async function missingAtEnd(language: LanguageId, text: string): Promise<boolean> {
+/** Whether the tree has a MISSING node on the last line with code (or after it). `base`: see withMemoTree. */
+async function missingAtEnd(language: LanguageId, text: string, base?: string): Promise<boolean> {
   const last = lastNonBlankLine(text) - 1;
-  return withTree(language, text, (tree) => {
-    if (!tree.rootNode.hasError) return false;
-    const stack: Node[] = [tree.rootNode];
-    while (stack.length > 0) {
-      const node = stack.pop()!;
-      if (node.isMissing && node.startPosition.row >= last) return true;
-      if (!node.hasError && !node.isMissing) continue;
-      for (const child of node.children) if (child) stack.push(child);
-    }
-    return false;
-  });
+  return withMemoTree(
+    language,
+    text,
+    (tree) => {
+      if (!tree.rootNode.hasError) return false;
+      const stack: Node[] = [tree.rootNode];
+      while (stack.length > 0) {
+        const node = stack.pop()!;
+        if (node.isMissing && node.startPosition.row >= last) return true;
+        if (!node.hasError && !node.isMissing) continue;
+        for (const child of node.children) if (child) stack.push(child);
+      }
+      return false;
+    },
+    { base },
+  );
 }
