@@ -17,6 +17,7 @@ import { registerEditProposalSuite } from './editProposal.suite';
 import { registerRunsViewSuite } from './runsView.suite';
 import { registerPackagedSuite } from './packaged.suite';
 import { registerInlineSuite } from './inline.suite';
+import { registerEngineWorkerSuite } from './engineWorker.suite';
 
 export async function run(): Promise<void> {
   const { default: Mocha } = await import('mocha');
@@ -37,6 +38,7 @@ export async function run(): Promise<void> {
   registerRunsViewSuite();
   registerPackagedSuite();
   registerInlineSuite();
+  registerEngineWorkerSuite();
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));
   if (failures > 0) throw new Error(`${failures} integration test(s) failed.`);
 }
