@@ -72,7 +72,7 @@ export function runSummary(run: RunRecord): string {
       const blocking = groupCascades(g.findings.filter(isBlocking));
       const warnings = g.findings.filter((f) => f.introduced && !isBlocking(f)).length;
       lines.push(
-        `      ${g.gate}: ${blocking.length ? `${blocking.length} blocking` : 'passed'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''} in ${g.durationMs.toFixed(0)} ms`,
+        `      ${g.gate}: ${blocking.length ? `${blocking.length} blocking` : 'passed'}${warnings ? `, ${warnings} warning${warnings === 1 ? '' : 's'}` : ''} in ${g.durationMs.toFixed(0)} ms${g.checker ? ` (${g.checker})` : ''}`,
       );
       for (const group of blocking.slice(0, 5)) {
         const note = followersNote(group);
@@ -122,6 +122,7 @@ export function runJson(run: RunRecord, view?: RunView, storeDir?: string): Reco
         gate: g.gate,
         durationMs: g.durationMs,
         ...(g.skipped ? { skipped: g.skipped } : {}),
+        ...(g.checker ? { checker: g.checker } : {}),
         findings: g.findings,
       })),
     })),

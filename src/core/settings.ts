@@ -76,6 +76,8 @@ export const SettingsSchema = z.object({
   'rules.diffSizeMinLines': z.number().int().min(0).default(20),
   'rules.truncationMinShare': z.number().min(0).max(1).default(0.4),
   sandboxIsolation: z.enum(['auto', 'copy']).default('auto'),
+  /** Which TypeScript judges types: the native TypeScript 7 where it can, or always TypeScript 6. */
+  typeChecker: z.enum(['auto', 'typescript6']).default('auto'),
   /** Where the editor shows a proposal for review: in the file's own editor, or the diff editor. */
   'review.layout': z.enum(['inline', 'diff']).default('inline'),
 });

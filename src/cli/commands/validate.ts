@@ -60,7 +60,11 @@ export async function validateCommand(paths: string[], flags: { workspace?: stri
   if (flags.json) {
     io.out(
       JSON.stringify(
-        { valid: allValid, files: results, gates: gateRuns.map((g) => ({ gate: g.gate, durationMs: g.durationMs, skipped: g.skipped })) },
+        {
+          valid: allValid,
+          files: results,
+          gates: gateRuns.map((g) => ({ gate: g.gate, durationMs: g.durationMs, skipped: g.skipped, checker: g.checker })),
+        },
         null,
         2,
       ),

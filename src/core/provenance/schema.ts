@@ -52,6 +52,8 @@ export const GateRunSchema = z.object({
   gate: z.string(),
   durationMs: z.number().min(0),
   skipped: z.string().optional(),
+  /** Which checker judged, with its version (the type gate: TypeScript 7 native or TypeScript 6). */
+  checker: z.string().optional(),
   findings: z.array(FindingSchema),
 });
 export type GateRun = z.infer<typeof GateRunSchema>;

@@ -43,6 +43,8 @@ export interface GateResult {
   durationMs: number;
   /** Set when the gate did not run, with the reason ("no TypeScript files", "untrusted workspace"). */
   skipped?: string;
+  /** Which checker judged, with its version, and why not the preferred one ("TypeScript 7.0.2 (native)"). */
+  checker?: string;
   /** The test gate's coverage of the candidate's files, where measured (not stored as such: patches carry its summary). */
   coverage?: CoverageResult;
 }

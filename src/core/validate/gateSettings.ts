@@ -15,6 +15,7 @@ export const GateSettingsSchema = SettingsSchema.pick({
   testMemoryMb: true,
   testCoverage: true,
   sandboxIsolation: true,
+  typeChecker: true,
   ruffSelect: true,
   pyrightPath: true,
   pythonVersion: true,

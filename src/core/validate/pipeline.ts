@@ -11,6 +11,8 @@ import { withCoverage } from './rules/missingTests';
 import { syntaxGate } from './syntax';
 import { createTestGate } from './testGate';
 import { createTypeScriptGate } from './typescript';
+import { disposeNative } from './tsNative';
+import { disposeTsProjects as disposeLanguageServices } from './tsServices';
 
 /**
  * The gates in the order a candidate meets them: syntax, then the semantic gates (types, lint),
@@ -143,5 +145,11 @@ export function disposeGates(gates: readonly AnyGate[]): void {
   for (const g of gates) g.dispose?.();
 }
 
-/** The warm TypeScript services live past any one set of gates; the host frees them on shutdown. */
-export { disposeTsProjects } from './tsServices';
+/**
+ * The warm type checkers live past any one set of gates; the host frees them on shutdown: the
+ * TypeScript 6 services and the TypeScript 7 processes (killed, not left to the exit handler).
+ */
+export function disposeTsProjects(): void {
+  disposeLanguageServices();
+  void disposeNative();
+}

@@ -1,5 +1,8 @@
 import * as path from 'node:path';
 import ts from 'typescript';
+import { classify } from './classify';
+import { excerptAt } from './gateSupport';
+import type { RawFinding, TypeChecker } from './typeChecker';
 
 /**
  * Warm TypeScript LanguageServices, one per tsconfig (or per workspace when there is none), kept
@@ -31,7 +34,11 @@ export const DEFAULT_COMPILER_OPTIONS: ts.CompilerOptions = {
 
 const documentRegistry = ts.createDocumentRegistry();
 
-export class TsProject {
+/** How the record names this checker. */
+export const LANGUAGE_SERVICE_CHECKER = `TypeScript ${ts.version} (LanguageService)`;
+
+export class TsProject implements TypeChecker {
+  readonly checker = LANGUAGE_SERVICE_CHECKER;
   readonly service: ts.LanguageService;
   private options: ts.CompilerOptions;
   private rootNames: string[];
@@ -185,6 +192,40 @@ export class TsProject {
     return program.getSourceFiles().filter((sf) => isOwnFile(sf.fileName, this.root) && !program.isSourceFileDefaultLibrary(sf));
   }
 
+  /** Syntactic and semantic diagnostics of one file, as findings not yet marked introduced. */
+  diagnosticsOf(file: string): RawFinding[] {
+    // A file the program left out (an extension its options do not allow) has no diagnostics to give.
+    if (!this.service.getProgram()?.getSourceFile(file)) return [];
+    const diagnostics = [...this.service.getSyntacticDiagnostics(file), ...this.service.getSemanticDiagnostics(file)];
+    const out: RawFinding[] = [];
+    for (const d of diagnostics) {
+      if (!d.file || d.start === undefined) continue;
+      if (!isOwnFile(d.file.fileName, this.root)) continue;
+      if (d.category !== ts.DiagnosticCategory.Error && d.category !== ts.DiagnosticCategory.Warning) continue;
+      const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+      const message = ts.flattenDiagnosticMessageText(d.messageText, ' ');
+      out.push(
+        typeFinding(
+          this.root,
+          d.file.fileName,
+          d.file.text,
+          line,
+          character,
+          `TS${d.code}`,
+          message,
+          d.category === ts.DiagnosticCategory.Error,
+        ),
+      );
+    }
+    return out;
+  }
+
+  /** The project and the disk state of its root files (versions, not the program: that would build one). */
+  *stateKey(): Iterable<string> {
+    yield this.configPath ?? this.root;
+    for (const f of this.scriptFileNames()) yield `${f}:${this.scriptVersion(f)}`;
+  }
+
   remember(key: string, value: unknown): void {
     this.memo.delete(key);
     this.memo.set(key, value);
@@ -196,6 +237,30 @@ export class TsProject {
     this.overlays.clear();
     this.memo.clear();
   }
+}
+
+/** A type checker's diagnostic as a finding (0-based line and UTF-16 column in, 1-based out). */
+export function typeFinding(
+  root: string,
+  fileName: string,
+  text: string,
+  line: number,
+  character: number,
+  code: string,
+  message: string,
+  isError: boolean,
+): RawFinding {
+  return {
+    tool: 'typescript',
+    code,
+    category: classify('typescript', code, message),
+    severity: isError ? 'error' : 'warning',
+    file: path.relative(root, fileName).split(path.sep).join('/'),
+    line: line + 1,
+    column: character + 1,
+    message,
+    excerpt: excerptAt(text, line + 1),
+  };
 }
 
 /** True for files inside the workspace root and outside node_modules. */

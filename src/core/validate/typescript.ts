@@ -3,14 +3,14 @@ import * as path from 'node:path';
 import ts from 'typescript';
 import { CancelledError, throwIfAborted } from '../ports';
 import type { Finding } from '../findings';
+import { errorLine } from '../errorLine';
 import type { CandidateFile, Gate, GateContext, GateResult } from './gate';
-import { classify } from './classify';
-import { crashFinding, excerptAt } from './gateSupport';
-import { NO_SETTINGS, type NoSettings } from './gateSettings';
+import { crashFinding } from './gateSupport';
+import { settingsSlice, type SettingsOf } from './gateSettings';
 import { markIntroducedThroughEdit } from './introduced';
-import { configAllowsJs, configIncluding, findConfig, isOwnFile, tsProjectFor, type TsProject } from './tsServices';
-
-type RawFinding = Omit<Finding, 'introduced'>;
+import { NativeUnavailable, nativeProjectFor, refuseNative, resetNative } from './tsNative';
+import { LANGUAGE_SERVICE_CHECKER, configAllowsJs, configIncluding, findConfig, isOwnFile, tsProjectFor } from './tsServices';
+import type { RawFinding, TypeChecker } from './typeChecker';
 
 const TS_EXTENSIONS = /\.(?:[cm]?[jt]sx?)$/i;
 const JS_EXTENSIONS = /\.(?:[cm]?jsx?)$/i;
@@ -18,22 +18,28 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 /** A workspace without a tsconfig gets its TypeScript files as roots, up to this many. */
 const DEFAULT_PROJECT_FILE_CAP = 1000;
 
+const TYPE_GATE_SETTINGS = settingsSlice('typeChecker');
+type TypeGateSettings = SettingsOf<typeof TYPE_GATE_SETTINGS>;
+
 /**
- * The TypeScript/JavaScript type gate: an in-process LanguageService over the workspace's own
- * tsconfig (or jsconfig, or defaults), candidates overlaid in memory. Diagnostics are computed
- * before and after the patch, for the changed files and for the files that import them, and
- * matched on code + message + line text so only what the patch introduced can block.
- * It reads no settings; its own deadline (a minute unless `timeoutMs` says otherwise) stops a
- * check between projects before the pipeline's gate timeout would.
+ * The TypeScript/JavaScript type gate. Each project (the workspace's tsconfig, or jsconfig, or the
+ * defaults) is judged by a warm checker with the candidate overlaid in memory: TypeScript 7's
+ * native checker where it can (tsNative.ts), else TypeScript 6's LanguageService (tsServices.ts:
+ * a workspace without a tsconfig, options TypeScript 7 removed, a failure of the native process,
+ * or the `typeChecker` setting). Diagnostics are computed before and after the patch, for the
+ * changed files and for the files that import them, and matched on code + message + line text so
+ * only what the patch introduced can block; the gate run records which checker judged.
+ * Its own deadline (a minute unless `timeoutMs` says otherwise) stops a check between files
+ * before the pipeline's gate timeout would.
  */
-export class TypeScriptGate implements Gate<NoSettings> {
+export class TypeScriptGate implements Gate<TypeGateSettings> {
   readonly name = 'typescript';
   readonly stage = 'semantic';
-  readonly settings = NO_SETTINGS;
+  readonly settings = TYPE_GATE_SETTINGS;
 
   constructor(private readonly timeoutMs = DEFAULT_TIMEOUT_MS) {}
 
-  async check(files: readonly CandidateFile[], ctx: GateContext<NoSettings>): Promise<GateResult> {
+  async check(files: readonly CandidateFile[], ctx: GateContext<TypeGateSettings>): Promise<GateResult> {
     const started = performance.now();
     const mine = files.filter((f) => TS_EXTENSIONS.test(f.path));
     if (mine.length === 0)
@@ -60,12 +66,28 @@ export class TypeScriptGate implements Gate<NoSettings> {
     }
 
     const findings: Finding[] = [];
+    const judged = new Set<string>();
     for (const [config, group] of groups) {
       throwIfAborted(ctx.signal);
-      const project = tsProjectFor(config || undefined, root, () => defaultRoots ?? []);
-      project.limits = { signal: ctx.signal, deadline };
+      const ts6 = (): TypeChecker => tsProjectFor(config || undefined, root, () => defaultRoots ?? []);
+      let { checker, fallback } = await this.checkerFor(config, root, ctx, ts6);
       try {
-        findings.push(...this.checkGroup(project, group, root));
+        try {
+          findings.push(...this.guarded(checker, group, root, ctx.signal, deadline));
+        } catch (err) {
+          // The native process failed (it died, or the API refused): TypeScript 6 judges this
+          // candidate and the next check starts a fresh process.
+          if (checker.checker === LANGUAGE_SERVICE_CHECKER || ctx.signal?.aborted || err instanceof ts.OperationCanceledException)
+            throw err;
+          checker.clearOverlays();
+          if (err instanceof NativeUnavailable) refuseNative(config, err.reason);
+          else await resetNative(root);
+          fallback = err instanceof NativeUnavailable ? err.reason : `TypeScript 7 failed: ${errorLine(err)}`;
+          ctx.logger.warn(`Type gate: ${fallback}; TypeScript 6 checks ${path.basename(config)}.`);
+          checker = ts6();
+          findings.push(...this.guarded(checker, group, root, ctx.signal, deadline));
+        }
+        judged.add(fallback ? `${checker.checker}: ${fallback}` : checker.checker);
       } catch (err) {
         if (ctx.signal?.aborted) throw new CancelledError();
         if (err instanceof ts.OperationCanceledException) {
@@ -77,19 +99,52 @@ export class TypeScriptGate implements Gate<NoSettings> {
             ),
           );
         } else {
-          findings.push(
-            crashFinding(this.name, group[0]!.path, `TypeScript check failed: ${err instanceof Error ? err.message : String(err)}`),
-          );
+          findings.push(crashFinding(this.name, group[0]!.path, `TypeScript check failed: ${errorLine(err)}`));
         }
       } finally {
-        project.limits = { deadline: Infinity };
-        project.clearOverlays();
+        checker.limits = { deadline: Infinity };
+        checker.clearOverlays();
       }
     }
-    return { gate: this.name, findings, durationMs: performance.now() - started };
+    return {
+      gate: this.name,
+      findings,
+      durationMs: performance.now() - started,
+      ...(judged.size > 0 ? { checker: [...judged].join('; ') } : {}),
+    };
   }
 
-  private checkGroup(project: TsProject, group: readonly CandidateFile[], root: string): Finding[] {
+  /** The checker for one project, and why it is not the native one when it is not. */
+  private async checkerFor(
+    config: string,
+    root: string,
+    ctx: GateContext<TypeGateSettings>,
+    ts6: () => TypeChecker,
+  ): Promise<{ checker: TypeChecker; fallback?: string }> {
+    if (ctx.settings.typeChecker === 'typescript6') return { checker: ts6() };
+    if (!config) return { checker: ts6(), fallback: 'no tsconfig.json or jsconfig.json' };
+    try {
+      return { checker: await nativeProjectFor(config, root) };
+    } catch (err) {
+      const reason = err instanceof NativeUnavailable ? err.reason : `TypeScript 7 did not start: ${errorLine(err)}`;
+      if (!(err instanceof NativeUnavailable)) ctx.logger.warn(`Type gate: ${reason}`);
+      return { checker: ts6(), fallback: reason };
+    }
+  }
+
+  /** One project's check under the gate's signal and deadline. */
+  private guarded(
+    checker: TypeChecker,
+    group: readonly CandidateFile[],
+    root: string,
+    signal: AbortSignal | undefined,
+    deadline: number,
+  ): Finding[] {
+    checker.limits = { ...(signal ? { signal } : {}), deadline };
+    return this.checkGroup(checker, group, root);
+  }
+
+  private checkGroup(project: TypeChecker, group: readonly CandidateFile[], root: string): Finding[] {
     const abs = (p: string): string => path.join(root, p).split(path.sep).join('/');
     const changed = new Set(group.map((f) => abs(f.path)));
     const beforeTexts = new Map(group.map((f) => [abs(f.path), f.before] as const));
@@ -101,7 +156,7 @@ export class TypeScriptGate implements Gate<NoSettings> {
       project.setOverlays(beforeTexts);
       const importers = findImporters(project, changed, root);
       before = { importers, diagnostics: new Map() };
-      for (const f of [...changed, ...importers]) if (project.fileExists(f)) before.diagnostics.set(f, diagnosticsOf(project, f, root));
+      for (const f of [...changed, ...importers]) if (project.fileExists(f)) before.diagnostics.set(f, diagnosticsOf(project, f));
       project.remember(key, before);
     }
 
@@ -109,13 +164,13 @@ export class TypeScriptGate implements Gate<NoSettings> {
     const afterImporters = findImporters(project, changed, root);
     const targets = [...new Set([...changed, ...before.importers, ...afterImporters])];
     const after = new Map<string, RawFinding[]>();
-    for (const f of targets) if (project.fileExists(f)) after.set(f, diagnosticsOf(project, f, root));
+    for (const f of targets) if (project.fileExists(f)) after.set(f, diagnosticsOf(project, f));
 
     // An importer that appears only after the patch (a new file now resolves) needs its own "before".
     const missing = targets.filter((f) => after.has(f) && !before!.diagnostics.has(f) && !changed.has(f));
     if (missing.length > 0) {
       project.setOverlays(beforeTexts);
-      for (const f of missing) if (project.fileExists(f)) before.diagnostics.set(f, diagnosticsOf(project, f, root));
+      for (const f of missing) if (project.fileExists(f)) before.diagnostics.set(f, diagnosticsOf(project, f));
     }
 
     const findings: Finding[] = [];
@@ -127,14 +182,11 @@ export class TypeScriptGate implements Gate<NoSettings> {
     return findings;
   }
 
-  private beforeKey(project: TsProject, beforeTexts: ReadonlyMap<string, string | undefined>): string {
+  private beforeKey(project: TypeChecker, beforeTexts: ReadonlyMap<string, string | undefined>): string {
     const h = createHash('sha256');
-    h.update(project.configPath ?? project.root);
     for (const [f, text] of [...beforeTexts].sort(([a], [b]) => a.localeCompare(b))) h.update(`\0${f}\0${text ?? '\u0001absent'}`);
-    // The disk state of the rest of the project: a file edited between runs changes "before".
-    // Root files and their versions, not the program's files: asking for the program here would
-    // build one just for the key.
-    for (const f of project.scriptFileNames()) h.update(`\0${f}:${project.scriptVersion(f)}`);
+    // The project and the disk state of the rest of it: a file edited between runs changes "before".
+    for (const part of project.stateKey()) h.update(`\0${part}`);
     return h.digest('hex');
   }
 
@@ -152,39 +204,18 @@ export function createTypeScriptGate(opts: { timeoutMs?: number } = {}): TypeScr
   return new TypeScriptGate(opts.timeoutMs);
 }
 
-/** Syntactic and semantic diagnostics of one file, as findings not yet marked introduced. */
-function diagnosticsOf(project: TsProject, file: string, root: string): RawFinding[] {
-  // A file the program left out (an extension its options do not allow) has no diagnostics to give.
-  if (!project.service.getProgram()?.getSourceFile(file)) return [];
-  const diagnostics = [...project.service.getSyntacticDiagnostics(file), ...project.service.getSemanticDiagnostics(file)];
-  const out: RawFinding[] = [];
-  for (const d of diagnostics) {
-    if (!d.file || d.start === undefined) continue;
-    if (!isOwnFile(d.file.fileName, root)) continue;
-    if (d.category !== ts.DiagnosticCategory.Error && d.category !== ts.DiagnosticCategory.Warning) continue;
-    const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
-    const message = ts.flattenDiagnosticMessageText(d.messageText, ' ');
-    const code = `TS${d.code}`;
-    out.push({
-      tool: 'typescript',
-      code,
-      category: classify('typescript', code, message),
-      severity: d.category === ts.DiagnosticCategory.Error ? 'error' : 'warning',
-      file: path.relative(root, d.file.fileName).split(path.sep).join('/'),
-      line: line + 1,
-      column: character + 1,
-      message,
-      excerpt: excerptAt(d.file.text, line + 1),
-    });
-  }
-  return out;
+/** One file's diagnostics, after a look at the signal and the deadline (the native checker cannot be stopped inside a file). */
+function diagnosticsOf(project: TypeChecker, file: string): RawFinding[] {
+  if (project.limits.signal?.aborted) throw new CancelledError();
+  if (performance.now() > project.limits.deadline) throw new ts.OperationCanceledException();
+  return project.diagnosticsOf(file);
 }
 
 /**
  * The workspace's own files that import one of `changed`: a changed signature breaks callers the
  * patch never touched. A text prefilter on the imported file's base name keeps this cheap.
  */
-function findImporters(project: TsProject, changed: ReadonlySet<string>, root: string): string[] {
+function findImporters(project: TypeChecker, changed: ReadonlySet<string>, root: string): string[] {
   const stems = [...changed].map(importStem);
   const found: string[] = [];
   for (const sf of project.ownSourceFiles()) {
