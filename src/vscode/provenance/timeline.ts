@@ -152,7 +152,7 @@ function gateEntries(attempt: Attempt, startMs: number | undefined, span: number
       label: g.gate,
       detail: g.skipped
         ? `skipped: ${g.skipped}`
-        : `${g.findings.length} finding${g.findings.length === 1 ? '' : 's'}${blocking ? `, ${blocking} blocking` : ''}`,
+        : `${g.findings.length} finding${g.findings.length === 1 ? '' : 's'}${blocking ? `, ${blocking} blocking` : ''}${g.checker ? `; ${g.checker}` : ''}`,
       durationLabel: formatDuration(g.durationMs),
       outcome: g.skipped ? 'skipped' : blocking > 0 ? 'fail' : 'ok',
       depth: 1,

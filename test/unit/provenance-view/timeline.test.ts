@@ -90,6 +90,13 @@ describe('provenance view: timeline', () => {
     );
   });
 
+  it('names the checker that judged a gate run', () => {
+    const r = run();
+    r.attempts[0]!.gates = [{ gate: 'typescript', durationMs: 90, checker: 'TypeScript 7.0.2 (native)', findings: [] }];
+    const [gate] = buildTimeline(r, []).filter((e) => e.key.startsWith('gate:1:'));
+    assert.equal(gate!.detail, '0 findings; TypeScript 7.0.2 (native)');
+  });
+
   it('keeps a zero-length gate visible and inside the scale', () => {
     const t = buildTimeline(run(), []);
     const tests = t.find((e) => e.label === 'tests')!;
