@@ -7,7 +7,6 @@ export { testConventionFor } from '../core/loop/testConvention';
 export { NodeProcessRunner } from '../core/host/nodeProcessRunner';
 export { createProvider } from '../core/models/factory';
 export { ReplayProvider } from '../core/models/replay';
-export { functionAt } from './propose/functionAt';
 export { VscodeLmProvider } from './vscodeLmProvider';
 export { getSymbolGraph, disposeSymbolGraphs } from '../core/context';
 export { disposeTsProjects } from '../core/validate/pipeline';

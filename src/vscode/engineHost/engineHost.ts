@@ -12,6 +12,7 @@
  */
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { newAbortFlag, raiseAbortFlag } from '../../core/abortFlag';
+import type { FunctionRange } from '../../core/context/functions';
 import { errorLine } from '../../core/errorLine';
 import type { RunProgress } from '../../core/loop/runOptions';
 import { ProviderError, type ModelProgress, type ModelReply } from '../../core/models/provider';
@@ -88,6 +89,7 @@ export class EngineHost {
   private nextId = 1;
   private readonly active = new Map<number, ActiveRun>();
   private readonly pings = new Map<number, () => void>();
+  private readonly functionQueries = new Map<number, (range: FunctionRange | undefined) => void>();
   private disposed: (() => void) | undefined;
   /** Why the worker is being stopped, until its exit handler has run. */
   private stopping: { reason: string; cancelled: boolean } | undefined;
@@ -145,6 +147,18 @@ export class EngineHost {
     return new Promise<void>((resolve) => {
       this.pings.set(id, resolve);
       this.ensureWorker().postMessage({ type: 'ping', id } satisfies HostToWorker);
+    });
+  }
+
+  /**
+   * The function holding a 1-based line of a file's text (tree-sitter, in the worker); undefined
+   * when there is none, the language is not indexed, or the worker stops before answering.
+   */
+  functionAt(fileName: string, text: string, line: number): Promise<FunctionRange | undefined> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.functionQueries.set(id, resolve);
+      this.ensureWorker().postMessage({ type: 'functionAt', id, fileName, text, line } satisfies HostToWorker);
     });
   }
 
@@ -214,6 +228,8 @@ export class EngineHost {
     this.disposed?.();
     for (const resolve of this.pings.values()) resolve();
     this.pings.clear();
+    for (const resolve of this.functionQueries.values()) resolve(undefined);
+    this.functionQueries.clear();
     const message =
       stopping?.reason ??
       (failure
@@ -244,6 +260,10 @@ export class EngineHost {
       case 'pong':
         this.pings.get(m.id)?.();
         this.pings.delete(m.id);
+        return;
+      case 'functionAtResult':
+        this.functionQueries.get(m.id)?.(m.range);
+        this.functionQueries.delete(m.id);
         return;
       case 'disposed':
         this.disposed?.();

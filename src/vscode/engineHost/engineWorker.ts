@@ -23,6 +23,7 @@ import { StoreKey } from '../../core/provenance/key';
 import { ProvenanceStore } from '../../core/provenance/store';
 import { resolvePreset } from '../../core/settings';
 import { disposeTsProjects } from '../../core/validate/pipeline';
+import { functionAt } from '../propose/functionAt';
 import { HostModelProvider } from './hostModelProvider';
 import { isHostToWorker, type HostToWorker, type RunFailure, type RunRequest, type WorkerToHost } from './protocol';
 import { WorkerFiles } from './workerFiles';
@@ -63,6 +64,13 @@ function handle(m: HostToWorker): void {
       return;
     case 'ping':
       post({ type: 'pong', id: m.id });
+      return;
+    case 'functionAt':
+      // Any failure (a grammar that does not load) answers "no function": the file is the target then.
+      void functionAt(m.fileName, m.text, m.line).then(
+        (range) => post({ type: 'functionAtResult', id: m.id, ...(range ? { range } : {}) }),
+        () => post({ type: 'functionAtResult', id: m.id }),
+      );
       return;
     case 'fileChanged':
       void fileChanged(m.root, m.cacheDir, m.path);

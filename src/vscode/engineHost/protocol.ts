@@ -6,6 +6,7 @@
  * our own code in our own process, so a tag check catches a mismatched build without loading zod
  * on the host (activation must not evaluate it).
  */
+import type { FunctionRange } from '../../core/context/functions';
 import type { ModelProgress, ModelReply, ModelRequest, ProviderErrorKind } from '../../core/models/provider';
 import type { RunProgress } from '../../core/loop/runOptions';
 import type { RunRecord } from '../../core/provenance/schema';
@@ -64,6 +65,11 @@ export type HostToWorker =
   | RunRequest
   | { type: 'cancel'; id: number }
   | { type: 'ping'; id: number }
+  /**
+   * The function holding a 1-based line of an editor's text, for Propose Refactor's target: asked
+   * here so the host never loads tree-sitter (or the runner's bundle) on its own thread.
+   */
+  | { type: 'functionAt'; id: number; fileName: string; text: string; line: number }
   /** A file the host's watcher saw change, for the warm symbol graph (ignored until a run built it). */
   | { type: 'fileChanged'; root: string; cacheDir: string; path: string }
   /** Writes the graph caches and frees the warm TypeScript services; answered with `disposed`. */
@@ -89,9 +95,20 @@ export type WorkerToHost =
   | { type: 'model'; id: number; call: number; request: ModelRequestData }
   | { type: 'modelCancel'; call: number }
   | { type: 'pong'; id: number }
+  | { type: 'functionAtResult'; id: number; range?: FunctionRange }
   | { type: 'disposed' };
 
-const TO_WORKER = new Set<string>(['run', 'cancel', 'ping', 'fileChanged', 'dispose', 'modelProgress', 'modelReply', 'modelError']);
+const TO_WORKER = new Set<string>([
+  'run',
+  'cancel',
+  'ping',
+  'functionAt',
+  'fileChanged',
+  'dispose',
+  'modelProgress',
+  'modelReply',
+  'modelError',
+]);
 const TO_HOST = new Set<string>([
   'progress',
   'log',
@@ -102,6 +119,7 @@ const TO_HOST = new Set<string>([
   'model',
   'modelCancel',
   'pong',
+  'functionAtResult',
   'disposed',
 ]);
 

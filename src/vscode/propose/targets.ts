@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { FunctionRange } from '../../core/context/functions';
 import type { VscodeWorkspaceFiles } from '../host/vscodeWorkspaceFiles';
-import { loadRunner } from '../loadEngine';
+import { editorEngine } from '../engineHost/editorEngine';
 
 export interface ProposeTargets {
   targets: { path: string; function?: string }[];
@@ -45,14 +45,11 @@ export async function resolveTargets(files: VscodeWorkspaceFiles, uri?: vscode.U
 }
 
 /**
- * The function holding a line, from the engine's tree-sitter definitions; undefined for languages
- * it does not index, or when tree-sitter fails (then the selection or the file is the target).
+ * The function holding a line, from the engine's tree-sitter definitions, asked of the engine's
+ * worker (which the run then uses, warm): loading tree-sitter here would hold the host's thread.
+ * Undefined for languages it does not index, or when tree-sitter fails (then the selection or the
+ * file is the target).
  */
-async function functionAtLine(editor: vscode.TextEditor, line: number): Promise<FunctionRange | undefined> {
-  try {
-    const { functionAt } = await loadRunner();
-    return await functionAt(editor.document.fileName, editor.document.getText(), line);
-  } catch {
-    return undefined;
-  }
+function functionAtLine(editor: vscode.TextEditor, line: number): Promise<FunctionRange | undefined> {
+  return editorEngine().functionAt(editor.document.fileName, editor.document.getText(), line);
 }

@@ -83,6 +83,19 @@ describe('the engine in a worker thread (vscode/engineHost)', function () {
     if (first.kind === 'record' && second.kind === 'record') assert.notEqual(first.record.runId, second.record.runId);
   });
 
+  it("answers which function holds a line from the worker's tree-sitter, and none where there is none", async () => {
+    const file = join(ws, 'src', 'userService.ts');
+    const text = readFileSync(file, 'utf8');
+    const line = text.split('\n').findIndex((l) => l.includes('await this.getUser(id)')) + 1;
+    assert.equal((await host.functionAt(file, text, line))?.name, 'UserService.getDisplayName');
+    assert.equal(await host.functionAt(file, text, 1), undefined, 'line 1 is an interface');
+    assert.equal(await host.functionAt(join(ws, 'notes.txt'), text, line), undefined, 'a language the engine does not index');
+    // A worker that stops answers every question still open with "none" rather than never.
+    const pending = host.functionAt(file, text, line);
+    await host.stop();
+    assert.ok([undefined, 'UserService.getDisplayName'].includes((await pending)?.name));
+  });
+
   it('reads an unsaved editor buffer the host sent instead of the file on disk', async () => {
     const path = 'src/userService.ts';
     const onDisk = readFileSync(join(ws, path));
