@@ -15,7 +15,7 @@ import { jsonSyntaxErrors } from './parsers/jsonParser';
 import { pythonSyntaxErrors } from './parsers/pythonParser';
 import type { RawSyntaxError } from './parsers/syntaxError';
 import { treeSitterSyntaxErrors } from './parsers/treeSitterParser';
-import { typescriptSyntaxErrors } from './parsers/typescriptParser';
+import { disposeTypeScriptTrees, typescriptSyntaxErrors } from './parsers/typescriptParser';
 import { pythonTargetVersion } from './pythonTarget';
 import { truncate } from '../text';
 
@@ -156,9 +156,13 @@ export class SyntaxGate implements Gate<SettingsOf<typeof SYNTAX_GATE_SETTINGS>>
     return result;
   }
 
-  /** The trees it shares with the rules (parseMemo.ts); trees in use are freed when their readers finish. */
+  /**
+   * The trees it shares with the rules (parseMemo.ts; trees in use are freed when their readers
+   * finish) and the compiler's trees it parses the next edit from (typescriptParser.ts).
+   */
   dispose(): void {
     disposeParseMemo();
+    disposeTypeScriptTrees();
   }
 }
 

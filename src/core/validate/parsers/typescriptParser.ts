@@ -45,6 +45,59 @@ function scriptKindFor(ts: typeof TS, language: TypeScriptLike): TS.ScriptKind {
 }
 
 /**
+ * The last tree parsed under each key (the language and path), most recently used last. A gate's
+ * texts for one path are edits of each other (before, then each attempt's after), so each is
+ * parsed from the previous tree with the compiler's incremental parser, the one its language
+ * service runs on every keystroke: on a 5,000-line file that is about 5 ms instead of 15-45.
+ * `updateSourceFile` reuses, and so invalidates, the old tree; only this memo holds it.
+ */
+const MEMO_SIZE = 16;
+const lastTrees = new Map<string, TS.SourceFile>();
+
+function freshParse(ts: typeof TS, key: string, fileName: string, text: string, kind: TS.ScriptKind): TS.SourceFile {
+  // Parents set, as the language service's trees have them: the incremental parser walks them.
+  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, kind);
+  remember(key, sf);
+  return sf;
+}
+
+/** The tree for a text, from the key's last tree where there is one; `reused` when it was. */
+function parseIncrementally(
+  ts: typeof TS,
+  key: string,
+  fileName: string,
+  text: string,
+  kind: TS.ScriptKind,
+): { sf: TS.SourceFile; reused: boolean } {
+  const prev = lastTrees.get(key);
+  if (!prev || prev.fileName !== fileName) return { sf: freshParse(ts, key, fileName, text, kind), reused: false };
+  const sf = prev.text === text ? prev : ts.updateSourceFile(prev, text, changeRange(prev.text, text));
+  remember(key, sf);
+  return { sf, reused: true };
+}
+
+function remember(key: string, sf: TS.SourceFile): void {
+  lastTrees.delete(key);
+  lastTrees.set(key, sf);
+  if (lastTrees.size > MEMO_SIZE) lastTrees.delete(lastTrees.keys().next().value!);
+}
+
+/** The one span that differs between two texts: their common prefix and suffix stay. */
+function changeRange(from: string, to: string): TS.TextChangeRange {
+  const max = Math.min(from.length, to.length);
+  let start = 0;
+  while (start < max && from.charCodeAt(start) === to.charCodeAt(start)) start++;
+  let tail = 0;
+  while (tail < max - start && from.charCodeAt(from.length - 1 - tail) === to.charCodeAt(to.length - 1 - tail)) tail++;
+  return { span: { start, length: from.length - tail - start }, newLength: to.length - tail - start };
+}
+
+/** Forgets the trees kept for incremental parsing (tests compare against a fresh parse). */
+export function disposeTypeScriptTrees(): void {
+  lastTrees.clear();
+}
+
+/**
  * Parse errors of one file. For JS and JSX it adds the compiler's JavaScript-only syntactic checks
  * (type annotations, `interface`, `enum` in a .js file), which the bare parser accepts but no
  * JavaScript engine does.
@@ -53,7 +106,16 @@ export function typescriptSyntaxErrors(language: TypeScriptLike, text: string, p
   const ts = typescript();
   const fileName = fileNameFor(language, path);
   const kind = scriptKindFor(ts, language);
-  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, kind);
+  const key = `${kind}:${path ?? ''}`;
+  const { sf, reused } = parseIncrementally(ts, key, fileName, text, kind);
+  const errors = syntaxErrorsOf(ts, sf, kind);
+  // On a text with errors the incremental parser's recovery can differ from a fresh parse's (a
+  // seeded walk of edits in the tests finds such texts), so errors are always those of a fresh
+  // parse: the introduced-only comparison and the repair prompt see what the compiler reports.
+  return errors.length > 0 && reused ? syntaxErrorsOf(ts, freshParse(ts, key, fileName, text, kind), kind) : errors;
+}
+
+function syntaxErrorsOf(ts: typeof TS, sf: TS.SourceFile, kind: TS.ScriptKind): RawSyntaxError[] {
   // `parseDiagnostics` is internal but stable since TypeScript 1.x; it is what getSyntacticDiagnostics reads.
   let diagnostics: readonly TS.Diagnostic[] = (sf as unknown as { parseDiagnostics?: TS.Diagnostic[] }).parseDiagnostics ?? [];
   // Like the compiler, check regular expressions only in a file that parses.
