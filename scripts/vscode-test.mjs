@@ -39,6 +39,8 @@ const args = process.argv.slice(2);
 const keep = args.includes('--keep');
 // Screenshots outlive the run folder: a gitignored folder of the repository, or --shots DIR.
 const shotsAt = args.indexOf('--shots');
+/** Where the host's event-loop stall during a run, measured by the Engine worker suite, is kept. */
+const STALL_OUT = path.join(root, '.tmp', 'vscode-test', 'host-stall.json');
 const shotsOut = shotsAt >= 0 ? path.resolve(args[shotsAt + 1]) : path.join(root, '.tmp', 'vscode-test', 'screenshots');
 const grepAt = args.indexOf('--grep');
 const grep = grepAt >= 0 ? args[grepAt + 1] : undefined;
@@ -540,6 +542,12 @@ async function runPass(tools, pass) {
     if (exitCode !== 0) {
       const tail = existsSync(serverLog) ? readFileSync(serverLog, 'utf8').split('\n').slice(-40).join('\n') : '';
       say(`code-server log tail:\n${tail}`);
+    }
+    // The Engine worker suite's stall figures outlive the run folder, for npm run bench to report.
+    const stall = path.join(tmp, 'host-stall.json');
+    if (existsSync(stall)) {
+      mkdirSync(path.dirname(STALL_OUT), { recursive: true });
+      cpSync(stall, STALL_OUT);
     }
     if (!keep) rmSync(tmp, { recursive: true, force: true });
     else say(`kept ${tmp}`);
