@@ -133,6 +133,17 @@ describe('syntax gate: TypeScript parses incrementally, with the verdict of a fr
     }
   });
 
+  it('a broken text is never the base of the next: an edit elsewhere in it keeps its error', () => {
+    // From the broken tree the incremental parser reuses the import that holds the error and drops
+    // its diagnostic; a fresh parse of the second text still reports it.
+    const a = "import { x,) type Y } from './y';\nexport const o = [{ removed: false, added: true }];\n";
+    const b = a.replace('removed: false', 'removed: fe');
+    const fresh = typescriptSyntaxErrors('typescript', b, 'fresh/n.ts');
+    assert.equal(fresh[0]?.code, 'TS1003');
+    assert.equal(typescriptSyntaxErrors('typescript', a, 'n.ts')[0]?.code, 'TS1003');
+    assert.deepEqual(typescriptSyntaxErrors('typescript', b, 'n.ts'), fresh);
+  });
+
   it('the same text twice answers from the kept tree, and a different path never reuses it', () => {
     const text = 'const a = 1;\nexport { a };\n';
     assert.deepEqual(typescriptSyntaxErrors('typescript', text, 'a.ts'), []);

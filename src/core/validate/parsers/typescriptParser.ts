@@ -45,24 +45,24 @@ function scriptKindFor(ts: typeof TS, language: TypeScriptLike): TS.ScriptKind {
 }
 
 /**
- * The last tree parsed under each key (the language and path), most recently used last. A gate's
- * texts for one path are edits of each other (before, then each attempt's after), so each is
- * parsed from the previous tree with the compiler's incremental parser, the one its language
+ * The last error-free tree parsed under each key (the language and path), most recently used last.
+ * A gate's texts for one path are edits of each other (before, then each attempt's after), so each
+ * is parsed from the previous tree with the compiler's incremental parser, the one its language
  * service runs on every keystroke: on a 5,000-line file that is about 5 ms instead of 15-45.
- * `updateSourceFile` reuses, and so invalidates, the old tree; only this memo holds it.
+ * Only a tree without errors is a base: from a broken one the incremental parser can reuse the
+ * node that held an error and drop its diagnostic, so a still-broken text would read as whole.
+ * `updateSourceFile` reuses, and so invalidates, the old tree: it is taken out of the memo first.
  */
 const MEMO_SIZE = 16;
 const lastTrees = new Map<string, TS.SourceFile>();
 
-function freshParse(ts: typeof TS, key: string, fileName: string, text: string, kind: TS.ScriptKind): TS.SourceFile {
+function freshParse(ts: typeof TS, fileName: string, text: string, kind: TS.ScriptKind): TS.SourceFile {
   // Parents set, as the language service's trees have them: the incremental parser walks them.
-  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, kind);
-  remember(key, sf);
-  return sf;
+  return ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true, kind);
 }
 
-/** The tree for a text, from the key's last tree where there is one; `reused` when it was. */
-function parseIncrementally(
+/** The tree for a text, from the key's last tree where there is one (`reused`), else a fresh parse. */
+function parseFromLast(
   ts: typeof TS,
   key: string,
   fileName: string,
@@ -70,14 +70,19 @@ function parseIncrementally(
   kind: TS.ScriptKind,
 ): { sf: TS.SourceFile; reused: boolean } {
   const prev = lastTrees.get(key);
-  if (!prev || prev.fileName !== fileName) return { sf: freshParse(ts, key, fileName, text, kind), reused: false };
-  const sf = prev.text === text ? prev : ts.updateSourceFile(prev, text, changeRange(prev.text, text));
-  remember(key, sf);
-  return { sf, reused: true };
+  lastTrees.delete(key);
+  if (prev && prev.fileName === fileName) {
+    if (prev.text === text) return { sf: prev, reused: true };
+    try {
+      return { sf: ts.updateSourceFile(prev, text, changeRange(prev.text, text)), reused: true };
+    } catch {
+      // One of its internal assertions: the old tree is half-moved; a fresh parse decides.
+    }
+  }
+  return { sf: freshParse(ts, fileName, text, kind), reused: false };
 }
 
 function remember(key: string, sf: TS.SourceFile): void {
-  lastTrees.delete(key);
   lastTrees.set(key, sf);
   if (lastTrees.size > MEMO_SIZE) lastTrees.delete(lastTrees.keys().next().value!);
 }
@@ -107,12 +112,16 @@ export function typescriptSyntaxErrors(language: TypeScriptLike, text: string, p
   const fileName = fileNameFor(language, path);
   const kind = scriptKindFor(ts, language);
   const key = `${kind}:${path ?? ''}`;
-  const { sf, reused } = parseIncrementally(ts, key, fileName, text, kind);
+  const { sf, reused } = parseFromLast(ts, key, fileName, text, kind);
   const errors = syntaxErrorsOf(ts, sf, kind);
-  // On a text with errors the incremental parser's recovery can differ from a fresh parse's (a
-  // seeded walk of edits in the tests finds such texts), so errors are always those of a fresh
-  // parse: the introduced-only comparison and the repair prompt see what the compiler reports.
-  return errors.length > 0 && reused ? syntaxErrorsOf(ts, freshParse(ts, key, fileName, text, kind), kind) : errors;
+  if (errors.length === 0) {
+    remember(key, sf);
+    return errors;
+  }
+  // On a text with errors the incremental parser's recovery can differ from a fresh parse's, so
+  // errors are always those of a fresh parse: the introduced-only comparison and the repair prompt
+  // see what the compiler reports. The broken tree is not kept (see lastTrees).
+  return reused ? syntaxErrorsOf(ts, freshParse(ts, fileName, text, kind), kind) : errors;
 }
 
 function syntaxErrorsOf(ts: typeof TS, sf: TS.SourceFile, kind: TS.ScriptKind): RawSyntaxError[] {
