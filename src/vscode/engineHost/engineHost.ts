@@ -32,6 +32,9 @@ import {
 /** How long a cancelled run may take to finish on its own before the worker is stopped. */
 export const CANCEL_GRACE_MS = 1000;
 
+/** How long Propose Refactor waits for the worker to say which function holds the cursor. */
+export const FUNCTION_AT_TIMEOUT_MS = 3000;
+
 /** Runs the host's own model (vscode.lm) for a worker's `model` request. */
 export type HostModel = (request: ModelRequestData, signal: AbortSignal, onProgress: (event: ModelProgress) => void) => Promise<ModelReply>;
 
@@ -157,8 +160,22 @@ export class EngineHost {
   functionAt(fileName: string, text: string, line: number): Promise<FunctionRange | undefined> {
     const id = this.nextId++;
     return new Promise((resolve) => {
-      this.functionQueries.set(id, resolve);
-      this.ensureWorker().postMessage({ type: 'functionAt', id, fileName, text, line } satisfies HostToWorker);
+      // A worker still starting, or busy in a run's synchronous check, must not hold up the
+      // instruction box: past this the file (or the selection) is the target, as with no function.
+      const timer = setTimeout(() => settle(undefined), FUNCTION_AT_TIMEOUT_MS);
+      timer.unref?.();
+      const settle = (range: FunctionRange | undefined): void => {
+        clearTimeout(timer);
+        this.functionQueries.delete(id);
+        resolve(range);
+      };
+      this.functionQueries.set(id, settle);
+      try {
+        this.ensureWorker().postMessage({ type: 'functionAt', id, fileName, text, line } satisfies HostToWorker);
+      } catch (err) {
+        this.options.logger?.warn(`The engine could not be asked for the function at the cursor: ${errorLine(err)}`);
+        settle(undefined);
+      }
     });
   }
 
@@ -228,8 +245,7 @@ export class EngineHost {
     this.disposed?.();
     for (const resolve of this.pings.values()) resolve();
     this.pings.clear();
-    for (const resolve of this.functionQueries.values()) resolve(undefined);
-    this.functionQueries.clear();
+    for (const settle of [...this.functionQueries.values()]) settle(undefined);
     const message =
       stopping?.reason ??
       (failure
@@ -263,7 +279,6 @@ export class EngineHost {
         return;
       case 'functionAtResult':
         this.functionQueries.get(m.id)?.(m.range);
-        this.functionQueries.delete(m.id);
         return;
       case 'disposed':
         this.disposed?.();

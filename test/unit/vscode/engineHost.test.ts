@@ -209,6 +209,9 @@ describe('the engine protocol (vscode/engineHost/protocol.ts)', () => {
     assert.equal(isHostToWorker({ type: 'progress', id: 1 }), false);
     assert.equal(isWorkerToHost({ type: 'progress', id: 1, progress: { stage: 'plan', message: 'x' } }), true);
     assert.equal(isWorkerToHost({ type: 'run' }), false);
+    assert.equal(isHostToWorker({ type: 'functionAt', id: 1, fileName: 'a.ts', text: '', line: 1 }), true);
+    assert.equal(isWorkerToHost({ type: 'functionAtResult', id: 1 }), true);
+    assert.equal(isWorkerToHost({ type: 'functionAt', id: 1 }), false);
     for (const junk of [null, undefined, 3, 'run', {}, { type: 5 }]) {
       assert.equal(isHostToWorker(junk), false);
       assert.equal(isWorkerToHost(junk), false);
