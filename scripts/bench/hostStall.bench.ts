@@ -7,6 +7,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { errorLine } from '../../src/core/errorLine';
 import type { BenchRow } from '../bench';
 
 const FIGURES = path.join(__dirname, '..', '..', '.tmp', 'vscode-test', 'host-stall.json');
@@ -25,7 +26,16 @@ export default function hostStallBench(): Promise<BenchRow[]> {
     process.stderr.write('bench: no host stall figures; npm run test:vscode measures them (.tmp/vscode-test/host-stall.json)\n');
     return Promise.resolve([]);
   }
-  const f = JSON.parse(readFileSync(FIGURES, 'utf8')) as StallFigures;
+  let f: StallFigures;
+  try {
+    f = JSON.parse(readFileSync(FIGURES, 'utf8')) as StallFigures;
+    if (typeof f.freshRunMaxStallMs !== 'number' || typeof f.measuredAt !== 'string') throw new Error('fields missing');
+  } catch (err) {
+    process.stderr.write(
+      `bench: ${FIGURES} is not the Engine worker suite's figures (${errorLine(err)}); npm run test:vscode writes them\n`,
+    );
+    return Promise.resolve([]);
+  }
   const idle = { name: 'host idle just before, same session (max stall)', ms: f.idleBeforeMaxStallMs };
   const when = `npm run test:vscode at ${f.measuredAt.slice(0, 16).replace('T', ' ')} UTC`;
   return Promise.resolve([
