@@ -9,7 +9,8 @@ import * as esbuild from 'esbuild';
  */
 const root = path.join(__dirname, '..', '..', '..');
 
-async function staticGraph(entry = 'src/vscode/extension.ts'): Promise<Set<string>> {
+/** The files esbuild bundles from an entry, with the imports of each, as esbuild.mjs builds it. */
+async function bundleInputs(entry: string, external: string[]): Promise<esbuild.Metafile['inputs']> {
   const result = await esbuild.build({
     entryPoints: [path.join(root, entry)],
     absWorkingDir: root,
@@ -18,10 +19,14 @@ async function staticGraph(entry = 'src/vscode/extension.ts'): Promise<Set<strin
     format: 'cjs',
     write: false,
     metafile: true,
-    external: ['vscode', './engine.js'],
+    external,
     logLevel: 'silent',
   });
-  const inputs = result.metafile.inputs;
+  return result.metafile.inputs;
+}
+
+async function staticGraph(entry = 'src/vscode/extension.ts'): Promise<Set<string>> {
+  const inputs = await bundleInputs(entry, ['vscode', './engine.js']);
   const seen = new Set<string>();
   const stack = [entry];
   while (stack.length > 0) {
@@ -79,20 +84,9 @@ describe('loading the engine bundle for the store evaluates neither TypeScript n
 describe('the engine worker bundle (dist/engineWorker.js)', function () {
   this.timeout(30_000);
   it('holds the engine and nothing of the editor: it runs in a worker thread, where vscode does not exist', async () => {
-    const result = await esbuild.build({
-      entryPoints: [path.join(root, 'src/vscode/engineHost/engineWorker.ts')],
-      absWorkingDir: root,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      write: false,
-      metafile: true,
-      external: ['vscode'],
-      logLevel: 'silent',
-    });
-    const inputs = Object.keys(result.metafile.inputs);
-    assert.ok(inputs.includes('src/core/loop/runRefactor.ts'));
-    const vscodeImports = Object.entries(result.metafile.inputs).filter(([, i]) => i.imports.some((x) => x.path === 'vscode'));
+    const bundled = await bundleInputs('src/vscode/engineHost/engineWorker.ts', ['vscode']);
+    assert.ok(Object.keys(bundled).includes('src/core/loop/runRefactor.ts'));
+    const vscodeImports = Object.entries(bundled).filter(([, i]) => i.imports.some((x) => x.path === 'vscode'));
     assert.deepEqual(
       vscodeImports.map(([f]) => f),
       [],
