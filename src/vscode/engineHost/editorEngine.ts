@@ -9,7 +9,8 @@ let engine: EngineHost | undefined;
 
 /**
  * The editor's one engine worker, made on first use (the worker itself starts with the first
- * request: a run, or Propose Refactor asking which function holds the cursor). The bundle puts engineWorker.js beside extension.js.
+ * request: a run, or Propose Refactor asking which function holds the cursor). The bundle puts
+ * engineWorker.js beside extension.js.
  */
 export function editorEngine(): EngineHost {
   engine ??= new EngineHost({ script: path.join(__dirname, 'engineWorker.js'), logger: engineLogger() });

@@ -144,7 +144,7 @@ describe('syntax gate: TypeScript parses incrementally, with the verdict of a fr
     assert.deepEqual(typescriptSyntaxErrors('typescript', b, 'n.ts'), fresh);
   });
 
-  it('the same text twice answers from the kept tree, and a different path never reuses it', () => {
+  it('the same text twice, a broken edit of it, another path and a .js path each get their own verdict', () => {
     const text = 'const a = 1;\nexport { a };\n';
     assert.deepEqual(typescriptSyntaxErrors('typescript', text, 'a.ts'), []);
     assert.deepEqual(typescriptSyntaxErrors('typescript', text, 'a.ts'), []);
