@@ -25,7 +25,7 @@ import { readSettings } from '../../src/core/settings';
 import type { CandidateFile, GateContext } from '../../src/core/validate/gate';
 import { parseGateSettings } from '../../src/core/validate/gateSettings';
 import { createGates, disposeTsProjects, runGates } from '../../src/core/validate/pipeline';
-import { disposeNative } from '../../src/core/validate/tsNative';
+import { disposeNative, loadNativeApi, nativeExecutable, NativeUnavailable } from '../../src/core/validate/tsNative';
 import { createTypeScriptGate } from '../../src/core/validate/typescript';
 import { median, type BenchRow } from '../bench';
 
@@ -110,6 +110,15 @@ export default async function zodBench(): Promise<BenchRow[]> {
       if (ref !== tsc6) rows.push({ name: `zod 3: type gate, warm (${label}) beside its own tsc`, ms: warm, reference: ref });
     }
 
+    // The floor under every warm row: the native checker's own time (measured inside tsgo, no
+    // transport, no gate) to check types.ts after the same one-line edit.
+    rows.push({
+      name: "zod 3: TypeScript 7's own time to check types.ts after a one-line edit (server side)",
+      ms: await nativeFloor(root, before, () => n++),
+      reference: tsc6,
+      note: 'the floor the warm type gate stands on',
+    });
+
     // Every gate a candidate meets there (syntax, types, lint, rules; no test command), warm.
     await fresh();
     const gates = createGates(readSettings({}));
@@ -154,6 +163,38 @@ export default async function zodBench(): Promise<BenchRow[]> {
     await disposeNative();
     disposeTsProjects();
     rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** Median server-side time of tsgo's semantic check of types.ts, each after a new one-line edit, in a fresh snapshot. */
+async function nativeFloor(root: string, before: string, next: () => number): Promise<number> {
+  const exe = nativeExecutable(root);
+  if (exe instanceof NativeUnavailable) throw exe;
+  const { API } = await loadNativeApi();
+  const file = path.join(root, TYPES).split(path.sep).join('/');
+  const config = path.join(root, 'tsconfig.json').split(path.sep).join('/');
+  let text = before;
+  const api = new API({ cwd: root, tsserverPath: exe, collectTiming: true, fs: { readFile: (f) => (f === file ? text : undefined) } });
+  try {
+    let snapshot = api.updateSnapshot({ openProjects: [config] });
+    const times: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      text = before.replace(ANCHOR, `export const benchEdit = ${next()};\n${ANCHOR}`);
+      const fresh = api.updateSnapshot({ fileChanges: { changed: [file], created: [], deleted: [] } });
+      snapshot.dispose();
+      snapshot = fresh;
+      const program = snapshot.getProject(config)!.program;
+      api.resetTimingInfo();
+      program.getSemanticDiagnostics(file);
+      const check = api.getTimingInfo().recentRequests.find((r) => r.method === 'getSemanticDiagnostics');
+      // The first two are warm-ups, as in median().
+      if (i >= 2 && check?.serverTimeMs !== undefined) times.push(check.serverTimeMs);
+    }
+    snapshot.dispose();
+    if (times.length === 0) throw new Error('tsgo reported no server-side timing');
+    return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+  } finally {
+    api.close();
   }
 }
 
